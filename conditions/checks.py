@@ -1,0 +1,30 @@
+"""The publish gate: what must hold before a page may go to expert review or be approved."""
+
+from __future__ import annotations
+
+from references.citations import find_keys
+
+from .models import Condition, Section
+from .rendering import known_references, page_texts
+
+
+def publish_problems(condition: Condition) -> list[str]:
+    """Sentences naming each problem that keeps ``condition`` from review; empty when it may go."""
+    problems = []
+    if not condition.summary.strip():
+        problems.append("Add a summary: it is the page's description in search results.")
+    sections = list(condition.sections.all())
+    if not any(section.kind == Section.Kind.OVERVIEW for section in sections):
+        problems.append("Add an Overview section.")
+    for section in sections:
+        if not section.body.strip():
+            problems.append(f"The section “{section.display_heading}” is empty: write it or remove it.")
+    for answer in condition.short_answers.all():
+        if not answer.answer.strip():
+            problems.append(f"The question “{answer.question}” has no short answer.")
+    keys = [key for text in page_texts(condition) for key in find_keys(text)]
+    unknown = sorted(set(keys) - set(known_references(keys)))
+    if unknown:
+        listed = ", ".join(f"[@{key}]" for key in unknown)
+        problems.append(f"No reference has the citation key {listed}: add the reference or correct the key.")
+    return problems

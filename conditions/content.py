@@ -1,0 +1,197 @@
+"""Writing a whole condition from structured data: used by imports, the demo and tests.
+
+:func:`write_condition` is the programmatic twin of saving the admin form: one transaction, one
+reversion revision with a user and a comment, the edit recorded through ``workflow.save_draft``
+(so a page in expert review is refused and the page becomes a draft). Parts given as ``None``
+are left as they are, so a short-answer import does not touch the sections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import reversion
+from django.db import transaction
+from django.utils.text import slugify
+
+from references.models import ConditionReference, Reference
+
+from . import workflow
+from .models import Condition, Section, ShortAnswer
+
+
+@dataclass
+class SectionData:
+    kind: str
+    body: str
+    heading: str = ""
+
+
+@dataclass
+class ShortAnswerData:
+    question: str
+    answer: str
+    details: str = ""
+    source_updated_on: date | None = None
+
+
+@dataclass
+class ConditionData:
+    name: str
+    slug: str = ""
+    summary: str | None = None
+    also_called: list[str] | None = None
+    source_updated_on: date | None = None
+    sections: list[SectionData] | None = None
+    short_answers: list[ShortAnswerData] | None = None
+    reference_keys: list[str] | None = None
+    extra: dict = field(default_factory=dict)
+
+    def resolved_slug(self) -> str:
+        return self.slug or slugify(self.name)
+
+
+def _sync_rows(existing: list, wanted: list[dict], create) -> bool:
+    """Make the rows ``existing`` hold ``wanted`` in order, updating in place; True if anything changed."""
+    changed = False
+    for position, (row, values) in enumerate(zip(existing, wanted, strict=False)):
+        values = {**values, "position": position}
+        if any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+            changed = True
+    for row in existing[len(wanted) :]:
+        row.delete()
+        changed = True
+    for position, values in enumerate(wanted[len(existing) :], start=len(existing)):
+        create(**values, position=position)
+        changed = True
+    return changed
+
+
+def _field_changes(condition: Condition, data: ConditionData) -> dict:
+    values = {"name": data.name}
+    if data.summary is not None:
+        values["summary"] = data.summary
+    if data.also_called is not None:
+        values["also_called"] = "\n".join(data.also_called)
+    if data.source_updated_on is not None:
+        values["source_updated_on"] = data.source_updated_on
+    return {name: value for name, value in values.items() if getattr(condition, name) != value}
+
+
+def write_condition(data: ConditionData, *, by, comment: str) -> tuple[Condition, bool]:
+    """Create or update the condition with ``data.slug``; returns it and whether anything changed.
+
+    Raises ``workflow.WorkflowError`` if the page may not be edited now (e.g. in expert review),
+    and ``Reference.DoesNotExist`` naming a key that has no reference.
+    """
+    slug = data.resolved_slug()
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        condition = Condition.objects.filter(slug=slug).first()
+        created = condition is None
+        if created:
+            condition = Condition(slug=slug)
+        changes = _field_changes(condition, data)
+        for name, value in changes.items():
+            setattr(condition, name, value)
+
+        references = None
+        if data.reference_keys is not None:
+            found = {ref.key: ref for ref in Reference.objects.filter(key__in=data.reference_keys)}
+            missing = [key for key in data.reference_keys if key not in found]
+            if missing:
+                raise Reference.DoesNotExist(f"No reference has the key {', '.join(missing)}.")
+            references = [found[key] for key in dict.fromkeys(data.reference_keys)]
+
+        if not created and not changes and not _children_differ(condition, data, references):
+            return condition, False
+        workflow.save_draft(condition, by=by, comment=comment)
+        _write_children(condition, data, references)
+        reversion.add_to_revision(condition)
+    return condition, True
+
+
+def _section_rows(data: ConditionData) -> list[dict]:
+    return [{"kind": s.kind, "heading": s.heading, "body": s.body} for s in data.sections or []]
+
+
+def _answer_rows(data: ConditionData) -> list[dict]:
+    return [
+        {
+            "question": a.question,
+            "answer": a.answer,
+            "details": a.details,
+            "source_updated_on": a.source_updated_on,
+        }
+        for a in data.short_answers or []
+    ]
+
+
+def _merged_answers(condition: Condition, data: ConditionData) -> list[dict]:
+    """Existing short answers with the given ones replacing those with the same question."""
+    current = (
+        [
+            {
+                "question": a.question,
+                "answer": a.answer,
+                "details": a.details,
+                "source_updated_on": a.source_updated_on,
+            }
+            for a in condition.short_answers.all()
+        ]
+        if condition.pk
+        else []
+    )
+    by_question = {row["question"].casefold(): row for row in _answer_rows(data)}
+    merged = [by_question.pop(row["question"].casefold(), row) for row in current]
+    return merged + list(by_question.values())
+
+
+def _children_differ(condition: Condition, data: ConditionData, references: list[Reference] | None) -> bool:
+    if data.sections is not None:
+        current = [{"kind": s.kind, "heading": s.heading, "body": s.body} for s in condition.sections.all()]
+        if current != _section_rows(data):
+            return True
+    if data.short_answers is not None:
+        current = [
+            {
+                "question": a.question,
+                "answer": a.answer,
+                "details": a.details,
+                "source_updated_on": a.source_updated_on,
+            }
+            for a in condition.short_answers.all()
+        ]
+        if current != _merged_answers(condition, data):
+            return True
+    if references is not None:
+        current = [link.reference_id for link in condition.condition_references.all()]
+        if current != [ref.pk for ref in references]:
+            return True
+    return False
+
+
+def _write_children(condition: Condition, data: ConditionData, references: list[Reference] | None) -> None:
+    if data.sections is not None:
+        _sync_rows(
+            list(condition.sections.all()),
+            _section_rows(data),
+            lambda **values: Section.objects.create(condition=condition, **values),
+        )
+    if data.short_answers is not None:
+        _sync_rows(
+            list(condition.short_answers.all()),
+            _merged_answers(condition, data),
+            lambda **values: ShortAnswer.objects.create(condition=condition, **values),
+        )
+    if references is not None:
+        _sync_rows(
+            list(condition.condition_references.all()),
+            [{"reference": ref} for ref in references],
+            lambda **values: ConditionReference.objects.create(condition=condition, **values),
+        )

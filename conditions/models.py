@@ -1,0 +1,257 @@
+"""Condition pages, their parts, their publications and their review log."""
+
+from __future__ import annotations
+
+import reversion
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    EXPERT_REVIEW = "expert_review", "In expert review"
+    PUBLISHED = "published", "Published"
+
+
+class ConditionQuerySet(models.QuerySet):
+    def live(self) -> ConditionQuerySet:
+        """Conditions the public can read, with what they read."""
+        return self.filter(live_publication__isnull=False).select_related("live_publication")
+
+    def awaiting_review(self) -> ConditionQuerySet:
+        return self.filter(status=Status.EXPERT_REVIEW)
+
+
+class Condition(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    also_called = models.TextField(blank=True, help_text="Other names for the condition, one per line.")
+    summary = models.TextField(
+        blank=True,
+        help_text="One or two plain sentences for search results and cards (no Markdown).",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    live_publication = models.ForeignKey(
+        "Publication",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    last_reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=36, help_text="Months between clinical reviews."
+    )
+    source_updated_on = models.DateField(
+        null=True, blank=True, help_text="Date the imported source text gave as its last update."
+    )
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("review_condition", "Can review and approve condition pages"),
+            ("unpublish_condition", "Can take a published condition page offline"),
+        ]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["next_review_due"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conditions:detail", args=[self.slug])
+
+    @property
+    def synonyms(self) -> list[str]:
+        return [line.strip() for line in self.also_called.splitlines() if line.strip()]
+
+    @property
+    def is_live(self) -> bool:
+        return self.live_publication_id is not None
+
+    @property
+    def is_read_only(self) -> bool:
+        """Content under expert review is frozen until it is approved, withdrawn or sent back."""
+        return self.status == Status.EXPERT_REVIEW
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        OVERVIEW = "overview", "Overview"
+        SYMPTOMS = "symptoms", "Symptoms"
+        WHEN_TO_SEE_A_DOCTOR = "when_to_see_a_doctor", "When to see a doctor"
+        CAUSES = "causes", "Causes"
+        RISK_FACTORS = "risk_factors", "Risk factors"
+        COMPLICATIONS = "complications", "Complications"
+        DIAGNOSIS = "diagnosis", "Diagnosis"
+        TREATMENT = "treatment", "Treatment"
+        PREVENTION = "prevention", "Prevention"
+        LIVING_WITH = "living_with", "Living with the condition"
+        OTHER = "other", "Other"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    heading = models.CharField(max_length=200, blank=True, help_text="Leave blank to use the kind's name.")
+    body = models.TextField(blank=True, help_text="Markdown. Cite sources as [@key].")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # No unique (condition, position): reversion restores rows one at a time, so a revert
+        # across a reorder would trip it.
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.display_heading
+
+    @property
+    def display_heading(self) -> str:
+        return self.heading.strip() or self.get_kind_display()
+
+
+class ShortAnswer(models.Model):
+    """A short reviewed answer to a common question, published with its condition."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="short_answers")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown: the short answer, a few sentences.")
+    details = models.TextField(blank=True, help_text="Markdown: the longer explanation.")
+    position = models.PositiveIntegerField(default=0)
+    source_updated_on = models.DateField(
+        null=True, blank=True, help_text="Date the imported source gave as its last update."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class Publication(models.Model):
+    """An approved, frozen version of a condition page: what the public saw from ``approved_at``."""
+
+    class Kind(models.TextChoices):
+        CLINICAL = "clinical", "Clinical review"
+        EDITORIAL = "editorial", "Editorial change"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="publications")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    html = models.TextField(help_text="The rendered page body, frozen at approval.")
+    structured_data = models.JSONField(default=dict)
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    approved_at = models.DateTimeField()
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by_name = models.CharField(max_length=200, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    change_summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["condition", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "number"], name="unique_publication_number")
+        ]
+        get_latest_by = "number"
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.number})"
+
+
+class ReviewEvent(models.Model):
+    """One line of a page's review log: an edit or a workflow transition."""
+
+    class Action(models.TextChoices):
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted for review"
+        WITHDRAW = "withdraw", "Withdrawn from review"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        APPROVE = "approve", "Approved and published"
+        UNPUBLISH = "unpublish", "Unpublished"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="review_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["condition", "action", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d}"
+
+
+class ReviewerProfile(models.Model):
+    """How a medical reviewer is named on the pages they approve."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    display_name = models.CharField(max_length=200, help_text='Name with credentials, e.g. "Jane Doe, MD".')
+    specialty = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+def display_name(user) -> str:
+    """A person's public name: their reviewer credentials where they have them."""
+    profile = getattr(user, "reviewer_profile", None) if user else None
+    if profile is not None:
+        return profile.display_name
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+reversion.register(Condition, follow=("sections", "short_answers", "condition_references"))
+reversion.register(Section)
+reversion.register(ShortAnswer)
+
+
+def system_user():
+    """The named account that command-line writes (imports, scheduled jobs) are recorded under."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=settings.MEDSITE_SYSTEM_USERNAME,
+        defaults={"first_name": "MedSite", "last_name": "system", "is_active": False},
+    )
+    return user

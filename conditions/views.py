@@ -1,0 +1,147 @@
+"""Public pages (served from frozen publications) and the editor's preview endpoints."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from string import ascii_uppercase
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from medsite.markdown import render as render_markdown
+from references.citations import CitationNumbering, find_keys
+
+from .models import Condition, Publication
+from .rendering import known_references
+
+RECENT_COUNT = 6
+
+
+def _letter(name: str) -> str:
+    first = name[:1].upper()
+    return first if first in ascii_uppercase else "#"
+
+
+def _a_to_z(conditions: list[Condition]) -> list[dict]:
+    by_letter = {letter: list(items) for letter, items in groupby(conditions, key=lambda c: _letter(c.name))}
+    return [{"letter": letter, "conditions": by_letter.get(letter, [])} for letter in [*ascii_uppercase, "#"]]
+
+
+def _live_conditions():
+    return Condition.objects.live().only(
+        "name", "slug", "summary", "live_publication__reviewed_on", "live_publication__approved_at"
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    conditions = list(_live_conditions().order_by("name"))
+    recent = sorted(conditions, key=lambda c: c.live_publication.approved_at, reverse=True)[:RECENT_COUNT]
+    return render(request, "conditions/home.html", {"recent": recent, "letters": _a_to_z(conditions)})
+
+
+@require_GET
+def condition_index(request: HttpRequest) -> HttpResponse:
+    conditions = list(_live_conditions().order_by("name"))
+    return render(
+        request, "conditions/index.html", {"letters": _a_to_z(conditions), "count": len(conditions)}
+    )
+
+
+def _get_live_condition(slug: str) -> Condition:
+    """The condition at ``slug`` with its live publication; 404 if never published, 410 if withdrawn."""
+    condition = Condition.objects.select_related("live_publication").filter(slug=slug).first()
+    if condition is None:
+        raise Http404("No condition page at this address.")
+    if condition.live_publication is None:
+        if condition.publications.exists():
+            raise Gone(condition)
+        raise Http404("No condition page at this address.")
+    return condition
+
+
+class Gone(Exception):
+    def __init__(self, condition: Condition) -> None:
+        super().__init__(condition.slug)
+        self.condition = condition
+
+
+def _gone(request: HttpRequest, condition: Condition) -> HttpResponse:
+    return render(request, "conditions/gone.html", {"condition": condition}, status=410)
+
+
+@require_GET
+def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Queries: 1 (the condition joined to its live publication). The body is frozen HTML.
+    try:
+        condition = _get_live_condition(slug)
+    except Gone as gone:
+        return _gone(request, gone.condition)
+    publication = condition.live_publication
+    return render(
+        request,
+        "conditions/detail.html",
+        {"condition": condition, "publication": publication, "is_current": True},
+    )
+
+
+@require_GET
+def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        condition = _get_live_condition(slug)
+    except Gone as gone:
+        return _gone(request, gone.condition)
+    publications = condition.publications.defer("html", "structured_data").order_by("-number")
+    return render(request, "conditions/history.html", {"condition": condition, "publications": publications})
+
+
+@require_GET
+def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    try:
+        condition = _get_live_condition(slug)
+    except Gone as gone:
+        return _gone(request, gone.condition)
+    publication = get_object_or_404(Publication, condition=condition, number=number)
+    return render(
+        request,
+        "conditions/detail.html",
+        {
+            "condition": condition,
+            "publication": publication,
+            "is_current": publication.pk == condition.live_publication_id,
+        },
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+# --- editor endpoints (the markdownx widget posts here) --------------------------------------
+
+
+def _may_edit(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm("conditions.change_condition")
+
+
+@require_POST
+@login_required
+def editor_preview(request: HttpRequest) -> HttpResponse:
+    """Live preview: the publishing renderer, with citations checked against the references."""
+    if not _may_edit(request):
+        return HttpResponse("You do not have permission to preview condition pages.", status=403)
+    text = request.POST.get("content", "")
+    numbering = CitationNumbering(known_references(find_keys(text)))
+    return HttpResponse(render_markdown(text, citations=numbering))
+
+
+@require_POST
+@login_required
+def editor_upload(request: HttpRequest) -> HttpResponse:
+    """Image uploads are not offered: pages carry text and references only."""
+    if not _may_edit(request):
+        return JsonResponse({"image": ["You do not have permission to upload files."]}, status=403)
+    return JsonResponse({"image": ["Image uploads are not available on this site."]}, status=400)

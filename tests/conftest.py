@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from conditions.models import ReviewerProfile
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _user(username: str, *groups: str, staff: bool = True, **extra) -> User:
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "correct horse battery", is_staff=staff, **extra
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _user("edna", "Editors", first_name="Edna", last_name="Editor")
+
+
+@pytest.fixture
+def editor2(db) -> User:
+    return _user("eric", "Editors", first_name="Eric", last_name="Editor")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    user = _user("rita", "Medical reviewers", first_name="Rita", last_name="Reviewer")
+    ReviewerProfile.objects.create(user=user, display_name="Rita Reviewer, MD", specialty="Gastroenterology")
+    return user
+
+
+@pytest.fixture
+def reviewer2(db) -> User:
+    user = _user("ravi", "Medical reviewers", first_name="Ravi", last_name="Reviewer")
+    ReviewerProfile.objects.create(user=user, display_name="Ravi Reviewer, MBBS", specialty="Oncology")
+    return user
+
+
+@pytest.fixture
+def stranger(db) -> User:
+    """Logged in, but with no role."""
+    return _user("sam", staff=False)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser("root", "root@example.org", "correct horse battery")
+
+
+@pytest.fixture
+def seeds() -> Path:
+    assert SEEDS.is_dir(), f"the seed documents are expected in {SEEDS}"
+    return SEEDS
+
+
+@pytest.fixture
+def seed_condition_page(seeds) -> Path:
+    return next(seeds.glob("000_*.txt"))
+
+
+@pytest.fixture
+def seed_short_answer(seeds) -> Path:
+    return next(seeds.glob("001_*.txt"))

@@ -1,0 +1,62 @@
+"""Small factory functions: content written the way every write path writes it."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from conditions import workflow
+from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
+from conditions.models import Condition, Publication
+from references.models import Reference
+
+_numbers = count(1)
+
+
+def make_reference(key: str | None = None, **fields) -> Reference:
+    n = next(_numbers)
+    defaults = {
+        "kind": Reference.Kind.JOURNAL_ARTICLE,
+        "authors": "Doe J\nRoe R",
+        "title": f"A study of things, part {n}",
+        "container_title": "J Clin Things",
+        "year": 2021,
+        "volume": "12",
+        "issue": "3",
+        "pages": "100-110",
+    }
+    return Reference.objects.create(key=key or f"doe{2000 + n}", **{**defaults, **fields})
+
+
+def make_condition(
+    by,
+    name: str = "Example syndrome",
+    *,
+    summary: str = "A condition used in tests.",
+    sections: list[tuple[str, str]] | None = None,
+    short_answers: list[tuple[str, str, str]] | None = None,
+    reference_keys: list[str] | None = None,
+    also_called: list[str] | None = None,
+    slug: str = "",
+) -> Condition:
+    """A draft condition written by ``by``, with an overview by default."""
+    if sections is None:
+        sections = [("overview", "An overview of the condition."), ("symptoms", "- Tiredness\n- Fever")]
+    data = ConditionData(
+        name=name,
+        slug=slug,
+        summary=summary,
+        also_called=also_called or [],
+        sections=[SectionData(kind=kind, body=body) for kind, body in sections],
+        short_answers=[ShortAnswerData(q, a, d) for q, a, d in short_answers or []],
+        reference_keys=reference_keys or [],
+    )
+    condition, _ = write_condition(data, by=by, comment="Written in a test")
+    return condition
+
+
+def publish(
+    condition: Condition, *, editor, reviewer, kind: str = "clinical", comment: str = ""
+) -> Publication:
+    """Submit as ``editor`` and approve as ``reviewer``: the real workflow, end to end."""
+    workflow.submit(condition, by=editor)
+    return workflow.approve(condition, by=reviewer, kind=kind, comment=comment)
