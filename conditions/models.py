@@ -157,7 +157,8 @@ class Publication(models.Model):
         CLINICAL = "clinical", "Clinical review"
         EDITORIAL = "editorial", "Editorial change"
 
-    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="publications")
+    # PROTECT: what the public was shown is a record; a published page is unpublished, not deleted.
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)

@@ -1,0 +1,358 @@
+"""The editor admin: condition pages with their parts, the workflow panel, history and preview."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from markdownx.widgets import AdminMarkdownxWidget
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from references.models import ConditionReference
+
+from . import history, workflow
+from .checks import publish_problems
+from .models import Condition, Publication, ReviewerProfile, ReviewEvent, Section, ShortAnswer
+from .rendering import ReviewInfo, render_condition
+
+MARKDOWN_WIDGETS = {models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}}
+REVIEW_SOON_DAYS = 30
+
+
+class ConditionForm(forms.ModelForm):
+    """The condition form, carrying the edit lock it was opened at."""
+
+    lock_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Condition
+        fields = ["name", "slug", "also_called", "summary", "review_interval_months", "source_updated_on"]
+        widgets = {
+            "also_called": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version_seen"].initial = self.instance.lock_version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Lock the row for the rest of the save so the check and the write cannot be interleaved.
+        current = Condition.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if current is not None and cleaned.get("lock_version_seen") != current.lock_version:
+            editor = current.updated_by.get_username() if current.updated_by else "someone else"
+            raise ValidationError(
+                f"{editor} saved this page after you opened it, so your changes were not saved. "
+                "Everything you typed is still in the form below: open the page again in a new tab, "
+                "copy your changes across, and save there.",
+                code="edit_conflict",
+            )
+        return cleaned
+
+
+class _LockedWhileInReview:
+    """Inline parts cannot be changed while the page is in expert review."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.is_read_only) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.is_read_only) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.is_read_only) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(_LockedWhileInReview, admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = [("kind", "heading", "position"), "body"]
+    formfield_overrides = MARKDOWN_WIDGETS
+
+
+class ShortAnswerInline(_LockedWhileInReview, admin.StackedInline):
+    model = ShortAnswer
+    extra = 0
+    fields = [("question", "position"), "answer", "details", "source_updated_on"]
+    formfield_overrides = MARKDOWN_WIDGETS
+
+
+class ConditionReferenceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            reference = form.cleaned_data.get("reference")
+            if reference in seen:
+                raise ValidationError(f"“{reference.key}” is listed twice; keep one entry.")
+            seen.add(reference)
+
+
+class ConditionReferenceInline(_LockedWhileInReview, admin.TabularInline):
+    model = ConditionReference
+    formset = ConditionReferenceFormSet
+    extra = 0
+    autocomplete_fields = ["reference"]
+    fields = ["reference", "position"]
+    verbose_name = "listed reference"
+    verbose_name_plural = "References listed on the page (cited ones are added automatically)"
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("soon", f"Within {REVIEW_SOON_DAYS} days"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() == "soon":
+            return queryset.filter(
+                next_review_due__gte=today, next_review_due__lte=today + timedelta(REVIEW_SOON_DAYS)
+            )
+        if self.value() == "never":
+            return queryset.filter(last_reviewed_on__isnull=True)
+        return queryset
+
+
+class LiveFilter(admin.SimpleListFilter):
+    title = "on the public site"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Published"), ("no", "Not published")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(live_publication__isnull=self.value() == "no")
+        return queryset
+
+
+# action -> (workflow function, keyword its free text goes to)
+ACTIONS = {
+    "submit": (workflow.submit, "comment"),
+    "withdraw": (workflow.withdraw, "comment"),
+    "request_changes": (workflow.request_changes, "comment"),
+    "approve": (workflow.approve, "comment"),
+    "unpublish": (workflow.unpublish, "reason"),
+}
+PREDICATES = {
+    "submit": workflow.can_submit,
+    "withdraw": workflow.can_withdraw,
+    "request_changes": workflow.can_request_changes,
+    "approve": workflow.can_approve,
+    "unpublish": workflow.can_unpublish,
+}
+
+
+@admin.register(Condition)
+class ConditionAdmin(VersionAdmin):
+    form = ConditionForm
+    inlines = [SectionInline, ShortAnswerInline, ConditionReferenceInline]
+    list_display = ["name", "status", "on_public_site", "last_reviewed_on", "next_review_due", "updated_at"]
+    list_filter = ["status", LiveFilter, ReviewDueFilter]
+    list_select_related = ["live_publication"]
+    search_fields = ["name", "slug", "also_called", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = [
+        "status",
+        "live_version",
+        "last_reviewed_on",
+        "next_review_due",
+        "updated_at",
+        "updated_by",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "also_called", "summary", "lock_version_seen"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    ("status", "live_version"),
+                    ("last_reviewed_on", "next_review_due", "review_interval_months"),
+                    "source_updated_on",
+                    ("updated_at", "updated_by"),
+                ]
+            },
+        ),
+    ]
+    change_form_template = "admin/conditions/condition/change_form.html"
+    history_latest_first = True
+
+    @admin.display(description="public", boolean=True)
+    def on_public_site(self, obj: Condition) -> bool:
+        return obj.is_live
+
+    @admin.display(description="public version")
+    def live_version(self, obj: Condition) -> str:
+        publication = obj.live_publication
+        if publication is None:
+            return "Not published"
+        url = reverse("conditions:detail", args=[obj.slug])
+        return format_html(
+            '<a href="{}">Version {}</a>, approved {:%Y-%m-%d}',
+            url,
+            publication.number,
+            publication.approved_at,
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # In expert review the page is read-only for everybody; the workflow panel stays.
+        return not (obj and obj.is_read_only) and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        workflow.save_draft(obj, by=request.user, lock_version=form.cleaned_data.get("lock_version_seen"))
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="conditions_condition_preview",
+            ),
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="conditions_condition_workflow",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _get_condition_for_user(self, request: HttpRequest, object_id: str) -> Condition:
+        condition = get_object_or_404(Condition, pk=object_id)
+        if not self.has_view_or_change_permission(request, condition):
+            raise PermissionDenied
+        return condition
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The working copy rendered exactly as approval would publish it (staff only)."""
+        condition = self._get_condition_for_user(request, object_id)
+        page = render_condition(
+            condition, ReviewInfo(reviewed_by="", next_review_due=condition.next_review_due)
+        )
+        context = {
+            "condition": condition,
+            "preview": True,
+            "body_html": page.html,
+            "problems": publish_problems(condition),
+        }
+        return render(request, "conditions/detail.html", context)
+
+    def workflow_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        """POST only: run one transition and report its outcome on the change page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action not in ACTIONS:
+            raise PermissionDenied
+        condition = self._get_condition_for_user(request, object_id)
+        function, text_keyword = ACTIONS[action]
+        kwargs = {text_keyword: request.POST.get("text", "").strip()}
+        if action == "approve":
+            kwargs["kind"] = request.POST.get("kind", Publication.Kind.CLINICAL)
+        try:
+            function(condition, by=request.user, **kwargs)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"“{condition}”: {ReviewEvent.Action(action).label.lower()}.")
+        return HttpResponseRedirect(_change_url(condition.pk))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        condition = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if condition is not None:
+            extra_context.update(self._workflow_context(request, condition))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request: HttpRequest, condition: Condition) -> dict:
+        allowed = [name for name, predicate in PREDICATES.items() if predicate(condition, request.user)]
+        return {
+            "workflow_actions": allowed,
+            "workflow_problems": publish_problems(condition) if "submit" in allowed else [],
+            "review_events": condition.review_events.select_related("actor")[:10],
+            "approval_kinds": Publication.Kind.choices,
+            "can_approve_editorial": condition.publications.filter(kind=Publication.Kind.CLINICAL).exists(),
+        }
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+            return _revert(self, request, version)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if request.method == "POST":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            version = get_object_or_404(Version, pk=version_id)
+            return _revert(self, request, version)
+        return super().recover_view(request, version_id, extra_context)
+
+
+def _change_url(condition_id) -> str:
+    return reverse("admin:conditions_condition_change", args=[condition_id])
+
+
+def _revert(model_admin: ConditionAdmin, request: HttpRequest, version: Version) -> HttpResponse:
+    try:
+        condition = history.revert(version, by=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("admin:conditions_condition_changelist"))
+    messages.success(request, f"“{condition}” was restored as a draft. It goes live only after review.")
+    return HttpResponseRedirect(_change_url(condition.pk))
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(_ReadOnlyAdmin):
+    list_display = ["condition", "number", "kind", "reviewed_by_name", "approved_by", "approved_at"]
+    list_filter = ["kind"]
+    list_select_related = ["condition", "approved_by"]
+    search_fields = ["title", "condition__name"]
+    exclude = ["html", "structured_data"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(_ReadOnlyAdmin):
+    list_display = ["created_at", "condition", "action", "actor", "from_status", "to_status", "comment"]
+    list_filter = ["action"]
+    list_select_related = ["condition", "actor"]
+    search_fields = ["condition__name", "comment"]
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "specialty"]
+    search_fields = ["display_name", "user__username"]

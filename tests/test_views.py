@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conditions import workflow
+from conditions.content import ConditionData, SectionData, write_condition
+from tests.factories import make_condition, make_reference, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(editor, reviewer):
+    make_reference("smith2020", title="Flushing in practice", authors="Smith A")
+    make_reference("jones2019", title="Listed but never cited", authors="Jones B")
+    condition = make_condition(
+        editor,
+        name="Carcinoid syndrome",
+        also_called=["Carcinoid"],
+        sections=[
+            ("overview", "Overview text with evidence [@smith2020]."),
+            ("symptoms", "- **Flushing.** The skin feels hot [@smith2020]."),
+        ],
+        short_answers=[("What causes it?", "Hormones from a tumour.", "More detail here.")],
+        reference_keys=["jones2019"],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def test_condition_page_shows_reviewed_content(client, live):
+    response = client.get("/conditions/carcinoid-syndrome/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Carcinoid syndrome</h1>" in page
+    assert "Also called: Carcinoid" in page
+    assert "Medically reviewed by <strong>Rita Reviewer, MD</strong>" in page
+    assert "Last reviewed" in page and "Next review due" in page
+    assert 'href="#overview"' in page and 'id="symptoms"' in page
+    assert "What causes it?" in page and "Short answer" in page
+    # Cited reference first (number 1), then the listed-only one (number 2).
+    assert page.index('id="ref-1"') < page.index("Flushing in practice") < page.index('id="ref-2"')
+    assert page.index('id="ref-2"') < page.index("Listed but never cited")
+    assert 'href="#cite-1-2"' in page
+    assert "does not replace advice" in page
+
+
+def test_public_page_needs_at_most_two_queries(client, live):
+    # 1: the condition joined to its live publication; nothing else (no session for anonymous).
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/conditions/carcinoid-syndrome/").status_code == 200
+    assert len(queries) <= 2, [q["sql"] for q in queries]
+
+
+def test_query_count_does_not_grow_with_sections(client, editor, reviewer):
+    condition = make_condition(
+        editor, name="Long page", sections=[("overview", f"Part {n}.") for n in range(30)]
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(condition.get_absolute_url()).status_code == 200
+    assert len(queries) <= 2
+
+
+def test_later_edits_do_not_change_public_page_until_approval(client, live, editor, reviewer2):
+    write_condition(
+        ConditionData(
+            name=live.name, slug=live.slug, sections=[SectionData("overview", "Unreviewed new claim.")]
+        ),
+        by=editor,
+        comment="Draft rewrite",
+    )
+    assert "Unreviewed new claim." not in client.get(live.get_absolute_url()).content.decode()
+    workflow.submit(live, by=editor)
+    assert "Unreviewed new claim." not in client.get(live.get_absolute_url()).content.decode()
+    workflow.approve(live, by=reviewer2)
+    assert "Unreviewed new claim." in client.get(live.get_absolute_url()).content.decode()
+
+
+def test_draft_is_404_and_unpublished_is_410(client, editor, reviewer, live):
+    draft = make_condition(editor, name="Secret draft")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get("/conditions/no-such-thing/").status_code == 404
+    workflow.unpublish(live, by=reviewer, reason="Being rewritten")
+    response = client.get(live.get_absolute_url())
+    assert response.status_code == 410
+    assert "no longer available" in response.content.decode()
+    assert client.get(reverse("conditions:history", args=[live.slug])).status_code == 410
+
+
+def test_home_and_a_to_z_list_only_published(client, editor, live):
+    make_condition(editor, name="Zebra fever")
+    home = client.get("/").content.decode()
+    assert "Carcinoid syndrome" in home and "Zebra fever" not in home
+    index = client.get("/conditions/")
+    assert index.status_code == 200
+    page = index.content.decode()
+    assert 'id="letter-C"' in page and "Carcinoid syndrome" in page
+    assert "Zebra fever" not in page
+
+
+def test_list_pages_use_constant_queries(client, editor, reviewer):
+    for n in range(5):
+        publish(make_condition(editor, name=f"Condition {n}"), editor=editor, reviewer=reviewer)
+    # 1: live conditions with their publication dates.
+    for url in ("/", "/conditions/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == 1, (url, [q["sql"] for q in queries])
+
+
+def test_history_lists_publications_and_serves_old_versions(client, live, editor, reviewer2):
+    write_condition(
+        ConditionData(
+            name=live.name, slug=live.slug, sections=[SectionData("overview", "Second edition text.")]
+        ),
+        by=editor,
+        comment="Update",
+    )
+    workflow.submit(live, by=editor)
+    workflow.approve(live, by=reviewer2, comment="Updated overview")
+    history = client.get(reverse("conditions:history", args=[live.slug])).content.decode()
+    assert "Version 2" in history and "Version 1" in history and "Updated overview" in history
+    old = client.get(reverse("conditions:publication", args=[live.slug, 1])).content.decode()
+    assert "Overview text with evidence" in old and "It has since been replaced" in old
+    assert client.get(reverse("conditions:publication", args=[live.slug, 9])).status_code == 404
+
+
+def test_public_views_reject_post(client, live):
+    assert client.post(live.get_absolute_url()).status_code == 405
+
+
+def test_hostile_markdown_published_is_inert(client, editor, reviewer):
+    condition = make_condition(
+        editor,
+        name="Hostile page",
+        sections=[
+            ("overview", "<script>alert(1)</script>[x](javascript:alert(2)) <img src=x onerror=alert(3)>")
+        ],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    page = client.get(condition.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page
+    assert "javascript:" not in page
+    assert "onerror" not in page
+
+
+def test_static_stylesheet_is_linked(client, live):
+    assert "/static/css/site.css" in client.get(live.get_absolute_url()).content.decode()
+
+
+class TestEditorEndpoints:
+    url = "/editor/markdownify/"
+
+    def test_anonymous_never_gets_a_render(self, client):
+        response = client.post(self.url, {"content": "**bold**"})
+        assert response.status_code == 302
+        assert "<strong>" not in response.content.decode()
+
+    def test_user_without_role_is_refused(self, client, stranger):
+        client.force_login(stranger)
+        assert client.post(self.url, {"content": "**bold**"}).status_code == 403
+
+    def test_editor_gets_numbered_preview_with_unknown_keys_flagged(self, client, editor):
+        make_reference("smith2020")
+        client.force_login(editor)
+        response = client.post(self.url, {"content": "A [@smith2020] B [@nope] <script>x</script>"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'href="#ref-1"' in html
+        assert 'class="citation-unknown"' in html
+        assert "<script>" not in html
+
+    def test_get_is_not_allowed(self, client, editor):
+        client.force_login(editor)
+        assert client.get(self.url).status_code == 405
+
+    def test_csrf_is_enforced(self, editor):
+        from django.test import Client
+
+        csrf_client = Client(enforce_csrf_checks=True)
+        csrf_client.force_login(editor)
+        assert csrf_client.post(self.url, {"content": "x"}).status_code == 403
+
+    def test_uploads_are_refused(self, client, editor):
+        assert client.post("/editor/upload/").status_code == 302
+        client.force_login(editor)
+        response = client.post("/editor/upload/")
+        assert response.status_code == 400
+        assert "not available" in response.json()["image"][0]
