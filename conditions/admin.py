@@ -198,6 +198,10 @@ class ConditionAdmin(VersionAdmin):
         ),
     ]
     change_form_template = "admin/conditions/condition/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     history_latest_first = True
 
     @admin.display(description="public", boolean=True)

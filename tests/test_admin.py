@@ -256,3 +256,21 @@ def test_revert_restores_content_as_draft_without_touching_public_page(client, e
     assert condition.status == Status.DRAFT
     assert condition.live_publication == publication
     assert condition.review_events.first().comment.startswith("Restored the version saved on")
+
+
+def test_change_page_uses_markdown_editor_with_our_preview_endpoint(client, editor):
+    condition = make_condition(editor)
+    client.force_login(editor)
+    page = client.get(_change_url(condition)).content.decode()
+    assert 'data-markdownx-urls-path="/editor/markdownify/"' in page
+    assert "markdownx-preview" in page
+    assert "Preview as the public will see it" in page
+
+
+def test_admin_history_lists_revisions_with_comments(client, editor, reviewer):
+    condition = make_condition(editor)
+    publish(condition, editor=editor, reviewer=reviewer, comment="Checked against the guideline")
+    client.force_login(editor)
+    page = client.get(reverse("admin:conditions_condition_history", args=[condition.pk])).content.decode()
+    assert "Checked against the guideline" in page
+    assert "Submitted for expert review" in page

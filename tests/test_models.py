@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db.models import ProtectedError
+from reversion.models import Version
+
+from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
+from conditions.models import Condition, Section, display_name, system_user
+from conditions.rendering import render_condition
+from tests.factories import make_condition, make_reference, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_roles_are_made_by_migration_with_the_right_rights():
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    reviewers = set(
+        Group.objects.get(name="Medical reviewers").permissions.values_list("codename", flat=True)
+    )
+    assert {"change_condition", "add_section", "delete_section", "change_reference"} <= editors
+    assert "review_condition" not in editors and "unpublish_condition" not in editors
+    assert "delete_condition" not in editors
+    assert {"review_condition", "unpublish_condition", "change_condition"} <= reviewers
+
+
+def test_role_permissions_reach_users(editor, reviewer):
+    assert editor.has_perm("conditions.change_condition")
+    assert not editor.has_perm("conditions.review_condition")
+    assert reviewer.has_perm("conditions.review_condition")
+
+
+def test_section_heading_defaults_from_kind(editor):
+    condition = make_condition(editor, sections=[("when_to_see_a_doctor", "Soon.")])
+    assert condition.sections.get().display_heading == "When to see a doctor"
+    assert str(Section(kind="other", heading="Outlook")) == "Outlook"
+
+
+def test_synonyms_one_per_line():
+    assert Condition(also_called="Carcinoid\n\n  Flushing syndrome \n").synonyms == [
+        "Carcinoid",
+        "Flushing syndrome",
+    ]
+
+
+def test_display_name_prefers_reviewer_credentials(reviewer, editor):
+    assert display_name(reviewer) == "Rita Reviewer, MD"
+    assert display_name(editor) == "Edna Editor"
+
+
+def test_system_user_is_named_and_cannot_log_in():
+    user = system_user()
+    assert user.username == "medsite-system"
+    assert not user.is_active
+    assert system_user() == user
+    assert User.objects.filter(username="medsite-system").count() == 1
+
+
+def test_condition_with_publications_cannot_be_deleted(editor, reviewer):
+    condition = make_condition(editor)
+    publish(condition, editor=editor, reviewer=reviewer)
+    with pytest.raises(ProtectedError):
+        condition.delete()
+
+
+def test_revision_follows_sections_answers_and_references(editor):
+    make_reference("a2020")
+    condition = make_condition(
+        editor,
+        short_answers=[("Is it common?", "No.", "")],
+        reference_keys=["a2020"],
+        sections=[("overview", "x")],
+    )
+    revision = Version.objects.get_for_object(condition).get().revision
+    models = sorted(v.content_type.model for v in revision.version_set.all())
+    assert models == ["condition", "conditionreference", "section", "shortanswer"]
+
+
+def test_write_condition_is_idempotent(editor):
+    data = ConditionData(
+        name="Gout",
+        summary="Joint pain from crystals.",
+        sections=[SectionData("overview", "About gout.")],
+        short_answers=[ShortAnswerData("Is it hereditary?", "Partly.")],
+    )
+    condition, changed = write_condition(data, by=editor, comment="first")
+    assert changed
+    again, changed = write_condition(data, by=editor, comment="second")
+    assert again == condition and not changed
+    assert Version.objects.get_for_object(condition).count() == 1
+    assert condition.review_events.count() == 1
+
+
+def test_write_condition_merges_short_answers_by_question(editor):
+    data = ConditionData(name="Gout", short_answers=[ShortAnswerData("Is it hereditary?", "Partly.")])
+    condition, _ = write_condition(data, by=editor, comment="x")
+    write_condition(
+        ConditionData(name="Gout", short_answers=[ShortAnswerData("Does diet matter?", "Somewhat.")]),
+        by=editor,
+        comment="y",
+    )
+    write_condition(
+        ConditionData(name="Gout", short_answers=[ShortAnswerData("is it HEREDITARY?", "In part.")]),
+        by=editor,
+        comment="z",
+    )
+    answers = [(a.question, a.answer) for a in condition.short_answers.all()]
+    assert answers == [("is it HEREDITARY?", "In part."), ("Does diet matter?", "Somewhat.")]
+
+
+def test_write_condition_rejects_unknown_reference_keys(editor):
+    from references.models import Reference
+
+    with pytest.raises(Reference.DoesNotExist, match="nokey"):
+        write_condition(ConditionData(name="Gout", reference_keys=["nokey"]), by=editor, comment="x")
+    assert not Condition.objects.exists()
+
+
+def test_structured_data_describes_the_page(editor):
+    make_reference("smith2020", title="Flushing in practice", url="https://example.org/a", doi="")
+    condition = make_condition(
+        editor,
+        sections=[("overview", "Text [@smith2020].")],
+        short_answers=[("Q?", "A.", "D.")],
+        also_called=["Other name"],
+    )
+    page = render_condition(condition)
+    data = page.structured_data
+    assert data["also_called"] == ["Other name"]
+    assert [s["kind"] for s in data["sections"]] == ["overview"]
+    assert data["sections"][0]["markdown"] == "Text [@smith2020]."
+    assert data["references"][0]["key"] == "smith2020" and data["references"][0]["number"] == 1
+    assert "Flushing in practice" in data["references"][0]["text"]
+    assert data["short_answers"][0]["question"] == "Q?"
+    assert page.unknown_keys == []
+
+
+def test_duplicate_headings_get_unique_anchors(editor):
+    condition = make_condition(editor, sections=[("overview", "a"), ("other", "b"), ("other", "c")])
+    html = render_condition(condition).html
+    assert 'id="overview"' in html and 'id="other"' in html and 'id="other-2"' in html
