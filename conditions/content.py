@@ -116,59 +116,40 @@ def write_condition(data: ConditionData, *, by, comment: str) -> tuple[Condition
     return condition, True
 
 
+def _section_row(section: Section | SectionData) -> dict:
+    return {"kind": section.kind, "heading": section.heading, "body": section.body}
+
+
 def _section_rows(data: ConditionData) -> list[dict]:
-    return [{"kind": s.kind, "heading": s.heading, "body": s.body} for s in data.sections or []]
+    return [_section_row(section) for section in data.sections or []]
 
 
-def _answer_rows(data: ConditionData) -> list[dict]:
-    return [
-        {
-            "question": a.question,
-            "answer": a.answer,
-            "details": a.details,
-            "source_updated_on": a.source_updated_on,
-        }
-        for a in data.short_answers or []
-    ]
+def _answer_row(answer: ShortAnswer | ShortAnswerData) -> dict:
+    return {
+        "question": answer.question,
+        "answer": answer.answer,
+        "details": answer.details,
+        "source_updated_on": answer.source_updated_on,
+    }
+
+
+def _current_answers(condition: Condition) -> list[dict]:
+    return [_answer_row(answer) for answer in condition.short_answers.all()] if condition.pk else []
 
 
 def _merged_answers(condition: Condition, data: ConditionData) -> list[dict]:
-    """Existing short answers with the given ones replacing those with the same question."""
-    current = (
-        [
-            {
-                "question": a.question,
-                "answer": a.answer,
-                "details": a.details,
-                "source_updated_on": a.source_updated_on,
-            }
-            for a in condition.short_answers.all()
-        ]
-        if condition.pk
-        else []
-    )
-    by_question = {row["question"].casefold(): row for row in _answer_rows(data)}
-    merged = [by_question.pop(row["question"].casefold(), row) for row in current]
+    """Existing short answers, with the given ones replacing those with the same question."""
+    by_question = {answer.question.casefold(): _answer_row(answer) for answer in data.short_answers or []}
+    merged = [by_question.pop(row["question"].casefold(), row) for row in _current_answers(condition)]
     return merged + list(by_question.values())
 
 
 def _children_differ(condition: Condition, data: ConditionData, references: list[Reference] | None) -> bool:
-    if data.sections is not None:
-        current = [{"kind": s.kind, "heading": s.heading, "body": s.body} for s in condition.sections.all()]
-        if current != _section_rows(data):
-            return True
-    if data.short_answers is not None:
-        current = [
-            {
-                "question": a.question,
-                "answer": a.answer,
-                "details": a.details,
-                "source_updated_on": a.source_updated_on,
-            }
-            for a in condition.short_answers.all()
-        ]
-        if current != _merged_answers(condition, data):
-            return True
+    current_sections = [_section_row(section) for section in condition.sections.all()]
+    if data.sections is not None and current_sections != _section_rows(data):
+        return True
+    if data.short_answers is not None and _current_answers(condition) != _merged_answers(condition, data):
+        return True
     if references is not None:
         current = [link.reference_id for link in condition.condition_references.all()]
         if current != [ref.pk for ref in references]:
