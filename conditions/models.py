@@ -248,11 +248,20 @@ reversion.register(ShortAnswer)
 
 
 def system_user():
-    """The named account that command-line writes (imports, scheduled jobs) are recorded under."""
-    from django.contrib.auth import get_user_model
+    """The named account that command-line writes (imports, scheduled jobs) are recorded under.
 
-    user, _ = get_user_model().objects.get_or_create(
+    It holds the Editors role so its writes pass the same permission checks as a person's, and
+    has no usable password, so nobody can sign in as it.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user, created = get_user_model().objects.get_or_create(
         username=settings.MEDSITE_SYSTEM_USERNAME,
-        defaults={"first_name": "MedSite", "last_name": "system", "is_active": False},
+        defaults={"first_name": "MedSite", "last_name": "system"},
     )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name="Editors"))
     return user

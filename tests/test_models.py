@@ -48,10 +48,13 @@ def test_display_name_prefers_reviewer_credentials(reviewer, editor):
     assert display_name(editor) == "Edna Editor"
 
 
-def test_system_user_is_named_and_cannot_log_in():
+def test_system_user_is_named_may_edit_and_cannot_log_in(client):
     user = system_user()
     assert user.username == "medsite-system"
-    assert not user.is_active
+    assert not user.has_usable_password()
+    assert user.has_perm("conditions.change_condition")
+    assert not user.has_perm("conditions.review_condition")
+    assert not client.login(username="medsite-system", password="")
     assert system_user() == user
     assert User.objects.filter(username="medsite-system").count() == 1
 
