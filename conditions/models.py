@@ -40,6 +40,15 @@ class Condition(models.Model):
         related_name="+",
         editable=False,
     )
+    scheduled_publication = models.ForeignKey(
+        "Publication",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="An approved version waiting for its go-live time.",
+    )
     last_reviewed_on = models.DateField(null=True, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True, editable=False)
     review_interval_months = models.PositiveSmallIntegerField(
@@ -142,6 +151,10 @@ class ShortAnswer(models.Model):
     source_updated_on = models.DateField(
         null=True, blank=True, help_text="Date the imported source gave as its last update."
     )
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Set when a clinical review changed the page's sections: confirm or edit this answer.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -151,7 +164,7 @@ class ShortAnswer(models.Model):
 
 
 class Publication(models.Model):
-    """An approved, frozen version of a condition page: what the public saw from ``approved_at``."""
+    """An approved, frozen version of a condition page: what the public saw from ``went_live_at``."""
 
     class Kind(models.TextChoices):
         CLINICAL = "clinical", "Clinical review"
@@ -170,6 +183,10 @@ class Publication(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     approved_at = models.DateTimeField()
+    go_live_at = models.DateTimeField(help_text="When this version is to become public.")
+    went_live_at = models.DateTimeField(null=True, blank=True, help_text="When it did become public.")
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="Scheduled, then cancelled.")
+    attestation = models.JSONField(default=dict, blank=True, help_text="The reviewer's checklist answers.")
     reviewed_on = models.DateField(null=True, blank=True)
     reviewed_by_name = models.CharField(max_length=200, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
@@ -181,6 +198,13 @@ class Publication(models.Model):
             models.UniqueConstraint(fields=["condition", "number"], name="unique_publication_number")
         ]
         get_latest_by = "number"
+        indexes = [
+            models.Index(
+                fields=["go_live_at"],
+                condition=models.Q(went_live_at__isnull=True, cancelled_at__isnull=True),
+                name="publication_pending_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.number})"
@@ -194,8 +218,11 @@ class ReviewEvent(models.Model):
         SUBMIT = "submit", "Submitted for review"
         WITHDRAW = "withdraw", "Withdrawn from review"
         REQUEST_CHANGES = "request_changes", "Changes requested"
-        APPROVE = "approve", "Approved and published"
+        APPROVE = "approve", "Approved"
+        GO_LIVE = "go_live", "Went live"
+        CANCEL_SCHEDULE = "cancel_schedule", "Scheduled publication cancelled"
         UNPUBLISH = "unpublish", "Unpublished"
+        CONFIRM_ANSWERS = "confirm_answers", "Short answers confirmed"
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="review_events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -328,6 +328,8 @@ def approve(condition: Condition, *, by, comment: str = "", kind: str = "clinica
             approved_by=by,
             kind=kind,
             approved_at=now,
+            go_live_at=now,
+            went_live_at=now,
             reviewed_on=reviewed_on,
             reviewed_by_name=reviewer,
             next_review_due=next_due,
