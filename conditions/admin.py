@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
@@ -82,10 +83,24 @@ class SectionInline(_LockedWhileInReview, admin.StackedInline):
     formfield_overrides = MARKDOWN_WIDGETS
 
 
+class ShortAnswerForm(forms.ModelForm):
+    class Meta:
+        model = ShortAnswer
+        fields = ["question", "position", "answer", "details", "source_updated_on"]
+
+    def save(self, commit: bool = True) -> ShortAnswer:
+        # Editing a flagged answer is the editor's re-check of it.
+        if {"question", "answer", "details"} & set(self.changed_data):
+            self.instance.needs_review = False
+        return super().save(commit)
+
+
 class ShortAnswerInline(_LockedWhileInReview, admin.StackedInline):
     model = ShortAnswer
+    form = ShortAnswerForm
     extra = 0
-    fields = [("question", "position"), "answer", "details", "source_updated_on"]
+    fields = [("question", "position"), "needs_review", "answer", "details", "source_updated_on"]
+    readonly_fields = ["needs_review"]
     formfield_overrides = MARKDOWN_WIDGETS
 
 
@@ -141,11 +156,13 @@ class LiveFilter(admin.SimpleListFilter):
     parameter_name = "live"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Published"), ("no", "Not published")]
+        return [("yes", "Published"), ("no", "Not published"), ("scheduled", "Scheduled to go live")]
 
     def queryset(self, request, queryset):
         if self.value() in {"yes", "no"}:
             return queryset.filter(live_publication__isnull=self.value() == "no")
+        if self.value() == "scheduled":
+            return queryset.filter(scheduled_publication__isnull=False)
         return queryset
 
 
@@ -155,24 +172,62 @@ ACTIONS = {
     "withdraw": (workflow.withdraw, "comment"),
     "request_changes": (workflow.request_changes, "comment"),
     "approve": (workflow.approve, "comment"),
+    "cancel_schedule": (workflow.cancel_schedule, "comment"),
     "unpublish": (workflow.unpublish, "reason"),
+    "confirm_answers": (workflow.confirm_short_answers, "comment"),
 }
 PREDICATES = {
     "submit": workflow.can_submit,
     "withdraw": workflow.can_withdraw,
     "request_changes": workflow.can_request_changes,
     "approve": workflow.can_approve,
+    "cancel_schedule": workflow.can_cancel_schedule,
     "unpublish": workflow.can_unpublish,
+    "confirm_answers": workflow.can_confirm_short_answers,
 }
+DONE = {
+    "submit": "submitted for expert review",
+    "withdraw": "withdrawn from review",
+    "request_changes": "sent back with your requested changes",
+    "approve": "approved",
+    "cancel_schedule": "scheduled publication cancelled",
+    "unpublish": "taken offline",
+    "confirm_answers": "short answers confirmed",
+}
+
+
+def _approve_options(post) -> dict:
+    """The approve form's kind, checklist and go-live time, as ``workflow.approve`` takes them."""
+    options = {
+        "kind": post.get("kind", Publication.Kind.CLINICAL),
+        "attestation": post.getlist("attestation"),
+    }
+    raw = post.get("go_live_at", "").strip()
+    if raw:
+        moment = parse_datetime(raw)
+        if moment is None:
+            raise workflow.WorkflowError(
+                f"“{raw}” is not a date and time: use the date picker, e.g. 2026-12-01 09:00."
+            )
+        options["go_live_at"] = moment
+    return options
 
 
 @admin.register(Condition)
 class ConditionAdmin(VersionAdmin):
     form = ConditionForm
     inlines = [SectionInline, ShortAnswerInline, ConditionReferenceInline]
-    list_display = ["name", "status", "on_public_site", "last_reviewed_on", "next_review_due", "updated_at"]
+    list_display = [
+        "name",
+        "status",
+        "on_public_site",
+        "goes_live",
+        "last_reviewed_on",
+        "next_review_due",
+        "updated_at",
+    ]
     list_filter = ["status", LiveFilter, ReviewDueFilter]
-    list_select_related = ["live_publication"]
+    list_select_related = ["live_publication", "scheduled_publication"]
     search_fields = ["name", "slug", "also_called", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = [
@@ -207,6 +262,11 @@ class ConditionAdmin(VersionAdmin):
     @admin.display(description="public", boolean=True)
     def on_public_site(self, obj: Condition) -> bool:
         return obj.is_live
+
+    @admin.display(description="scheduled to go live")
+    def goes_live(self, obj: Condition) -> str:
+        pending = obj.scheduled_publication
+        return f"{timezone.localtime(pending.go_live_at):%Y-%m-%d %H:%M}" if pending else "–"
 
     @admin.display(description="public version")
     def live_version(self, obj: Condition) -> str:
@@ -272,14 +332,17 @@ class ConditionAdmin(VersionAdmin):
         condition = self._get_condition_for_user(request, object_id)
         function, text_keyword = ACTIONS[action]
         kwargs = {text_keyword: request.POST.get("text", "").strip()}
-        if action == "approve":
-            kwargs["kind"] = request.POST.get("kind", Publication.Kind.CLINICAL)
         try:
-            function(condition, by=request.user, **kwargs)
+            if action == "approve":
+                kwargs.update(_approve_options(request.POST))
+            result = function(condition, by=request.user, **kwargs)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"“{condition}”: {ReviewEvent.Action(action).label.lower()}.")
+            done = DONE[action]
+            if isinstance(result, Publication) and result.went_live_at is None:
+                done += f"; it goes live on {timezone.localtime(result.go_live_at):%Y-%m-%d at %H:%M}"
+            messages.success(request, f"“{condition}”: {done}.")
         return HttpResponseRedirect(_change_url(condition.pk))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -296,6 +359,9 @@ class ConditionAdmin(VersionAdmin):
             "workflow_problems": publish_problems(condition) if "submit" in allowed else [],
             "review_events": condition.review_events.select_related("actor")[:10],
             "approval_kinds": Publication.Kind.choices,
+            "checklist": workflow.CHECKLIST.items(),
+            "time_zone": timezone.get_current_timezone_name(),
+            "stale_answers": [a for a in condition.short_answers.all() if a.needs_review],
             "can_approve_editorial": condition.publications.filter(kind=Publication.Kind.CLINICAL).exists(),
         }
 

@@ -147,7 +147,13 @@ def _add_page(page: DemoPage, *, editor, reviewer, report: DemoReport) -> None:
     condition, _ = write_condition(page.data, by=editor, comment="Demo page: first draft")
     workflow.submit(condition, by=editor, comment="Ready for medical review.")
     if page.publish:
-        workflow.approve(condition, by=reviewer, kind="clinical", comment="First publication.")
+        workflow.approve(
+            condition,
+            by=reviewer,
+            kind="clinical",
+            comment="First publication.",
+            attestation=workflow.CHECKLIST,
+        )
         report.published.append(condition.name)
     else:
         report.in_review.append(condition.name)

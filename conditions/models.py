@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import reversion
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 
@@ -21,6 +25,93 @@ class ConditionQuerySet(models.QuerySet):
 
     def awaiting_review(self) -> ConditionQuerySet:
         return self.filter(status=Status.EXPERT_REVIEW)
+
+    # The review dashboard's lists (conditions/dashboard.py). Each is one SQL query whatever its
+    # length: the review log is read through correlated subqueries, never row by row.
+
+    def awaiting_review_by(self, user) -> ConditionQuerySet:
+        """In expert review, and not edited or submitted by ``user`` since the last approval.
+
+        The SQL form of ``workflow.contributors()`` (four eyes: nobody approves their own version).
+        Whether ``user`` may review at all is the caller's check. Annotated with
+        ``latest_submit_id``; oldest submission first, as a queue.
+        """
+        return (
+            self.awaiting_review()
+            .exclude(_contributed_since_approval(user, [ReviewEvent.Action.EDIT, ReviewEvent.Action.SUBMIT]))
+            .annotate(latest_submit_id=_latest_event("id", action=ReviewEvent.Action.SUBMIT))
+            .order_by("latest_submit_id", "name")
+        )
+
+    def drafts_edited_by(self, user) -> ConditionQuerySet:
+        """Working copies ``user`` edited since the last approval: drafts and pages in review.
+
+        Annotated with ``edited_by_user_at`` (their latest edit), most recent first.
+        """
+        edits = ReviewEvent.objects.filter(
+            condition=OuterRef("pk"), actor=user, action=ReviewEvent.Action.EDIT
+        )
+        return (
+            self.filter(status__in=[Status.DRAFT, Status.EXPERT_REVIEW])
+            .filter(_contributed_since_approval(user, [ReviewEvent.Action.EDIT]))
+            .annotate(edited_by_user_at=Subquery(edits.order_by("-id").values("created_at")[:1]))
+            .select_related("live_publication")
+            .order_by("-edited_by_user_at", "name")
+        )
+
+    def changes_requested_of(self, user) -> ConditionQuerySet:
+        """Drafts a reviewer sent back (their latest event) whose version ``user`` edited or submitted.
+
+        Annotated with ``latest_event_id``, the request for changes; newest request first.
+        """
+        return (
+            self.filter(status=Status.DRAFT)
+            .annotate(latest_action=_latest_event("action"), latest_event_id=_latest_event("id"))
+            .filter(latest_action=ReviewEvent.Action.REQUEST_CHANGES)
+            .filter(_contributed_since_approval(user, [ReviewEvent.Action.EDIT, ReviewEvent.Action.SUBMIT]))
+            .order_by("-latest_event_id")
+        )
+
+    def review_due_within(self, days: int, *, today: date) -> ConditionQuerySet:
+        """Live pages whose clinical review is overdue or due within ``days`` days, soonest first."""
+        return (
+            self.live()
+            .filter(next_review_due__lte=today + timedelta(days=days))
+            .order_by("next_review_due", "name")
+        )
+
+    def scheduled(self) -> ConditionQuerySet:
+        """Pages with an approved version waiting for its go-live time, the soonest first."""
+        return (
+            self.filter(scheduled_publication__isnull=False)
+            .select_related("scheduled_publication")
+            .order_by("scheduled_publication__go_live_at", "name")
+        )
+
+
+def _latest_event(field: str, **filters) -> Subquery:
+    """A field of the condition's latest review event (matching ``filters``), for annotations."""
+    events = ReviewEvent.objects.filter(condition=OuterRef("pk"), **filters).order_by("-id")
+    return Subquery(events.values(field)[:1])
+
+
+def _contributed_since_approval(user, actions: list[str]) -> Exists:
+    """Whether ``user`` logged one of ``actions`` on the condition after its latest approval.
+
+    Event ids, not times, order the log (as in ``workflow.contributors()``): two events can share
+    a timestamp, never an id.
+    """
+    last_approval = ReviewEvent.objects.filter(
+        condition=OuterRef("condition"), action=ReviewEvent.Action.APPROVE
+    )
+    return Exists(
+        ReviewEvent.objects.filter(
+            condition=OuterRef("pk"),
+            actor=user,
+            action__in=actions,
+            id__gt=Coalesce(Subquery(last_approval.order_by("-id").values("id")[:1]), 0),
+        )
+    )
 
 
 class Condition(models.Model):
@@ -163,6 +254,12 @@ class ShortAnswer(models.Model):
         return self.question
 
 
+class PublicationQuerySet(models.QuerySet):
+    def public(self) -> PublicationQuerySet:
+        """Versions that were shown to the public (not those still scheduled or cancelled)."""
+        return self.filter(went_live_at__isnull=False)
+
+
 class Publication(models.Model):
     """An approved, frozen version of a condition page: what the public saw from ``went_live_at``."""
 
@@ -191,6 +288,8 @@ class Publication(models.Model):
     reviewed_by_name = models.CharField(max_length=200, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     change_summary = models.TextField(blank=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["condition", "-number"]

@@ -93,7 +93,8 @@ def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
         condition = _get_live_condition(slug)
     except Gone as gone:
         return _gone(request, gone.condition)
-    publications = condition.publications.defer("html", "structured_data").order_by("-number")
+    # Queries: 1 condition with its live publication, 1 publications that went live.
+    publications = condition.publications.public().defer("html", "structured_data").order_by("-number")
     return render(request, "conditions/history.html", {"condition": condition, "publications": publications})
 
 
@@ -103,7 +104,7 @@ def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
         condition = _get_live_condition(slug)
     except Gone as gone:
         return _gone(request, gone.condition)
-    publication = get_object_or_404(Publication, condition=condition, number=number)
+    publication = get_object_or_404(Publication.objects.public(), condition=condition, number=number)
     return render(
         request,
         "conditions/detail.html",

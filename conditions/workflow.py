@@ -9,10 +9,10 @@ person can act on. Views and admin actions call these functions; nothing else se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import reversion
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
+from . import notifications
 from .checks import publish_problems
 from .models import Condition, Publication, ReviewEvent, Status, display_name
 from .rendering import ReviewInfo, render_condition
@@ -29,6 +30,15 @@ Action = ReviewEvent.Action
 EDIT = "conditions.change_condition"
 REVIEW = "conditions.review_condition"
 UNPUBLISH = "conditions.unpublish_condition"
+
+
+# What a clinical reviewer confirms before approving; stored with the publication.
+CHECKLIST = {
+    "accurate": "The content is medically accurate and current.",
+    "evidence": "Every claim is supported by the evidence it cites.",
+    "references": "The references have been checked and are accessible.",
+    "patients": "The page is suitable and clear for patients.",
+}
 
 
 class WorkflowError(Exception):
@@ -156,6 +166,7 @@ class _Step:
     condition: Condition
     event: ReviewEvent | None = None
     publication: Publication | None = None
+    notify: list[Callable[[], None]] = field(default_factory=list)
 
 
 @contextmanager
@@ -175,9 +186,11 @@ def _transition(condition: Condition, *, by, comment: str) -> Iterator[_Step]:
             reversion.add_to_revision(step.condition)
         revision = Version.objects.get_for_object(step.condition).order_by("-pk").first().revision
         for record in (step.event, step.publication):
-            if record is not None:
+            if record is not None and record.revision_id is None:
                 record.revision = revision
                 record.save(update_fields=["revision"])
+        for send in step.notify:
+            transaction.on_commit(send)
     condition.refresh_from_db()
 
 
@@ -245,6 +258,7 @@ def submit(condition: Condition, *, by, comment: str = "") -> None:
         locked.status = Status.EXPERT_REVIEW
         locked.save(update_fields=["status", "updated_at"])
         step.event = _event(locked, by=by, action=Action.SUBMIT, from_status=Status.DRAFT, comment=comment)
+        step.notify.append(lambda: notifications.submitted(locked, by=by, comment=comment))
 
 
 def withdraw(condition: Condition, *, by, comment: str = "") -> None:
@@ -271,56 +285,119 @@ def request_changes(condition: Condition, *, by, comment: str) -> None:
         step.event = _event(
             locked, by=by, action=Action.REQUEST_CHANGES, from_status=Status.EXPERT_REVIEW, comment=comment
         )
+        step.notify.append(lambda: notifications.changes_requested(locked, by=by, comment=comment))
 
 
 def _previous_clinical(condition: Condition) -> Publication | None:
-    return condition.publications.filter(kind=Publication.Kind.CLINICAL).order_by("-number").first()
+    return (
+        condition.publications.filter(kind=Publication.Kind.CLINICAL, cancelled_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
 
 
-def approve(condition: Condition, *, by, comment: str = "", kind: str = "clinical") -> Publication:
-    """Approve the version under review and publish it as a frozen Publication.
+def _checked_attestation(kind: str, attestation: Iterable[str] | None) -> dict[str, str]:
+    """The checklist a clinical reviewer confirmed, as stored: {item: the statement confirmed}."""
+    ticked = set(attestation or ())
+    unknown = ticked - set(CHECKLIST)
+    if unknown:
+        raise WorkflowError(f"Unknown checklist item(s): {', '.join(sorted(unknown))}.")
+    if kind != Publication.Kind.CLINICAL:
+        return {key: CHECKLIST[key] for key in CHECKLIST if key in ticked}
+    missing = [statement for key, statement in CHECKLIST.items() if key not in ticked]
+    if missing:
+        raise WorkflowError(
+            "A clinical review needs every item of the review checklist confirmed. Not yet confirmed: "
+            + " ".join(missing)
+        )
+    return dict(CHECKLIST)
 
-    ``kind="clinical"`` is a medical review: it sets the review dates. ``kind="editorial"``
-    (a copy edit) publishes without changing them, and needs an earlier clinical review.
+
+def _review_dates(locked: Condition, kind: str, by, today: date) -> tuple[date | None, str, date | None]:
+    """Reviewed on, reviewed by, next review due: new for a clinical review, kept for a copy edit."""
+    if kind == Publication.Kind.CLINICAL:
+        return today, display_name(by), _add_months(today, locked.review_interval_months)
+    previous = _previous_clinical(locked)
+    if previous is None:
+        raise WorkflowError(
+            "This page has never had a clinical review, so it cannot be published as an "
+            "editorial change. Approve it as a clinical review."
+        )
+    return locked.last_reviewed_on, previous.reviewed_by_name, locked.next_review_due
+
+
+def _flag_stale_short_answers(locked: Condition, previous: Publication | None, new_data: dict) -> None:
+    """After a clinical review that changed the sections, unchanged short answers need a second look."""
+    if previous is None:
+        return
+
+    def sections(data: dict) -> list[tuple]:
+        return [(s["kind"], s["heading"], s["markdown"]) for s in data.get("sections", [])]
+
+    if sections(previous.structured_data) == sections(new_data):
+        return
+    before = {
+        (a["question"], a["answer_markdown"], a["details_markdown"])
+        for a in previous.structured_data.get("short_answers", [])
+    }
+    for answer in locked.short_answers.all():
+        if (answer.question, answer.answer, answer.details) in before and not answer.needs_review:
+            answer.needs_review = True
+            answer.save(update_fields=["needs_review"])
+
+
+def _aware(moment: datetime | None, now: datetime) -> datetime:
+    if moment is None:
+        return now
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _cancel_scheduled(locked: Condition, now: datetime) -> None:
+    pending = locked.scheduled_publication
+    if pending is not None:
+        pending.cancelled_at = now
+        pending.save(update_fields=["cancelled_at"])
+        locked.scheduled_publication = None
+
+
+def approve(
+    condition: Condition,
+    *,
+    by,
+    comment: str = "",
+    kind: str = "clinical",
+    attestation: Iterable[str] | None = None,
+    go_live_at: datetime | None = None,
+) -> Publication:
+    """Approve the version under review as a frozen Publication, live now or at ``go_live_at``.
+
+    ``kind="clinical"`` is a medical review: every item of :data:`CHECKLIST` must be confirmed in
+    ``attestation``, and the review dates are set. ``kind="editorial"`` (a copy edit) keeps the
+    review dates and reviewer of the last clinical review, and needs one to exist.
     """
     if kind not in Publication.Kind.values:
         raise WorkflowError(f"Unknown approval kind “{kind}”: use “clinical” or “editorial”.")
-    with _transition(condition, by=by, comment=comment or f"Approved ({kind} review) and published") as step:
+    now = timezone.now()
+    go_live_at = _aware(go_live_at, now)
+    scheduled = go_live_at > now
+    with _transition(condition, by=by, comment=comment or f"Approved ({kind} review)") as step:
         locked = step.condition
         _refuse_unless(refusal_approve, locked, by)
         problems = publish_problems(locked)
         if problems:
             raise WorkflowError("This page cannot be published. " + " ".join(problems))
-        now = timezone.now()
-        if kind == Publication.Kind.CLINICAL:
-            reviewed_on = timezone.localdate(now)
-            reviewer = display_name(by)
-            next_due = _add_months(reviewed_on, locked.review_interval_months)
-        else:
-            previous = _previous_clinical(locked)
-            if previous is None:
-                raise WorkflowError(
-                    "This page has never had a clinical review, so it cannot be published as an "
-                    "editorial change. Approve it as a clinical review."
-                )
-            reviewed_on, reviewer, next_due = (
-                locked.last_reviewed_on,
-                previous.reviewed_by_name,
-                locked.next_review_due,
-            )
+        confirmed = _checked_attestation(kind, attestation)
+        reviewed_on, reviewer, next_due = _review_dates(locked, kind, by, timezone.localdate(now))
         page = render_condition(
             locked,
-            ReviewInfo(
-                reviewed_by=reviewer,
-                reviewed_on=reviewed_on,
-                next_review_due=next_due,
-                updated_on=timezone.localdate(now),
-            ),
+            ReviewInfo(reviewer, reviewed_on, next_due, updated_on=timezone.localdate(go_live_at)),
         )
-        number = (locked.publications.aggregate(n=Max("number"))["n"] or 0) + 1
+        if kind == Publication.Kind.CLINICAL:
+            _flag_stale_short_answers(locked, locked.live_publication, page.structured_data)
+        _cancel_scheduled(locked, now)
         step.publication = Publication.objects.create(
             condition=locked,
-            number=number,
+            number=(locked.publications.aggregate(n=Max("number"))["n"] or 0) + 1,
             title=locked.name,
             summary=locked.summary,
             html=page.html,
@@ -328,19 +405,21 @@ def approve(condition: Condition, *, by, comment: str = "", kind: str = "clinica
             approved_by=by,
             kind=kind,
             approved_at=now,
-            go_live_at=now,
-            went_live_at=now,
+            go_live_at=go_live_at,
+            went_live_at=None if scheduled else now,
             reviewed_on=reviewed_on,
             reviewed_by_name=reviewer,
             next_review_due=next_due,
             change_summary=comment,
+            attestation=confirmed,
         )
+        if scheduled:
+            locked.scheduled_publication = step.publication
+        else:
+            locked.live_publication = step.publication
         locked.status = Status.PUBLISHED
-        locked.live_publication = step.publication
         locked.last_reviewed_on, locked.next_review_due = reviewed_on, next_due
-        locked.save(
-            update_fields=["status", "live_publication", "last_reviewed_on", "next_review_due", "updated_at"]
-        )
+        locked.save()
         step.event = _event(
             locked,
             by=by,
@@ -349,11 +428,88 @@ def approve(condition: Condition, *, by, comment: str = "", kind: str = "clinica
             comment=comment,
             publication=step.publication,
         )
+        step.notify.append(lambda: notifications.approved(locked, step.publication, by=by))
     return step.publication
 
 
+def go_live(condition: Condition, *, by, now: datetime | None = None) -> Publication | None:
+    """Make a scheduled publication public if its time has come; None when nothing was due."""
+    now = now or timezone.now()
+    try:
+        with _transition(condition, by=by, comment="Scheduled publication went live") as step:
+            return _go_live(step, by=by, now=now)
+    except _NothingDue:
+        return None
+
+
+class _NothingDue(Exception):
+    """Raised inside a transition to roll it back: another run already did the work."""
+
+
+def _go_live(step: _Step, *, by, now: datetime) -> Publication:
+    locked = step.condition
+    pending = locked.scheduled_publication
+    if pending is None or pending.go_live_at > now:
+        raise _NothingDue
+    pending.went_live_at = now
+    pending.save(update_fields=["went_live_at"])
+    locked.live_publication, locked.scheduled_publication = pending, None
+    locked.save(update_fields=["live_publication", "scheduled_publication", "updated_at"])
+    step.event = _event(locked, by=by, action=Action.GO_LIVE, from_status=locked.status, publication=pending)
+    step.publication = pending
+    step.notify.append(lambda: notifications.went_live(locked, pending))
+    return pending
+
+
+def publish_scheduled(*, by, now: datetime | None = None) -> list[Publication]:
+    """Every scheduled publication whose time has come goes live. Safe to run again at any time."""
+    now = now or timezone.now()
+    due = Condition.objects.filter(
+        scheduled_publication__go_live_at__lte=now, scheduled_publication__cancelled_at__isnull=True
+    ).order_by("scheduled_publication__go_live_at")
+    published = []
+    for condition in due:
+        publication = go_live(condition, by=by, now=now)
+        if publication is not None:
+            published.append(publication)
+    return published
+
+
+def refusal_cancel_schedule(condition: Condition, user) -> str | None:
+    if not user.has_perm(REVIEW):
+        return "Only medical reviewers can cancel a scheduled publication."
+    if condition.scheduled_publication_id is None:
+        return f"“{condition}” has no scheduled publication."
+    return None
+
+
+def can_cancel_schedule(condition: Condition, user) -> bool:
+    return refusal_cancel_schedule(condition, user) is None
+
+
+def cancel_schedule(condition: Condition, *, by, comment: str = "") -> None:
+    """Stop a scheduled publication; the working copy goes back to draft for another review."""
+    with _transition(condition, by=by, comment=comment or "Scheduled publication cancelled") as step:
+        locked = step.condition
+        _refuse_unless(refusal_cancel_schedule, locked, by)
+        step.publication = locked.scheduled_publication
+        from_status = locked.status
+        _cancel_scheduled(locked, timezone.now())
+        if locked.status == Status.PUBLISHED:
+            locked.status = Status.DRAFT
+        locked.save(update_fields=["status", "scheduled_publication", "updated_at"])
+        step.event = _event(
+            locked,
+            by=by,
+            action=Action.CANCEL_SCHEDULE,
+            from_status=from_status,
+            comment=comment,
+            publication=step.publication,
+        )
+
+
 def unpublish(condition: Condition, *, by, reason: str) -> None:
-    """Take the page offline; its URL then answers 410 Gone. The working copy is kept."""
+    """Take the page offline (its URL then answers 410 Gone), cancelling any scheduled version."""
     with _transition(condition, by=by, comment=f"Unpublished: {reason}") as step:
         locked = step.condition
         _refuse_unless(refusal_unpublish, locked, by)
@@ -361,7 +517,37 @@ def unpublish(condition: Condition, *, by, reason: str) -> None:
             raise WorkflowError("Give a reason for taking the page offline.")
         from_status = locked.status
         locked.live_publication = None
+        _cancel_scheduled(locked, timezone.now())
         if locked.status == Status.PUBLISHED:
             locked.status = Status.DRAFT
-        locked.save(update_fields=["status", "live_publication", "updated_at"])
+        locked.save(update_fields=["status", "live_publication", "scheduled_publication", "updated_at"])
         step.event = _event(locked, by=by, action=Action.UNPUBLISH, from_status=from_status, comment=reason)
+
+
+def refusal_confirm_short_answers(condition: Condition, user) -> str | None:
+    if not user.has_perm(EDIT):
+        return "You do not have permission to edit condition pages."
+    if not condition.short_answers.filter(needs_review=True).exists():
+        return f"No short answer of “{condition}” is waiting to be confirmed."
+    return None
+
+
+def can_confirm_short_answers(condition: Condition, user) -> bool:
+    return refusal_confirm_short_answers(condition, user) is None
+
+
+def confirm_short_answers(condition: Condition, *, by, comment: str = "") -> int:
+    """An editor confirms that the flagged short answers still hold; returns how many were cleared."""
+    with _transition(
+        condition, by=by, comment=comment or "Short answers confirmed as still accurate"
+    ) as step:
+        locked = step.condition
+        _refuse_unless(refusal_confirm_short_answers, locked, by)
+        flagged = list(locked.short_answers.filter(needs_review=True))
+        for answer in flagged:
+            answer.needs_review = False
+            answer.save(update_fields=["needs_review"])
+        step.event = _event(
+            locked, by=by, action=Action.CONFIRM_ANSWERS, from_status=locked.status, comment=comment
+        )
+    return len(flagged)

@@ -192,6 +192,11 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MedSite <medsite@localhost>")
+# Workflow email (submitted, changes requested, published); 0 turns it off.
+MEDSITE_NOTIFICATIONS = env_bool("MEDSITE_NOTIFICATIONS", True)
+# Where links in email point: the site's public origin, without a trailing slash.
+MEDSITE_BASE_URL = os.environ.get("MEDSITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The named account that command-line writes (imports, scheduled publishing) are recorded under.
 MEDSITE_SYSTEM_USERNAME = "medsite-system"

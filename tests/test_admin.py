@@ -5,7 +5,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from conditions.models import Condition, Status
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import CHECKED, make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -157,10 +157,12 @@ def test_reviewer_approves_through_admin_and_public_page_appears(client, editor,
     client.force_login(editor)
     client.post(_workflow_url(condition, "submit"))
     client.force_login(reviewer)
-    response = client.post(
-        _workflow_url(condition, "approve"), {"kind": "clinical", "text": "First review"}, follow=True
-    )
-    assert "approved and published" in response.content.decode()
+    unticked = client.post(_workflow_url(condition, "approve"), {"kind": "clinical"}, follow=True)
+    assert "needs every item of the review checklist" in unticked.content.decode()
+    assert client.get(condition.get_absolute_url()).status_code == 404
+    data = {"kind": "clinical", "text": "First review", "attestation": CHECKED}
+    response = client.post(_workflow_url(condition, "approve"), data, follow=True)
+    assert "“Example syndrome”: approved." in response.content.decode()
     public = client.get(condition.get_absolute_url())
     assert public.status_code == 200
     assert "Rita Reviewer, MD" in public.content.decode()

@@ -14,7 +14,7 @@ from conditions import importers, workflow
 from conditions.models import Condition, ReviewEvent, Section, ShortAnswer, Status, system_user
 from medsite.markdown import render
 from references.models import ConditionReference, Reference
-from tests.factories import make_condition
+from tests.factories import CHECKED, make_condition
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_the_card_becomes_one_short_answer_without_repeats(imported):
 
 def test_imported_page_publishes_through_review(imported, editor, reviewer):
     workflow.submit(imported, by=editor)
-    publication = workflow.approve(imported, by=reviewer)
+    publication = workflow.approve(imported, by=reviewer, attestation=CHECKED)
     imported.refresh_from_db()
     assert imported.status == Status.PUBLISHED
     assert imported.live_publication == publication

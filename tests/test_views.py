@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import CHECKED, make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_later_edits_do_not_change_public_page_until_approval(client, live, edit
     assert "Unreviewed new claim." not in client.get(live.get_absolute_url()).content.decode()
     workflow.submit(live, by=editor)
     assert "Unreviewed new claim." not in client.get(live.get_absolute_url()).content.decode()
-    workflow.approve(live, by=reviewer2)
+    workflow.approve(live, by=reviewer2, attestation=CHECKED)
     assert "Unreviewed new claim." in client.get(live.get_absolute_url()).content.decode()
 
 
@@ -122,7 +122,7 @@ def test_history_lists_publications_and_serves_old_versions(client, live, editor
         comment="Update",
     )
     workflow.submit(live, by=editor)
-    workflow.approve(live, by=reviewer2, comment="Updated overview")
+    workflow.approve(live, by=reviewer2, comment="Updated overview", attestation=CHECKED)
     history = client.get(reverse("conditions:history", args=[live.slug])).content.decode()
     assert "Version 2" in history and "Version 1" in history and "Updated overview" in history
     old = client.get(reverse("conditions:publication", args=[live.slug, 1])).content.decode()

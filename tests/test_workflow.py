@@ -10,7 +10,7 @@ from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication, ReviewEvent, Status
 from conditions.workflow import WorkflowError
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import CHECKED, make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_no_one_approves_their_own_edit(editor, reviewer, reviewer2):
         workflow.approve(condition, by=reviewer)
     assert not workflow.can_approve(condition, reviewer)
     assert workflow.can_approve(condition, reviewer2)
-    workflow.approve(condition, by=reviewer2)
+    workflow.approve(condition, by=reviewer2, attestation=CHECKED)
 
 
 def test_submitter_cannot_approve(reviewer, reviewer2, editor):
