@@ -258,6 +258,7 @@ class ConditionAdmin(VersionAdmin):
         css = {"all": ["css/admin.css"]}
 
     history_latest_first = True
+    object_history_template = "admin/conditions/condition/object_history.html"
 
     @admin.display(description="public", boolean=True)
     def on_public_site(self, obj: Condition) -> bool:
@@ -289,6 +290,11 @@ class ConditionAdmin(VersionAdmin):
         workflow.save_draft(obj, by=request.user, lock_version=form.cleaned_data.get("lock_version_seen"))
 
     def get_urls(self):
+        # Imported here to keep the comparison screens' wiring in this one method.
+        from functools import partial
+
+        from . import admin_compare
+
         own = [
             path(
                 "<path:object_id>/preview/",
@@ -299,6 +305,16 @@ class ConditionAdmin(VersionAdmin):
                 "<path:object_id>/workflow/<str:action>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="conditions_condition_workflow",
+            ),
+            path(
+                "<path:object_id>/compare/",
+                self.admin_site.admin_view(partial(admin_compare.compare_view, self)),
+                name="conditions_condition_compare",
+            ),
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(partial(admin_compare.review_view, self)),
+                name="conditions_condition_review",
             ),
         ]
         return own + super().get_urls()
@@ -416,6 +432,11 @@ class PublicationAdmin(_ReadOnlyAdmin):
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(_ReadOnlyAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Only as part of a superuser deleting a never-published draft (published pages are
+        # protected by their publications); nobody edits or deletes log lines one by one.
+        return request.user.is_superuser and obj is not None
+
     list_display = ["created_at", "condition", "action", "actor", "from_status", "to_status", "comment"]
     list_filter = ["action"]
     list_select_related = ["condition", "actor"]

@@ -56,7 +56,7 @@ def _get_live_condition(slug: str) -> Condition:
     if condition is None:
         raise Http404("No condition page at this address.")
     if condition.live_publication is None:
-        if condition.publications.exists():
+        if condition.publications.public().exists():
             raise Gone(condition)
         raise Http404("No condition page at this address.")
     return condition
