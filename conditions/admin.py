@@ -22,11 +22,11 @@ from references.models import ConditionReference
 
 from . import history, workflow
 from .checks import publish_problems
+from .dashboard import REVIEW_SOON_DAYS
 from .models import Condition, Publication, ReviewerProfile, ReviewEvent, Section, ShortAnswer
 from .rendering import ReviewInfo, render_condition
 
 MARKDOWN_WIDGETS = {models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}}
-REVIEW_SOON_DAYS = 30
 
 
 class ConditionForm(forms.ModelForm):

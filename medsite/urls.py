@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from conditions import views
+from conditions import dashboard, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("conditions.urls")),
     path("editor/markdownify/", views.editor_preview, name="editor-preview"),
     path("editor/upload/", views.editor_upload, name="editor-upload"),
+    # Before admin/, whose catch-all would otherwise answer; admin_view asks for a staff login.
+    path(
+        "admin/review-dashboard/", admin.site.admin_view(dashboard.review_dashboard), name="review-dashboard"
+    ),
     path("admin/", admin.site.urls),
 ]
 
