@@ -99,6 +99,8 @@ def test_reviewer_sees_submission_with_submitter_time_and_note(client, editor, r
     assert f'href="{_change_url(condition)}">Gout</a>' in section
     assert "Edna Editor" in section
     assert "Please check the dosing table." in section
+    review_url = reverse("admin:conditions_condition_review", args=[condition.pk])
+    assert f'href="{review_url}">Review the changes' in section
     submitted = condition.review_events.get(action="submit").created_at
     assert f'datetime="{submitted:%Y-%m-%dT%H:%M:%S%z}"' in section
 

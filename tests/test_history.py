@@ -170,3 +170,25 @@ def test_stale_admin_form_keeps_section_text_typed_by_second_editor(client, edit
     assert section.body == "First editor's paragraph."
     condition.refresh_from_db()
     assert condition.summary == "First summary." and condition.lock_version == 1
+
+
+def _admin_history_queries(client, condition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:conditions_condition_history", args=[condition.pk]))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_admin_history_page_uses_constant_queries(client, editor):
+    short = make_condition(editor, name="Few versions")
+    long = make_condition(editor, name="Many versions")
+    for n in range(10):
+        _write(long, editor, summary=f"Edition {n}.")
+    client.force_login(editor)
+    few, _ = _admin_history_queries(client, short)
+    many, page = _admin_history_queries(client, long)
+    assert "Compare selected versions" in page
+    assert few == many

@@ -192,3 +192,26 @@ class TestEditorEndpoints:
         response = client.post("/editor/upload/")
         assert response.status_code == 400
         assert "not available" in response.json()["image"][0]
+
+
+@pytest.mark.parametrize("versions", [1, 4])
+def test_history_views_use_constant_queries(client, editor, reviewer, reviewer2, versions):
+    condition = make_condition(editor, name="Versioned page")
+    publish(condition, editor=editor, reviewer=reviewer)
+    for n in range(versions - 1):
+        write_condition(
+            ConditionData(name=condition.name, slug=condition.slug, summary=f"Edition {n}."),
+            by=editor,
+            comment="x",
+        )
+        workflow.submit(condition, by=editor)
+        workflow.approve(condition, by=reviewer2, kind="editorial")
+    # History: 1 the condition with its live publication, 1 the publications that went live.
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("conditions:history", args=[condition.slug]))
+    assert page.status_code == 200 and page.content.decode().count("Version ") >= versions
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    # One archived version: 1 the condition, 1 that publication.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("conditions:publication", args=[condition.slug, 1])).status_code == 200
+    assert len(queries) == 2, [q["sql"] for q in queries]
