@@ -23,8 +23,17 @@ def publish_problems(condition: Condition) -> list[str]:
         if not answer.answer.strip():
             problems.append(f"The question “{answer.question}” has no short answer.")
     keys = [key for text in page_texts(condition) for key in find_keys(text)]
-    unknown = sorted(set(keys) - set(known_references(keys)))
+    cited = known_references(keys)
+    unknown = sorted(set(keys) - set(cited))
     if unknown:
         listed = ", ".join(f"[@{key}]" for key in unknown)
         problems.append(f"No reference has the citation key {listed}: add the reference or correct the key.")
+    listed_refs = condition.condition_references.select_related("reference")
+    on_page = {**cited, **{link.reference.key: link.reference for link in listed_refs}}
+    undated = sorted(key for key, reference in on_page.items() if reference.needs_accessed_date)
+    if undated:
+        listed = ", ".join(f"[@{key}]" for key in undated)
+        problems.append(
+            f"Online sources need the date they were read: add it to {listed} (“Accessed on”)."
+        )
     return problems

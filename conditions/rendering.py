@@ -32,6 +32,7 @@ class RenderedPage:
     html: str
     structured_data: dict
     unknown_keys: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)  # in reference-list order
 
 
 def page_texts(condition: Condition) -> list[str]:
@@ -134,4 +135,6 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
             "next_review_due": review.next_review_due.isoformat() if review.next_review_due else None,
         },
     }
-    return RenderedPage(html=html, structured_data=structured, unknown_keys=list(numbering.unknown))
+    return RenderedPage(
+        html=html, structured_data=structured, unknown_keys=list(numbering.unknown), references=ordered
+    )

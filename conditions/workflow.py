@@ -20,6 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
+from references.models import PublicationReference
+
 from . import notifications
 from .checks import publish_problems
 from .models import Condition, Publication, ReviewEvent, Status, display_name
@@ -412,6 +414,10 @@ def approve(
             next_review_due=next_due,
             change_summary=comment,
             attestation=confirmed,
+        )
+        PublicationReference.objects.bulk_create(
+            PublicationReference(publication=step.publication, reference=reference, number=number)
+            for number, reference in enumerate(page.references, start=1)
         )
         if scheduled:
             locked.scheduled_publication = step.publication

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+
+from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 
 
 class Reference(models.Model):
@@ -39,8 +42,10 @@ class Reference(models.Model):
     issue = models.CharField(max_length=40, blank=True)
     pages = models.CharField(max_length=40, blank=True)
     url = models.URLField(max_length=1000, blank=True)
-    doi = models.CharField(max_length=200, blank=True)
-    pmid = models.CharField(max_length=20, blank=True)
+    doi = models.CharField(max_length=200, blank=True, help_text="e.g. 10.1016/S0140-6736(21)00569-9")
+    pmid = models.CharField(
+        max_length=20, blank=True, verbose_name="PMID", help_text="PubMed id, digits only."
+    )
     accessed_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     original_text = models.TextField(
@@ -51,16 +56,49 @@ class Reference(models.Model):
 
     class Meta:
         ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["doi"], condition=~models.Q(doi=""), name="unique_reference_doi"),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~models.Q(pmid=""), name="unique_reference_pmid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title or self.original_text[:60]}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Every write path stores the canonical form, so duplicates are caught by the constraints.
+        self.doi = normalize_doi(self.doi)
+        self.pmid = normalize_pmid(self.pmid)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("admin:references_reference_change", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        for name, normalize in (("doi", normalize_doi), ("pmid", normalize_pmid)):
+            try:
+                setattr(self, name, normalize(getattr(self, name)))
+            except InvalidIdentifier as exc:
+                errors[name] = str(exc)
+        if self.needs_accessed_date:
+            errors["accessed_on"] = "Give the date this online source was read (AMA style requires it)."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def needs_accessed_date(self) -> bool:
+        """An online source (web page, database) with a URL but no date it was read."""
+        return self.kind in ONLINE_KINDS and bool(self.url) and self.accessed_on is None
 
     @property
     def author_list(self) -> list[str]:
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+
+# Kinds read online, which need the date they were read.
+ONLINE_KINDS = (Reference.Kind.WEB_PAGE, Reference.Kind.DATABASE)
 
 
 class ConditionReference(models.Model):
@@ -79,6 +117,26 @@ class ConditionReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition} – {self.reference.key}"
+
+
+class PublicationReference(models.Model):
+    """A reference as listed in one publication: what the public was shown rests on it."""
+
+    publication = models.ForeignKey("conditions.Publication", on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a source that a published version cites cannot be deleted from under it.
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="publication_links")
+    number = models.PositiveIntegerField(help_text="Its number in that publication's reference list.")
+
+    class Meta:
+        ordering = ["publication", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "reference"], name="unique_reference_per_publication"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} [{self.number}] {self.reference.key}"
 
 
 reversion.register(Reference)

@@ -451,6 +451,6 @@ def test_review_view_queries_do_not_grow_with_the_page(client, editor, reviewer)
     client.get(urls[0])  # warm the content-type cache, as above
     # Session, user, the condition, user and group permissions, sections, short answers (both
     # prefetched for the snapshot and the publish gate), the live publication, the last editor,
-    # the listed reference ids, the references, the publish gate's reference lookup, and the
-    # approval predicate's last approval and contributors.
-    assert _count(client, urls[0]) == _count(client, urls[1]) == 14
+    # the listed reference ids, the references, the publish gate's cited and listed references,
+    # and the approval predicate's last approval and contributors.
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 15

@@ -1,0 +1,39 @@
+"""DOIs and PubMed ids in one canonical form, so the same source is recognised however written."""
+
+from __future__ import annotations
+
+import re
+
+# A DOI is "10.<registrant>/<suffix>"; people write it as a URL, with "doi:", in any case.
+_DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_DOI_PREFIX = re.compile(r"^\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_PMID = re.compile(r"^\s*(?:pmid:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)?(\d{1,9})/?\s*$", re.IGNORECASE)
+
+
+class InvalidIdentifier(ValueError):
+    """The text is not a DOI or PMID."""
+
+
+def normalize_doi(value: str) -> str:
+    """``"https://doi.org/10.1000/ABC."`` -> ``"10.1000/abc"``; empty stays empty.
+
+    DOIs are case-insensitive, so the canonical form is lower case; trailing sentence
+    punctuation pasted with one is dropped.
+    """
+    text = _DOI_PREFIX.sub("", (value or "").strip())
+    if not text:
+        return ""
+    match = _DOI.fullmatch(text.rstrip(".,;"))
+    if not match:
+        raise InvalidIdentifier(f"“{value}” is not a DOI (a DOI looks like 10.1000/xyz123).")
+    return match.group(1).lower()
+
+
+def normalize_pmid(value: str) -> str:
+    """``"PMID: 012345"`` -> ``"12345"``; empty stays empty."""
+    if not (value or "").strip():
+        return ""
+    match = _PMID.match(value)
+    if not match:
+        raise InvalidIdentifier(f"“{value}” is not a PubMed id (a PMID is a number, e.g. 31234567).")
+    return str(int(match.group(1)))
