@@ -256,6 +256,7 @@ class ConditionAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/condition-editor.js"]
 
     history_latest_first = True
     object_history_template = "admin/conditions/condition/object_history.html"
@@ -293,6 +294,8 @@ class ConditionAdmin(VersionAdmin):
         # Imported here to keep the comparison screens' wiring in this one method.
         from functools import partial
 
+        from references import admin_views as reference_views
+
         from . import admin_compare
 
         own = [
@@ -315,6 +318,11 @@ class ConditionAdmin(VersionAdmin):
                 "<path:object_id>/review/",
                 self.admin_site.admin_view(partial(admin_compare.review_view, self)),
                 name="conditions_condition_review",
+            ),
+            path(
+                "<path:object_id>/references.<str:fmt>",
+                self.admin_site.admin_view(partial(reference_views.export_references, self)),
+                name="conditions_condition_references_export",
             ),
         ]
         return own + super().get_urls()

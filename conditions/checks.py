@@ -33,7 +33,5 @@ def publish_problems(condition: Condition) -> list[str]:
     undated = sorted(key for key, reference in on_page.items() if reference.needs_accessed_date)
     if undated:
         listed = ", ".join(f"[@{key}]" for key in undated)
-        problems.append(
-            f"Online sources need the date they were read: add it to {listed} (“Accessed on”)."
-        )
+        problems.append(f"Online sources need the date they were read: add it to {listed} (“Accessed on”).")
     return problems

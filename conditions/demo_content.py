@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from references.models import Reference
 
@@ -21,7 +21,8 @@ def _md(text: str) -> str:
 # --- references ------------------------------------------------------------------------------
 
 NICE = "National Institute for Health and Care Excellence"
-ACCESSED = date(2025, 11, 3)
+# Demo sources were 'read' a month before the demo is loaded, so they never look stale.
+ACCESSED = date.today() - timedelta(days=30)
 
 
 def _article(

@@ -139,6 +139,30 @@ def editor_preview(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_markdown(text, citations=numbering))
 
 
+# Enough for a long page; a bigger form is not an editor's page.
+MAX_PREVIEW_FIELDS = 200
+
+
+@require_POST
+@login_required
+def editor_page_preview(request: HttpRequest) -> HttpResponse:
+    """Preview every Markdown field of a page at once, numbering citations across the page.
+
+    The editor's script posts ``field``/``text`` pairs in page order (sections by position, then
+    short answers), so each preview shows the numbers the published page will show.
+    """
+    if not _may_edit(request):
+        return JsonResponse({"error": "You do not have permission to preview condition pages."}, status=403)
+    names, texts = request.POST.getlist("field"), request.POST.getlist("text")
+    if len(names) != len(texts) or len(names) > MAX_PREVIEW_FIELDS:
+        return JsonResponse({"error": "The preview request was malformed."}, status=400)
+    numbering = CitationNumbering(known_references([key for text in texts for key in find_keys(text)]))
+    previews = {
+        name: str(render_markdown(text, citations=numbering)) for name, text in zip(names, texts, strict=True)
+    }
+    return JsonResponse({"previews": previews, "unknown": numbering.unknown})
+
+
 @require_POST
 @login_required
 def editor_upload(request: HttpRequest) -> HttpResponse:

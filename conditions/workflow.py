@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 from reversion.models import Version
 
+from medsite.dates import add_months
 from references.models import PublicationReference
 
 from . import notifications
@@ -238,17 +239,6 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
     _event(condition, by=by, action=Action.EDIT, from_status=from_status, comment=comment)
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - some day in 28..31 always exists
-
-
 def submit(condition: Condition, *, by, comment: str = "") -> None:
     """Send the draft to expert review; its content is frozen until a decision."""
     with _transition(condition, by=by, comment=comment or "Submitted for expert review") as step:
@@ -318,7 +308,7 @@ def _checked_attestation(kind: str, attestation: Iterable[str] | None) -> dict[s
 def _review_dates(locked: Condition, kind: str, by, today: date) -> tuple[date | None, str, date | None]:
     """Reviewed on, reviewed by, next review due: new for a clinical review, kept for a copy edit."""
     if kind == Publication.Kind.CLINICAL:
-        return today, display_name(by), _add_months(today, locked.review_interval_months)
+        return today, display_name(by), add_months(today, locked.review_interval_months)
     previous = _previous_clinical(locked)
     if previous is None:
         raise WorkflowError(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("conditions.urls")),
     path("editor/markdownify/", views.editor_preview, name="editor-preview"),
     path("editor/upload/", views.editor_upload, name="editor-upload"),
+    path("editor/page-preview/", views.editor_page_preview, name="editor-page-preview"),
     # Before admin/, whose catch-all would otherwise answer; admin_view asks for a staff login.
     path(
         "admin/review-dashboard/", admin.site.admin_view(dashboard.review_dashboard), name="review-dashboard"

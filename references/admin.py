@@ -1,20 +1,53 @@
-"""References in the editor admin: searchable, so the condition form can pick them by author or title."""
+"""References in the editor admin: searchable, insertable into the text, and showing where they are used."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils.html import strip_tags
 from reversion.admin import VersionAdmin
 
 from .citations import format_reference
+from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from .models import Reference
+from .usage import usage
+
+LOOKUP_LIMIT = 10
+
+
+def lookup_filter(query: str) -> Q:
+    """Match a reference by key, author, title or container, or exactly by DOI or PMID."""
+    words = query.split()
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(key__icontains=word)
+            | Q(authors__icontains=word)
+            | Q(title__icontains=word)
+            | Q(container_title__icontains=word)
+        )
+    for normalize, field in ((normalize_doi, "doi"), (normalize_pmid, "pmid")):
+        try:
+            identifier = normalize(query)
+        except InvalidIdentifier:
+            continue
+        if identifier:
+            condition |= Q(**{field: identifier})
+    return condition
 
 
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
-    search_fields = ["key", "title", "authors", "container_title", "doi", "pmid"]
-    readonly_fields = ["formatted", "original_text", "created_at", "updated_at"]
+    search_fields = ["key", "title", "authors", "container_title", "=doi", "=pmid"]
+    readonly_fields = ["formatted", "where_used", "original_text", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["key", "kind", "formatted"]}),
         (
@@ -22,9 +55,42 @@ class ReferenceAdmin(VersionAdmin):
             {"fields": ["authors", "title", "container_title", "edition", "publisher", "place", "year"]},
         ),
         ("Location", {"fields": [("volume", "issue", "pages"), "url", ("doi", "pmid"), "accessed_on"]}),
+        ("Where used", {"fields": ["where_used"]}),
         ("Notes", {"fields": ["note", "original_text", ("created_at", "updated_at")]}),
     ]
 
     @admin.display(description="as it appears on pages")
     def formatted(self, obj: Reference) -> str:
         return format_reference(obj) if obj.pk else "–"
+
+    @admin.display(description="used by")
+    def where_used(self, obj: Reference) -> str:
+        if not obj.pk:
+            return "–"
+        return render_to_string("admin/references/reference/_where_used.html", {"usage": usage(obj)})
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # What the public was shown rests on its sources; the database refuses it too (PROTECT).
+        if obj is not None and obj.publication_links.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        lookup = path(
+            "lookup/", self.admin_site.admin_view(self.lookup_view), name="references_reference_lookup"
+        )
+        return [lookup, *super().get_urls()]
+
+    def lookup_view(self, request: HttpRequest) -> JsonResponse:
+        """Find references for the editor's citation helper: key and formatted text, as JSON."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:200]
+        if len(query) < 2:
+            return JsonResponse({"results": []})
+        matches = Reference.objects.filter(lookup_filter(query)).order_by("key")[:LOOKUP_LIMIT]
+        results = [
+            {"key": ref.key, "text": strip_tags(format_reference(ref)), "kind": ref.get_kind_display()}
+            for ref in matches
+        ]
+        return JsonResponse({"results": results})

@@ -1,5 +1,7 @@
 """Citations: ``[@key]`` markers in Markdown, their page-wide numbering, and AMA formatting.
 
+The AMA formatting itself is in :mod:`references.formatting`; it is re-exported here.
+
 A page numbers its references by first use across the whole page (sections in order, then short
 answers); a repeated citation reuses its number. :class:`CitationNumbering` carries that state
 through every Markdown block of one page, so the renderer can emit the right number each time.
@@ -10,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+
+# AMA formatting lives in its own module; importers of this one keep working.
+from .formatting import ama_authors, ama_date, ama_edition, format_reference  # noqa: F401
 
 if TYPE_CHECKING:
     from .models import Reference
@@ -109,86 +112,3 @@ def render_group(cites: list[Cite], numbering: CitationNumbering) -> str:
             )
         )
     return '<sup class="citation">' + ",".join(parts) + "</sup>"
-
-
-# --- AMA (11th edition) formatting -----------------------------------------------------------
-
-_MONTHS = ("January February March April May June July August September October November December").split()  # noqa: SIM905
-
-
-def ama_date(value: date) -> str:
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
-def ama_edition(edition: str) -> str:
-    edition = edition.strip()
-    if edition.isdigit():
-        return f"{_ordinal(int(edition))} ed."
-    return edition if edition.endswith(".") else f"{edition}."
-
-
-def ama_authors(authors: list[str]) -> str:
-    if len(authors) > 6:
-        authors = [*authors[:3], "et al"]
-    return ", ".join(authors)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".?!" else f"{text}."
-
-
-def format_reference(ref: Reference) -> SafeString:
-    """One reference as an AMA-style HTML fragment (titles of journals and books in italics)."""
-    if not (ref.title or ref.container_title) and ref.original_text:
-        return escape(ref.original_text)
-
-    out: list[str] = []
-    authors = ama_authors(ref.author_list)
-    if authors:
-        suffix = " (expert opinion)" if ref.kind == ref.Kind.EXPERT_OPINION else ""
-        out.append(escape(_sentence(authors + suffix)))
-    kind = ref.kind
-    if kind == ref.Kind.BOOK:
-        if ref.title:
-            out.append(format_html("<i>{}</i>", _sentence(ref.title)))
-    elif ref.title:
-        out.append(escape(_sentence(ref.title)))
-
-    if kind == ref.Kind.JOURNAL_ARTICLE:
-        if ref.container_title:
-            out.append(format_html("<i>{}</i>.", ref.container_title.rstrip(".")))
-        locator = str(ref.year or "")
-        if ref.volume:
-            locator += f";{ref.volume}"
-            if ref.issue:
-                locator += f"({ref.issue})"
-        if ref.pages:
-            locator += f":{ref.pages}"
-        if locator:
-            out.append(escape(_sentence(locator)))
-    else:
-        if ref.container_title:
-            if kind == ref.Kind.BOOK_CHAPTER:
-                out.append(format_html("In: <i>{}</i>.", ref.container_title.rstrip(".")))
-            else:
-                out.append(escape(_sentence(ref.container_title)))
-        if ref.edition:
-            out.append(escape(ama_edition(ref.edition)))
-        imprint = "; ".join(part for part in (ref.publisher, str(ref.year or "")) if part)
-        if imprint:
-            out.append(escape(_sentence(imprint)))
-    if ref.doi:
-        out.append(escape(f"doi:{ref.doi}"))
-    elif ref.url:
-        if ref.accessed_on:
-            out.append(escape(f"Accessed {ama_date(ref.accessed_on)}."))
-        out.append(format_html('<a href="{0}">{0}</a>', ref.url))
-    if ref.note:
-        out.append(escape(_sentence(ref.note)))
-    return mark_safe(" ".join(out))  # noqa: S308 - every part above is escaped or format_html

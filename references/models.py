@@ -122,7 +122,9 @@ class ConditionReference(models.Model):
 class PublicationReference(models.Model):
     """A reference as listed in one publication: what the public was shown rests on it."""
 
-    publication = models.ForeignKey("conditions.Publication", on_delete=models.CASCADE, related_name="+")
+    publication = models.ForeignKey(
+        "conditions.Publication", on_delete=models.CASCADE, related_name="reference_links"
+    )
     # PROTECT: a source that a published version cites cannot be deleted from under it.
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="publication_links")
     number = models.PositiveIntegerField(help_text="Its number in that publication's reference list.")

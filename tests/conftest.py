@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,35 @@ from django.contrib.auth.models import Group, User
 from conditions.models import ReviewerProfile
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+# Playwright's sync API runs an event loop in the test thread; the live server's ORM calls are
+# in another thread, so Django's async-safety check is a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Debian's Chromium, never a downloaded browser build.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--chromium-path", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+    return {
+        **browser_type_launch_args,
+        "executable_path": pytestconfig.getoption("--chromium-path"),
+        "args": CHROMIUM_ARGS,
+    }
 
 
 def _user(username: str, *groups: str, staff: bool = True, **extra) -> User:

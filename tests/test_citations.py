@@ -49,7 +49,8 @@ def test_journal_article():
     )
     assert str(format_reference(ref)) == (
         "Halperin DM, Shen C, Dasari A. Frequency of carcinoid syndrome at diagnosis. "
-        "<i>Lancet Oncol</i>. 2017;18(4):525-534. doi:10.1016/S1470-2045(17)30110-9"
+        "<i>Lancet Oncol</i>. 2017;18(4):525-534. "
+        '<a href="https://doi.org/10.1016/S1470-2045(17)30110-9">doi:10.1016/S1470-2045(17)30110-9</a>'
     )
 
 

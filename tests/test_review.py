@@ -15,6 +15,7 @@ from conditions import workflow
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
 from conditions.models import Condition, Publication, ReviewEvent, Status
 from conditions.workflow import WorkflowError
+from medsite.dates import add_months
 from tests.factories import CHECKED, make_condition, publish
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_review_interval_sets_next_review_due(editor, reviewer):
     condition.refresh_from_db()
     today = timezone.localdate()
     assert condition.last_reviewed_on == today
-    assert condition.next_review_due == workflow._add_months(today, 12)
+    assert condition.next_review_due == add_months(today, 12)
 
 
 # --- scheduled publishing -------------------------------------------------------------------

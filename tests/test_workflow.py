@@ -10,6 +10,7 @@ from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication, ReviewEvent, Status
 from conditions.workflow import WorkflowError
+from medsite.dates import add_months
 from tests.factories import CHECKED, make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db
@@ -274,4 +275,4 @@ def test_publication_numbers_increase(editor, reviewer):
     ],
 )
 def test_review_interval_arithmetic(day, months, expected):
-    assert workflow._add_months(day, months) == expected
+    assert add_months(day, months) == expected

@@ -1,0 +1,31 @@
+"""Admin downloads of a condition page's reference list, for editors' reference managers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from conditions.rendering import render_condition
+
+from .exporters import EXPORTS
+
+if TYPE_CHECKING:
+    from conditions.admin import ConditionAdmin
+
+
+def export_references(
+    model_admin: ConditionAdmin, request: HttpRequest, object_id: str, fmt: str
+) -> HttpResponse:
+    """The working copy's reference list (cited in citation order, then listed) as a file.
+
+    ``fmt`` is the file extension: ``bib`` (BibTeX), ``ris`` or ``json`` (CSL-JSON). Staff who
+    may view the condition only; the admin site's own wrapper sends anyone else to log in.
+    """
+    if fmt not in EXPORTS:
+        raise Http404("No such reference format.")
+    condition = model_admin._get_condition_for_user(request, object_id)
+    serialise, content_type = EXPORTS[fmt]
+    response = HttpResponse(serialise(render_condition(condition).references), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{condition.slug}-references.{fmt}"'
+    return response

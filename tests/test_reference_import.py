@@ -1,0 +1,658 @@
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from reversion.models import Revision, Version
+
+from conditions.models import system_user
+from references import importers
+from references.models import Reference
+from tests.factories import make_reference
+
+pytestmark = pytest.mark.django_db
+
+# Four sources as reference managers write them: a journal article with DOI and PMID, a book,
+# a chapter of that book, and a web page read on a given day. Real bibliographic data.
+BIBTEX = r"""% Exported from Zotero
+@article{ford2020,
+  author = {Ford, Alexander C. and Mahadeva, Sanjiv and Carbone, M. Florencia and Lacy, Brian E. and
+            Talley, Nicholas J.},
+  title = {{Functional dyspepsia}},
+  journal = {Lancet},
+  year = {2020},
+  volume = {396},
+  number = {10263},
+  pages = {1689--1702},
+  doi = {https://doi.org/10.1016/S0140-6736(20)30469-4},
+  pmid = {33049222},
+}
+
+@book{feldman2021,
+  author = {Feldman, Mark and Friedman, Lawrence S. and Brandt, Lawrence J.},
+  title = {Sleisenger and Fordtran's Gastrointestinal and Liver Disease},
+  edition = {11th},
+  publisher = {Elsevier},
+  address = {Philadelphia, PA},
+  year = {2021}
+}
+
+@incollection{lacy2021,
+  author = {Lacy, Brian E.},
+  title = {Dyspepsia},
+  booktitle = {Sleisenger and Fordtran's Gastrointestinal and Liver Disease},
+  edition = {11},
+  publisher = {Elsevier},
+  address = {Philadelphia, PA},
+  year = {2021},
+  pages = {180--195}
+}
+
+@online{nhs2023,
+  author = {{National Health Service}},
+  title = {Indigestion},
+  organization = {NHS website},
+  year = {2023},
+  url = {https://www.nhs.uk/conditions/indigestion/},
+  urldate = {2024-03-01}
+}
+"""
+
+RIS = """\
+Provider: Zotero
+Content: text/plain; charset="UTF-8"
+
+TY  - JOUR
+ID  - ford2020
+AU  - Ford, Alexander C.
+AU  - Mahadeva, Sanjiv
+AU  - Carbone, M. Florencia
+AU  - Lacy, Brian E.
+AU  - Talley, Nicholas J.
+TI  - Functional dyspepsia
+JO  - Lancet
+PY  - 2020/10/17/
+VL  - 396
+IS  - 10263
+SP  - 1689
+EP  - 1702
+DO  - 10.1016/S0140-6736(20)30469-4
+AN  - 33049222
+ER  -
+
+TY  - BOOK
+AU  - Feldman, Mark
+AU  - Friedman, Lawrence S.
+AU  - Brandt, Lawrence J.
+TI  - Sleisenger and Fordtran's Gastrointestinal and Liver Disease
+ET  - 11th ed.
+PB  - Elsevier
+CY  - Philadelphia, PA
+PY  - 2021
+ER  -
+
+TY  - CHAP
+AU  - Lacy, Brian E.
+TI  - Dyspepsia
+T2  - Sleisenger and Fordtran's Gastrointestinal and Liver Disease
+ET  - 11
+PB  - Elsevier
+CY  - Philadelphia, PA
+PY  - 2021
+SP  - 180
+EP  - 195
+ER  -
+
+TY  - ELEC
+AU  - National Health Service
+TI  - Indigestion
+T2  - NHS website
+PY  - 2023
+UR  - https://www.nhs.uk/conditions/indigestion/
+Y2  - 2024/03/01/
+ER  -
+"""
+
+CSL_JSON = """\
+[
+  {
+    "id": "ford2020",
+    "type": "article-journal",
+    "title": "Functional dyspepsia",
+    "container-title": "Lancet",
+    "author": [
+      {"family": "Ford", "given": "Alexander C."},
+      {"family": "Mahadeva", "given": "Sanjiv"},
+      {"family": "Carbone", "given": "M. Florencia"},
+      {"family": "Lacy", "given": "Brian E."},
+      {"family": "Talley", "given": "Nicholas J."}
+    ],
+    "issued": {"date-parts": [[2020, 10, 17]]},
+    "volume": "396",
+    "issue": "10263",
+    "page": "1689-1702",
+    "DOI": "10.1016/S0140-6736(20)30469-4",
+    "PMID": "33049222"
+  },
+  {
+    "id": "feldman2021",
+    "type": "book",
+    "title": "Sleisenger and Fordtran's Gastrointestinal and Liver Disease",
+    "author": [
+      {"family": "Feldman", "given": "Mark"},
+      {"family": "Friedman", "given": "Lawrence S."},
+      {"family": "Brandt", "given": "Lawrence J."}
+    ],
+    "edition": 11,
+    "publisher": "Elsevier",
+    "publisher-place": "Philadelphia, PA",
+    "issued": {"date-parts": [[2021]]}
+  },
+  {
+    "id": "lacy2021",
+    "type": "chapter",
+    "title": "Dyspepsia",
+    "container-title": "Sleisenger and Fordtran's Gastrointestinal and Liver Disease",
+    "author": [{"family": "Lacy", "given": "Brian E."}],
+    "edition": "11",
+    "publisher": "Elsevier",
+    "publisher-place": "Philadelphia, PA",
+    "issued": {"date-parts": [[2021]]},
+    "page": "180-195"
+  },
+  {
+    "id": "nhs2023",
+    "type": "webpage",
+    "title": "Indigestion",
+    "container-title": "NHS website",
+    "author": [{"literal": "National Health Service"}],
+    "issued": {"date-parts": [[2023]]},
+    "URL": "https://www.nhs.uk/conditions/indigestion/",
+    "accessed": {"date-parts": [[2024, 3, 1]]}
+  }
+]
+"""
+
+# PubMed's "Save citation to file" format. MEDLINE holds articles and Bookshelf books and
+# chapters; it has no web pages or access dates.
+MEDLINE = """\
+PMID- 33049222
+OWN - NLM
+STAT- MEDLINE
+DCOM- 20201026
+IS  - 1474-547X (Electronic)
+VI  - 396
+IP  - 10263
+DP  - 2020 Oct 17
+TI  - Functional dyspepsia.
+PG  - 1689-1702
+LID - S0140-6736(20)30469-4 [pii]
+LID - 10.1016/S0140-6736(20)30469-4 [doi]
+AB  - Functional dyspepsia is a common disorder of gut-brain interaction, with a prevalence
+      of up to 16% in the general population.
+FAU - Ford, Alexander C
+AU  - Ford AC
+FAU - Mahadeva, Sanjiv
+AU  - Mahadeva S
+FAU - Carbone, M Florencia
+AU  - Carbone MF
+FAU - Lacy, Brian E
+AU  - Lacy BE
+FAU - Talley, Nicholas J
+AU  - Talley NJ
+LA  - eng
+PT  - Journal Article
+PT  - Review
+PL  - England
+TA  - Lancet
+JT  - Lancet (London, England)
+JID - 2985213R
+SO  - Lancet. 2020 Oct 17;396(10263):1689-1702. doi: 10.1016/S0140-6736(20)30469-4.
+
+PMID- 29262121
+BTI - Clinical Methods: The History, Physical, and Laboratory Examinations
+AB  - A textbook of the history, physical and laboratory examinations.
+FED - Walker, H Kenneth
+ED  - Walker HK
+EN  - 3rd
+PB  - Butterworths
+PL  - Boston
+DP  - 1990
+LA  - eng
+PT  - Review
+PT  - Book
+
+PMID- 21250063
+STAT- Publisher
+DP  - 1990
+TI  - Dyspepsia.
+BTI - Clinical Methods: The History, Physical, and Laboratory Examinations
+AB  - Dyspepsia is a chronic or recurrent discomfort centered in the upper
+      abdomen.
+FAU - Ciccone, John
+AU  - Ciccone J
+EN  - 3rd
+PB  - Butterworths
+PL  - Boston
+PT  - Review
+PT  - Book Chapter
+"""
+
+ARTICLE = {
+    "kind": "journal-article",
+    "authors": "Ford AC\nMahadeva S\nCarbone MF\nLacy BE\nTalley NJ",
+    "title": "Functional dyspepsia",
+    "container_title": "Lancet",
+    "year": 2020,
+    "volume": "396",
+    "issue": "10263",
+    "pages": "1689-1702",
+    "doi": "10.1016/s0140-6736(20)30469-4",
+    "pmid": "33049222",
+    "url": "",
+    "accessed_on": None,
+}
+BOOK = {
+    "kind": "book",
+    "authors": "Feldman M\nFriedman LS\nBrandt LJ",
+    "title": "Sleisenger and Fordtran's Gastrointestinal and Liver Disease",
+    "container_title": "",
+    "edition": "11",
+    "publisher": "Elsevier",
+    "place": "Philadelphia, PA",
+    "year": 2021,
+    "doi": "",
+}
+CHAPTER = {
+    "kind": "book-chapter",
+    "authors": "Lacy BE",
+    "title": "Dyspepsia",
+    "container_title": "Sleisenger and Fordtran's Gastrointestinal and Liver Disease",
+    "edition": "11",
+    "publisher": "Elsevier",
+    "place": "Philadelphia, PA",
+    "year": 2021,
+    "pages": "180-195",
+}
+WEB_PAGE = {
+    "kind": "web-page",
+    "authors": "National Health Service",
+    "title": "Indigestion",
+    "container_title": "NHS website",
+    "year": 2023,
+    "url": "https://www.nhs.uk/conditions/indigestion/",
+    "accessed_on": date(2024, 3, 1),
+}
+MEDLINE_EXPECTED = {
+    "33049222": {**ARTICLE, "key": "ford2020"},
+    "29262121": {
+        "kind": "book",
+        "title": "Clinical Methods: The History, Physical, and Laboratory Examinations",
+        "authors": "",
+        "edition": "3",
+        "publisher": "Butterworths",
+        "place": "Boston",
+        "year": 1990,
+    },
+    "21250063": {
+        "kind": "book-chapter",
+        "key": "ciccone1990",
+        "authors": "Ciccone J",
+        "title": "Dyspepsia",
+        "container_title": "Clinical Methods: The History, Physical, and Laboratory Examinations",
+        "edition": "3",
+        "publisher": "Butterworths",
+        "place": "Boston",
+        "year": 1990,
+    },
+}
+SAMPLES = {"bibtex": (BIBTEX, "refs.bib"), "ris": (RIS, "refs.ris"), "csl-json": (CSL_JSON, "refs.json")}
+SAMPLES["medline"] = (MEDLINE, "pubmed.nbib")
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _import(path: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("import_references", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def _fields(reference: Reference, names) -> dict:
+    return {name: getattr(reference, name) for name in names}
+
+
+def _assert_refused(path: Path, *expected: str, args: tuple[str, ...] = ()) -> str:
+    """The import fails naming every expected problem, and writes nothing."""
+    references, revisions = Reference.objects.count(), Revision.objects.count()
+    with pytest.raises(CommandError) as caught:
+        _import(path, *args)
+    message = str(caught.value)
+    assert message.startswith("Nothing was imported.")
+    for text in expected:
+        assert text in message
+    assert Reference.objects.count() == references
+    assert Revision.objects.count() == revisions
+    return message
+
+
+# --- each format -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])
+def test_sample_file_imports_four_kinds_with_their_fields(tmp_path, fmt):
+    text, name = SAMPLES[fmt]
+    out = _import(_write(tmp_path, name, text))
+
+    assert "4 created, 0 updated, 0 skipped" in out
+    by_title = {(ref.kind, ref.title): ref for ref in Reference.objects.all()}
+    for expected in (ARTICLE, BOOK, CHAPTER, WEB_PAGE):
+        ref = by_title[(expected["kind"], expected["title"])]
+        assert _fields(ref, expected) == expected
+    assert Reference.objects.get(doi=ARTICLE["doi"]).key == "ford2020"
+
+
+def test_bibtex_keys_are_the_citekeys_and_ris_keys_are_generated(tmp_path):
+    _import(_write(tmp_path, "refs.bib", BIBTEX))
+    assert set(Reference.objects.values_list("key", flat=True)) == {
+        "ford2020",
+        "feldman2021",
+        "lacy2021",
+        "nhs2023",
+    }
+    Reference.objects.all().delete()
+
+    _import(_write(tmp_path, "refs.ris", RIS))
+    # ID where the record has one; otherwise first author (or organisation) and year.
+    assert set(Reference.objects.values_list("key", flat=True)) == {
+        "ford2020",
+        "feldman2021",
+        "lacy2021",
+        "nationalhealthservice2023",
+    }
+
+
+def test_medline_file_imports_article_book_and_chapter(tmp_path):
+    out = _import(_write(tmp_path, "pubmed.nbib", MEDLINE))
+
+    assert "3 created, 0 updated, 0 skipped" in out
+    for pmid, expected in MEDLINE_EXPECTED.items():
+        ref = Reference.objects.get(pmid=pmid)
+        assert _fields(ref, expected) == expected
+    # Continuation lines join the value they continue; AMA wants the NLM abbreviation (TA).
+    assert Reference.objects.get(pmid="33049222").container_title == "Lancet"
+
+
+def test_bibtex_latex_markup_becomes_plain_text(tmp_path):
+    text = r"""@article{muller2019,
+  author = {M{\"u}ller, J{\"o}rg and van der Berg, Maria and Smith, Jr., John and others},
+  title = {{T}he {COVID}-19 pandemic: 50% \& more -- a review},
+  journal = {Z Gastroenterol},
+  year = {2019},
+  month = jan,
+}"""
+    _import(_write(tmp_path, "latex.bib", text))
+
+    ref = Reference.objects.get(key="muller2019")
+    assert ref.authors == "Müller J\nvan der Berg M\nSmith J Jr\net al"
+    assert ref.title == "The COVID-19 pandemic: 50% & more – a review"
+
+
+def test_citekeys_are_made_valid_slugs(tmp_path):
+    _import(_write(tmp_path, "keys.bib", "@book{Smith:2020/a, title = {A book}, year = 2020}"))
+    assert Reference.objects.get().key == "Smith-2020-a"
+
+
+# --- re-import and deduplication -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(SAMPLES))
+def test_importing_the_same_file_again_changes_nothing(tmp_path, fmt):
+    text, name = SAMPLES[fmt]
+    path = _write(tmp_path, name, text)
+    _import(path)
+    rows = {ref.pk: ref.updated_at for ref in Reference.objects.all()}
+    revisions, versions = Revision.objects.count(), Version.objects.count()
+
+    out = _import(path)
+
+    assert f"0 created, 0 updated, {len(rows)} skipped" in out
+    assert out.count("already up to date") == len(rows)
+    assert {ref.pk: ref.updated_at for ref in Reference.objects.all()} == rows
+    assert (Revision.objects.count(), Version.objects.count()) == (revisions, versions)
+
+
+def test_ris_record_with_the_doi_of_a_bibtex_reference_updates_it(tmp_path):
+    _import(_write(tmp_path, "refs.bib", BIBTEX))
+    ris = """TY  - JOUR
+ID  - something-else
+TI  - Functional dyspepsia
+JO  - Lancet
+PY  - 2020
+DO  - https://doi.org/10.1016/S0140-6736(20)30469-4
+N1  - Seminar
+ER  -
+"""
+    out = _import(_write(tmp_path, "one.ris", ris))
+
+    assert "0 created, 1 updated, 0 skipped" in out
+    assert "updated ford2020" in out and "matched by DOI; changed note" in out
+    ref = Reference.objects.get(doi=ARTICLE["doi"])
+    assert (ref.key, ref.note, ref.pmid) == ("ford2020", "Seminar", "33049222")  # key and PMID kept
+    assert Reference.objects.count() == 4
+
+
+def test_reference_is_matched_by_pmid_when_it_has_no_doi(tmp_path):
+    make_reference("ford-lancet", title="Functional dyspepsia", doi="", pmid="33049222", volume="")
+    out = _import(_write(tmp_path, "pubmed.nbib", MEDLINE))
+
+    assert "1 updated" in out and "matched by PMID" in out
+    ref = Reference.objects.get(pmid="33049222")
+    assert (ref.key, ref.doi, ref.volume) == ("ford-lancet", ARTICLE["doi"], "396")
+    assert Reference.objects.filter(title="Functional dyspepsia").count() == 1
+
+
+def test_reference_is_matched_by_key_last(tmp_path):
+    make_reference("nhs2023", kind="web-page", title="Indigestion (old title)", url="", volume="")
+    out = _import(_write(tmp_path, "refs.json", CSL_JSON))
+
+    assert "3 created, 1 updated, 0 skipped" in out
+    ref = Reference.objects.get(key="nhs2023")
+    assert (ref.title, ref.accessed_on) == ("Indigestion", date(2024, 3, 1))
+
+
+def test_a_key_taken_by_a_different_source_gets_a_free_one(tmp_path):
+    make_reference("ford2020", title="Another paper", doi="10.1000/other")
+    _import(_write(tmp_path, "refs.bib", BIBTEX))
+
+    assert Reference.objects.get(key="ford2020").title == "Another paper"
+    assert Reference.objects.get(key="ford2020b").doi == ARTICLE["doi"]
+
+
+def test_doi_and_pmid_of_two_different_references_is_refused(tmp_path):
+    make_reference("a2020", doi="10.1016/s0140-6736(20)30469-4")
+    make_reference("b2020", pmid="33049222")
+    _assert_refused(_write(tmp_path, "refs.bib", BIBTEX), "refs.bib, line 2: its DOI is that of a2020")
+
+
+def test_duplicates_within_a_file_are_imported_once(tmp_path):
+    repeat = (
+        "\nTY  - JOUR\nTI  - Functional dyspepsia\nDO  - 10.1016/S0140-6736(20)30469-4\nN1  - Again\nER  -\n"
+    )
+    out = _import(_write(tmp_path, "dups.ris", RIS + repeat))
+
+    assert "4 created, 0 updated, 1 skipped" in out
+    assert "the same source as line 4 (DOI)" in out
+    # The repeat fills what the first left empty.
+    assert Reference.objects.get(doi=ARTICLE["doi"]).note == "Again"
+
+
+def test_writes_one_revision_by_the_system_user(tmp_path):
+    _import(_write(tmp_path, "refs.bib", BIBTEX))
+
+    revision = Revision.objects.get()
+    assert revision.comment == "Imported from refs.bib"
+    assert revision.user == system_user()
+    assert revision.version_set.count() == 4
+
+
+def test_dry_run_writes_nothing_and_says_what_would_happen(tmp_path):
+    make_reference("ford2020", title="Functional dyspepsia (draft)", doi=ARTICLE["doi"])
+    users = system_user().__class__.objects.count()
+    before = Reference.objects.count(), Revision.objects.count()
+
+    out = _import(_write(tmp_path, "refs.bib", BIBTEX), "--dry-run")
+
+    assert "line 2: would be updated ford2020" in out
+    assert "line 15: would be created feldman2021" in out
+    assert "Dry run: 3 created, 1 updated, 0 skipped; nothing was written." in out
+    assert (Reference.objects.count(), Revision.objects.count()) == before
+    assert Reference.objects.get(key="ford2020").title == "Functional dyspepsia (draft)"
+    assert system_user().__class__.objects.count() == users
+
+
+# --- recognising the format ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(SAMPLES))
+def test_format_is_guessed_from_the_content(tmp_path, fmt):
+    text, _ = SAMPLES[fmt]
+    assert importers.guess_format(text) == fmt
+    out = _import(_write(tmp_path, "download.txt", text))  # the extension says nothing
+    assert "created" in out
+
+
+def test_format_given_explicitly_is_used(tmp_path):
+    out = _import(_write(tmp_path, "refs.txt", RIS), "--format", "ris")
+    assert "4 created" in out
+    _assert_refused(_write(tmp_path, "refs2.txt", RIS), "no references found", args=("--format", "bibtex"))
+
+
+def test_unknown_format_and_unrecognisable_text_are_refused(tmp_path):
+    path = _write(tmp_path, "refs.bib", BIBTEX)
+    _assert_refused(
+        path,
+        "Unknown format “endnote”: use one of bibtex, ris, csl-json, medline.",
+        args=("--format", "endnote"),
+    )
+    _assert_refused(
+        _write(tmp_path, "notes.txt", "Just some notes.\nNo references here.\n"), "cannot tell the format"
+    )
+
+
+# --- bad input: one line-numbered error per problem, nothing written ------------------------
+
+
+def test_unreadable_binary_and_empty_files_are_refused(tmp_path):
+    _assert_refused(tmp_path / "missing.bib", "missing.bib: no such file.")
+    _assert_refused(_write(tmp_path, "image.bib", b"\x89PNG\r\n\x1a\n\x00\x00"), "is a binary file")
+    _assert_refused(_write(tmp_path, "empty.ris", "  \n"), "empty.ris: is empty.")
+    _assert_refused(
+        _write(tmp_path, "latin1.bib", "@book{a, title={Caf\xe9}}".encode("latin-1")), "not UTF-8"
+    )
+
+
+def test_bibtex_block_that_cannot_be_parsed_names_its_line(tmp_path):
+    text = BIBTEX.replace("  title = {Dyspepsia},", "  title = {Dyspepsia,")
+    message = _assert_refused(
+        _write(tmp_path, "refs.bib", text), "refs.bib, line 24: this entry cannot be read"
+    )
+    assert "line 2:" not in message  # the good entries are not blamed
+
+
+def test_third_entry_bad_writes_neither_of_the_first_two(tmp_path):
+    text = BIBTEX.replace("  title = {Dyspepsia},", "  title = {},")
+    _assert_refused(_write(tmp_path, "refs.bib", text), "refs.bib, line 24: the entry has no title.")
+    assert not Reference.objects.filter(key__in=["ford2020", "feldman2021"]).exists()
+
+
+def test_each_bad_entry_is_reported(tmp_path):
+    text = BIBTEX.replace("pmid = {33049222}", "pmid = {PMC7654321}").replace(
+        "urldate = {2024-03-01}", "urldate = {yesterday}"
+    )
+    message = _assert_refused(
+        _write(tmp_path, "refs.bib", text),
+        "refs.bib, line 12: “PMC7654321” is not a PubMed id",
+        "refs.bib, line 41: the access date “yesterday” is not a date",
+    )
+    assert len(message.splitlines()) == 3
+
+
+def test_duplicate_bibtex_keys_are_refused(tmp_path):
+    text = BIBTEX.replace("@incollection{lacy2021,", "@incollection{feldman2021,")
+    _assert_refused(
+        _write(tmp_path, "refs.bib", text),
+        "line 24: the key “feldman2021” is already used by the entry on line 15.",
+    )
+
+
+def test_bad_ris_records_name_their_lines(tmp_path):
+    text = RIS.replace("DO  - 10.1016/S0140-6736(20)30469-4", "DO  - not a doi").replace(
+        "PY  - 2021\nER  -\n\nTY  - CHAP", "PY  - n.d.\nER  -\n\nTY  - CHAP"
+    )
+    _assert_refused(
+        _write(tmp_path, "refs.ris", text),
+        "refs.ris, line 18: “not a doi” is not a DOI",
+        "refs.ris, line 30: the year “n.d.” is not a year",
+    )
+    unterminated = RIS.rsplit("ER  -", 1)[0]
+    _assert_refused(
+        _write(tmp_path, "cut.ris", unterminated), "cut.ris, line 45: the record has no “ER  - ” line"
+    )
+    stray = RIS.replace("TY  - BOOK\n", "")
+    _assert_refused(_write(tmp_path, "stray.ris", stray), "stray.ris, line 22: “AU” is outside a record")
+
+
+def test_bad_csl_json_names_the_line_or_the_item(tmp_path):
+    broken = CSL_JSON.replace('"volume": "396",', '"volume": "396"')
+    _assert_refused(
+        _write(tmp_path, "refs.json", broken), "refs.json, line 16, column 5: this is not valid JSON"
+    )
+
+    items = CSL_JSON.replace('"title": "Dyspepsia",', "").replace(
+        '"accessed": {"date-parts": [[2024, 3, 1]]}', '"accessed": {"date-parts": [[2024, 13, 1]]}'
+    )
+    _assert_refused(
+        _write(tmp_path, "items.json", items),
+        "items.json, item 3 (line 35): the entry has no title.",
+        "items.json, item 4 (line 47): the access date",
+    )
+    _assert_refused(_write(tmp_path, "scalar.json", "[1, 2]"), "item 1 (line 1): an item is an object")
+
+
+def test_bad_medline_lines_are_refused(tmp_path):
+    text = MEDLINE.replace("PMID- 29262121", "PMID- 29262121x").replace("JID - 2985213R", "JID 2985213R")
+    _assert_refused(
+        _write(tmp_path, "pubmed.nbib", text),
+        "pubmed.nbib, line 31: not a MEDLINE line",
+        "pubmed.nbib, line 34: “29262121x” is not a PubMed id",
+    )
+
+
+def test_values_the_model_refuses_are_reported_with_their_item(tmp_path):
+    items = CSL_JSON.replace('"page": "180-195"', '"page": "' + "1" * 41 + '"').replace(
+        '"URL": "https://www.nhs.uk/conditions/indigestion/"', '"URL": "nhs website"'
+    )
+    _assert_refused(
+        _write(tmp_path, "refs.json", items),
+        "refs.json, item 3 (line 35): pages: Ensure this value has at most 40 characters (it has 41).",
+        "refs.json, item 4 (line 47): url: Enter a valid URL.",
+    )
+
+
+def test_one_key_for_two_different_sources_in_a_file_is_refused(tmp_path):
+    items = CSL_JSON.replace('"id": "lacy2021"', '"id": "feldman2021"')
+    _assert_refused(
+        _write(tmp_path, "refs.json", items),
+        "refs.json, item 3 (line 35): the key “feldman2021” is already used by item 2 (line 21).",
+    )
