@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -343,6 +344,40 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d}"
+
+
+class SlugHistory(models.Model):
+    """An address a condition page used to have: it redirects (301) to the page's current one."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="old_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "slug history"
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.condition.slug}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of a condition's live publication (kept in step by the workflow).
+
+    The text columns are folded (lower case, accents removed) so both database backends match
+    "Sjogren" and "Sjögren" alike; ``vector`` is PostgreSQL's full-text index of them, and on
+    SQLite an FTS5 table mirrors the same columns (see conditions/search.py).
+    """
+
+    condition = models.OneToOneField(Condition, on_delete=models.CASCADE, related_name="search_document")
+    name = models.TextField()
+    synonyms = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReviewerProfile(models.Model):
