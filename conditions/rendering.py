@@ -17,6 +17,7 @@ from references.citations import CitationNumbering, find_keys, format_reference
 from references.models import Reference
 
 from .models import Condition
+from .structured import question_slugs
 
 
 @dataclass
@@ -84,13 +85,16 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
     rendered_answers = [
         {
             "id": f"question-{n}",
+            "slug": slug,
             "question": answer.question,
             "answer_markdown": answer.answer,
             "answer_html": render(answer.answer, citations=numbering),
             "details_markdown": answer.details,
             "details_html": render(answer.details, citations=numbering),
         }
-        for n, answer in enumerate(answers, start=1)
+        for n, (answer, slug) in enumerate(
+            zip(answers, question_slugs([a.question for a in answers]), strict=True), start=1
+        )
     ]
 
     ordered = [references[key] for key in numbering.cited_keys]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
 from itertools import groupby
 from string import ascii_uppercase
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from medsite.markdown import render as render_markdown
 from references.citations import CitationNumbering, find_keys
 
+from . import structured
 from .models import Condition, Publication
 from .rendering import known_references
 
@@ -20,18 +24,44 @@ RECENT_COUNT = 6
 
 
 def _letter(name: str) -> str:
-    first = name[:1].upper()
+    first = unicodedata.normalize("NFKD", name[:1]).upper()[:1]
     return first if first in ascii_uppercase else "#"
 
 
+@dataclass(frozen=True)
+class AtoZEntry:
+    """A line of the A–Z: a condition, or another name for one ("see" entry)."""
+
+    name: str
+    condition: Condition
+    is_synonym: bool = False
+
+
 def _a_to_z(conditions: list[Condition]) -> list[dict]:
-    by_letter = {letter: list(items) for letter, items in groupby(conditions, key=lambda c: _letter(c.name))}
-    return [{"letter": letter, "conditions": by_letter.get(letter, [])} for letter in [*ascii_uppercase, "#"]]
+    """Every letter with its entries (conditions and their other names, sorted together)."""
+    entries = [AtoZEntry(c.name, c) for c in conditions]
+    entries += [AtoZEntry(other, c, is_synonym=True) for c in conditions for other in c.synonyms]
+    entries.sort(key=lambda entry: (_letter(entry.name), entry.name.casefold()))
+    by_letter = {letter: list(items) for letter, items in groupby(entries, key=lambda e: _letter(e.name))}
+    return [
+        {
+            "letter": letter,
+            "entries": by_letter.get(letter, []),
+            "count": sum(not e.is_synonym for e in by_letter.get(letter, [])),
+        }
+        for letter in [*ascii_uppercase, "#"]
+    ]
 
 
 def _live_conditions():
     return Condition.objects.live().only(
-        "name", "slug", "summary", "live_publication__reviewed_on", "live_publication__approved_at"
+        "name",
+        "slug",
+        "summary",
+        "also_called",
+        "live_publication__reviewed_on",
+        "live_publication__approved_at",
+        "live_publication__went_live_at",
     )
 
 
@@ -80,10 +110,43 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Gone as gone:
         return _gone(request, gone.condition)
     publication = condition.live_publication
+    context = {
+        "condition": condition,
+        "publication": publication,
+        "is_current": True,
+        "json_ld": _json_ld(request, condition, publication),
+    }
+    return render(request, "conditions/detail.html", context)
+
+
+def _json_ld(request: HttpRequest, condition: Condition, publication: Publication) -> str:
+    absolute = request.build_absolute_uri
+    graph = structured.condition_graph(
+        condition,
+        publication,
+        page_url=absolute(condition.get_absolute_url()),
+        home_url=absolute(reverse("home")),
+        index_url=absolute(reverse("conditions:index")),
+    )
+    return structured.json_ld(graph)
+
+
+@require_GET
+def question_detail(request: HttpRequest, slug: str, question: str) -> HttpResponse:
+    """One short answer on its own page, as it was approved with the live page."""
+    # Queries: 1 (the condition joined to its live publication).
+    try:
+        condition = _get_live_condition(slug)
+    except Gone as gone:
+        return _gone(request, gone.condition)
+    publication = condition.live_publication
+    answer = next((a for a in structured.short_answers(publication) if a["slug"] == question), None)
+    if answer is None:
+        raise Http404("This page has no such question.")
     return render(
         request,
-        "conditions/detail.html",
-        {"condition": condition, "publication": publication, "is_current": True},
+        "conditions/question.html",
+        {"condition": condition, "publication": publication, "answer": answer},
     )
 
 

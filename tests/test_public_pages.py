@@ -1,0 +1,120 @@
+"""Patient-facing pages: short-answer pages, A–Z with other names, structured data, cite box."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conditions import workflow
+from tests.factories import make_condition, make_reference, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(editor, reviewer):
+    make_reference("smith2020", title="Flushing in practice")
+    condition = make_condition(
+        editor,
+        name="Carcinoid syndrome",
+        also_called=["Carcinoid", "Flushing syndrome"],
+        sections=[
+            ("overview", "A rare syndrome [@smith2020]."),
+            (
+                "symptoms",
+                "- **Skin flushing.** Hot face.\n- **Diarrhoea.** Frequent stools [@smith2020].\n- Wheezing",
+            ),
+            ("causes", "- **Tumour hormones.** Serotonin reaches the blood."),
+            ("complications", "- **Heart valve damage.** Valves leak."),
+        ],
+        short_answers=[
+            ("What causes carcinoid syndrome?", "Hormones released by a tumour.", "More **detail** here."),
+            ("Is it </script> common?", "No, it is rare.", ""),
+        ],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def _json_ld(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match.group(1))
+
+
+def test_short_answer_has_its_own_page(client, live):
+    url = "/conditions/carcinoid-syndrome/questions/what-causes-carcinoid-syndrome/"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) == 1  # the condition joined to its live publication
+    page = response.content.decode()
+    assert "<h1>What causes carcinoid syndrome?</h1>" in page
+    assert "Short answer" in page and "Medically reviewed summary" in page and "Last updated" in page
+    assert "Hormones released by a tumour." in page and "<strong>detail</strong>" in page
+    assert 'href="/conditions/carcinoid-syndrome/"' in page
+    assert "Medically reviewed by <strong>Rita Reviewer, MD</strong>" in page
+
+
+def test_condition_page_links_to_each_answer_page(client, live):
+    page = client.get(live.get_absolute_url()).content.decode()
+    assert 'href="/conditions/carcinoid-syndrome/questions/what-causes-carcinoid-syndrome/"' in page
+    assert 'href="/conditions/carcinoid-syndrome/questions/is-it-script-common/"' in page
+
+
+def test_unknown_question_or_unpublished_page(client, live, reviewer):
+    assert client.get("/conditions/carcinoid-syndrome/questions/nothing-like-this/").status_code == 404
+    workflow.unpublish(live, by=reviewer, reason="Revising")
+    assert (
+        client.get("/conditions/carcinoid-syndrome/questions/what-causes-carcinoid-syndrome/").status_code
+        == 410
+    )
+
+
+def test_a_to_z_lists_other_names_as_see_entries_with_counts(client, live):
+    page = client.get("/conditions/").content.decode()
+    assert re.search(r'id="letter-C">C <span class="az-count">\(1\)</span>', page)
+    assert re.search(
+        r"Flushing syndrome: <span class=\"see\">see</span> <a href=\"/conditions/carcinoid-syndrome/\">",
+        page,
+    )
+    assert re.search(r'id="letter-F">F <span class="az-count">\(0\)</span>', page)
+    assert "(1 condition)" in page
+
+
+def test_json_ld_describes_the_reviewed_page(client, live):
+    data = _json_ld(client.get(live.get_absolute_url()).content.decode())
+    assert data["@context"] == "https://schema.org"
+    by_type = {node["@type"]: node for node in data["@graph"]}
+    page = by_type["MedicalWebPage"]
+    assert page["url"] == "http://testserver/conditions/carcinoid-syndrome/"
+    assert page["lastReviewed"] == live.last_reviewed_on.isoformat()
+    assert page["reviewedBy"] == {"@type": "Person", "name": "Rita Reviewer, MD"}
+    about = page["about"]
+    assert about["@type"] == "MedicalCondition"
+    assert about["alternateName"] == ["Carcinoid", "Flushing syndrome"]
+    assert [s["name"] for s in about["signOrSymptom"]] == ["Skin flushing", "Diarrhoea", "Wheezing"]
+    assert [c["name"] for c in about["cause"]] == ["Tumour hormones"]
+    assert about["possibleComplication"] == ["Heart valve damage"]
+    faq = by_type["FAQPage"]
+    assert faq["mainEntity"][0]["acceptedAnswer"]["text"] == "Hormones released by a tumour."
+    crumbs = [item["name"] for item in by_type["BreadcrumbList"]["itemListElement"]]
+    assert crumbs == ["Home", "Conditions A–Z", "Carcinoid syndrome"]
+
+
+def test_json_ld_cannot_break_out_of_its_script_element(client, live):
+    html = client.get(live.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert "</script" not in block and "<" not in block
+    assert "Is it </script> common?" in json.dumps(_json_ld(html), ensure_ascii=False)
+
+
+def test_cite_this_page_points_at_the_exact_version(client, live):
+    page = client.get(live.get_absolute_url()).content.decode()
+    assert "Cite this page" in page
+    assert "http://testserver/conditions/carcinoid-syndrome/history/1/" in page
