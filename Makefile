@@ -6,9 +6,10 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format bench setup clean
+.PHONY: run test lint format bench setup clean java-runtime
 
 CHROMIUM ?= /usr/bin/chromium
+NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,17 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 
+# The HTML checks run the Nu HTML Checker (vnu.jar), which needs a Java runtime: install one only
+# when the machine has none.
+java-runtime:
+	@command -v java >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
+
+# vnu.jar and Lighthouse, at the versions package-lock.json pins; reinstalled when either file changes.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-fund --no-audit --loglevel=error
+	touch $@
+
 setup: $(STAMP)
 
 run: $(STAMP)
@@ -28,7 +40,7 @@ run: $(STAMP)
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) java-runtime $(NODE_STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -42,4 +54,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache

@@ -105,6 +105,14 @@ class ShortAnswerInline(_LockedWhileInReview, admin.StackedInline):
 
 
 class ConditionReferenceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # The tabular inline names its columns in table headers, which are not labels: without
+        # these, a screen reader announces a bare "spin button" and "checkbox" (WCAG 1.3.1).
+        form.fields["position"].widget.attrs["aria-label"] = "Position"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete"
+
     def clean(self) -> None:
         super().clean()
         seen = set()

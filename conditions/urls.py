@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "conditions"
 
 urlpatterns = [
     path("conditions/", views.condition_index, name="index"),
+    path("search/", views.search, name="search"),
     path("conditions/<slug:slug>/", views.condition_detail, name="detail"),
     path("conditions/<slug:slug>/questions/<slug:question>/", views.question_detail, name="question"),
     path("conditions/<slug:slug>/history/", views.condition_history, name="history"),
     path("conditions/<slug:slug>/history/<int:number>/", views.publication_detail, name="publication"),
+    path("api/conditions/", api.condition_list, name="api-list"),
+    path("api/conditions/<slug:slug>/", api.condition_detail, name="api-detail"),
 ]

@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from medsite.markdown import render as render_markdown
 from references.citations import CitationNumbering, find_keys
 
+from . import search as site_search
 from . import structured
-from .models import Condition, Publication
+from .models import Condition, Publication, SlugHistory
 from .rendering import known_references
 
 RECENT_COUNT = 6
@@ -65,14 +66,14 @@ def _live_conditions():
     )
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     conditions = list(_live_conditions().order_by("name"))
     recent = sorted(conditions, key=lambda c: c.live_publication.approved_at, reverse=True)[:RECENT_COUNT]
     return render(request, "conditions/home.html", {"recent": recent, "letters": _a_to_z(conditions)})
 
 
-@require_GET
+@require_safe
 def condition_index(request: HttpRequest) -> HttpResponse:
     conditions = list(_live_conditions().order_by("name"))
     return render(
@@ -81,9 +82,16 @@ def condition_index(request: HttpRequest) -> HttpResponse:
 
 
 def _get_live_condition(slug: str) -> Condition:
-    """The condition at ``slug`` with its live publication; 404 if never published, 410 if withdrawn."""
+    """The condition at ``slug`` with its live publication; 404 if never published, 410 if withdrawn.
+
+    An old slug of a renamed page raises :class:`Moved`, which the middleware answers with a 301.
+    """
     condition = Condition.objects.select_related("live_publication").filter(slug=slug).first()
     if condition is None:
+        # A renamed page keeps its old address: conditions.middleware turns this into a 301.
+        current_slug = SlugHistory.objects.filter(slug=slug).values_list("condition__slug", flat=True).first()
+        if current_slug:
+            raise Moved(current_slug)
         raise Http404("No condition page at this address.")
     if condition.live_publication is None:
         if condition.publications.public().exists():
@@ -98,11 +106,19 @@ class Gone(Exception):
         self.condition = condition
 
 
+class Moved(Exception):
+    """The page now lives at ``slug``: the same view answers there (see conditions.middleware)."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
 def _gone(request: HttpRequest, condition: Condition) -> HttpResponse:
     return render(request, "conditions/gone.html", {"condition": condition}, status=410)
 
 
-@require_GET
+@require_safe
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Queries: 1 (the condition joined to its live publication). The body is frozen HTML.
     try:
@@ -131,7 +147,7 @@ def _json_ld(request: HttpRequest, condition: Condition, publication: Publicatio
     return structured.json_ld(graph)
 
 
-@require_GET
+@require_safe
 def question_detail(request: HttpRequest, slug: str, question: str) -> HttpResponse:
     """One short answer on its own page, as it was approved with the live page."""
     # Queries: 1 (the condition joined to its live publication).
@@ -150,7 +166,7 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
     )
 
 
-@require_GET
+@require_safe
 def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         condition = _get_live_condition(slug)
@@ -161,7 +177,7 @@ def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "conditions/history.html", {"condition": condition, "publications": publications})
 
 
-@require_GET
+@require_safe
 def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         condition = _get_live_condition(slug)
@@ -233,3 +249,18 @@ def editor_upload(request: HttpRequest) -> HttpResponse:
     if not _may_edit(request):
         return JsonResponse({"image": ["You do not have permission to upload files."]}, status=403)
     return JsonResponse({"image": ["Image uploads are not available on this site."]}, status=400)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Public search of the live pages: ``?q=words&page=n``.
+
+    Queries: 1 every match's id and score (to rank them), 1 this page's conditions joined to their
+    live publications; none for an empty query.
+    """
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:  # not a number, or one too long to read: start at the beginning
+        page = 1
+    results = site_search.search(request.GET.get("q", ""), page=page)
+    return render(request, "conditions/search.html", {"results": results, "query": results.query})

@@ -23,9 +23,9 @@ from reversion.models import Version
 from medsite.dates import add_months
 from references.models import PublicationReference
 
-from . import notifications
+from . import notifications, search
 from .checks import publish_problems
-from .models import Condition, Publication, ReviewEvent, Status, display_name
+from .models import Condition, Publication, ReviewEvent, SlugHistory, Status, display_name
 from .rendering import ReviewInfo, render_condition
 
 Action = ReviewEvent.Action
@@ -233,10 +233,24 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
             )
         from_status = current.status
         condition.lock_version = current.lock_version + 1
+    if current is None or current.slug != condition.slug:
+        _move_address(condition, old_slug=current.slug if current else None)
     condition.status = Status.DRAFT
     condition.updated_by = by
     condition.save()
     _event(condition, by=by, action=Action.EDIT, from_status=from_status, comment=comment)
+
+
+def _move_address(condition: Condition, *, old_slug: str | None) -> None:
+    """Keep a renamed page's public address working, and give ``condition.slug`` to this page.
+
+    An address the public has seen (the page went live) stays as a redirect to the page; one
+    that was only ever a draft's is let go. An address points one place only, so a page taking a
+    slug (back) ends any redirect from it.
+    """
+    SlugHistory.objects.filter(slug=condition.slug).delete()
+    if old_slug and condition.publications.public().exists():
+        SlugHistory.objects.update_or_create(slug=old_slug, defaults={"condition": condition})
 
 
 def submit(condition: Condition, *, by, comment: str = "") -> None:
@@ -416,6 +430,8 @@ def approve(
         locked.status = Status.PUBLISHED
         locked.last_reviewed_on, locked.next_review_due = reviewed_on, next_due
         locked.save()
+        if not scheduled:  # live now: findable at once (a scheduled one is indexed by _go_live)
+            search.index(locked)
         step.event = _event(
             locked,
             by=by,
@@ -451,6 +467,7 @@ def _go_live(step: _Step, *, by, now: datetime) -> Publication:
     pending.save(update_fields=["went_live_at"])
     locked.live_publication, locked.scheduled_publication = pending, None
     locked.save(update_fields=["live_publication", "scheduled_publication", "updated_at"])
+    search.index(locked)
     step.event = _event(locked, by=by, action=Action.GO_LIVE, from_status=locked.status, publication=pending)
     step.publication = pending
     step.notify.append(lambda: notifications.went_live(locked, pending))
@@ -517,6 +534,7 @@ def unpublish(condition: Condition, *, by, reason: str) -> None:
         if locked.status == Status.PUBLISHED:
             locked.status = Status.DRAFT
         locked.save(update_fields=["status", "live_publication", "scheduled_publication", "updated_at"])
+        search.remove(locked)
         step.event = _event(locked, by=by, action=Action.UNPUBLISH, from_status=from_status, comment=reason)
 
 

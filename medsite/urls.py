@@ -1,13 +1,17 @@
 """Top-level URLs. Public pages are anonymous GETs; editing lives under /admin/ and /editor/."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from conditions import dashboard, views
+from conditions import dashboard, discovery, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("conditions.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
+    path("feeds/updates/", discovery.UpdatesFeed(), name="feed-updates"),
+    path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("editor/markdownify/", views.editor_preview, name="editor-preview"),
     path("editor/upload/", views.editor_upload, name="editor-upload"),
     path("editor/page-preview/", views.editor_page_preview, name="editor-page-preview"),

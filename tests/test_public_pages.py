@@ -118,3 +118,37 @@ def test_cite_this_page_points_at_the_exact_version(client, live):
     page = client.get(live.get_absolute_url()).content.decode()
     assert "Cite this page" in page
     assert "http://testserver/conditions/carcinoid-syndrome/history/1/" in page
+
+
+def test_not_found_and_gone_pages_offer_search(client, live, reviewer):
+    missing = client.get("/conditions/no-such-page/")
+    assert missing.status_code == 404
+    assert (
+        'action="/search/"' in missing.content.decode()
+        and "Search for a condition" in missing.content.decode()
+    )
+    workflow.unpublish(live, by=reviewer, reason="Revising")
+    gone = client.get(live.get_absolute_url())
+    assert gone.status_code == 410 and "Search for a condition" in gone.content.decode()
+
+
+def test_server_error_page_leaks_nothing(client, settings, monkeypatch):
+    from conditions import views
+
+    settings.DEBUG = False
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret database password in traceback")
+
+    monkeypatch.setattr(views, "_live_conditions", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page
+    assert "secret database password" not in page and "Traceback" not in page
+
+
+def test_public_pages_answer_head_requests(client, live):
+    for url in ("/", "/conditions/", live.get_absolute_url(), "/search/?q=carcinoid"):
+        assert client.head(url).status_code == 200, url

@@ -8,15 +8,9 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import make_condition, make_reference
 
+from .conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page: Page, client, user, live_server) -> None:
-    """Reuse a Django test-client session in the browser: no password typing needed."""
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 @pytest.fixture
@@ -30,7 +24,7 @@ def condition(editor):
 
 
 def test_editor_finds_a_reference_and_inserts_its_key(page: Page, live_server, client, editor, condition):
-    login(page, client, editor, live_server)
+    log_in(page, client, editor, live_server)
     page.goto(live_server.url + reverse("admin:conditions_condition_change", args=[condition.pk]))
     overview = page.locator("textarea[name='sections-0-body']")
     symptoms_preview = page.locator(
@@ -56,7 +50,7 @@ def test_editor_finds_a_reference_and_inserts_its_key(page: Page, live_server, c
 
 
 def test_unknown_key_is_highlighted_in_preview(page: Page, live_server, client, editor, condition):
-    login(page, client, editor, live_server)
+    log_in(page, client, editor, live_server)
     page.goto(live_server.url + reverse("admin:conditions_condition_change", args=[condition.pk]))
     overview = page.locator("textarea[name='sections-0-body']")
     overview.fill("A claim with a mistyped source [@smiht2020].")
@@ -67,7 +61,7 @@ def test_unknown_key_is_highlighted_in_preview(page: Page, live_server, client, 
 def test_insert_without_a_chosen_field_explains_what_to_do(
     page: Page, live_server, client, editor, condition
 ):
-    login(page, client, editor, live_server)
+    log_in(page, client, editor, live_server)
     page.goto(live_server.url + reverse("admin:conditions_condition_change", args=[condition.pk]))
     page.get_by_label("Find a reference").fill("Smith")
     page.get_by_role("button", name="Insert [@smith2020]").click()

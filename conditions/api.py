@@ -1,0 +1,237 @@
+"""The read-only JSON API: what the public site shows, for other programs to reuse.
+
+Everything comes from live publications (what a medical reviewer approved), never from the
+working copy: a draft edit appears here only once it is approved. Errors are JSON too, with a
+sentence a developer can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time
+from functools import wraps
+from html import unescape
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models.functions import Lower
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import strip_tags
+from django.views.decorators.csrf import csrf_exempt
+
+from references.models import Reference
+
+from . import structured
+from .discovery import question_path
+from .models import Condition, Publication
+from .views import Gone, _get_live_condition
+
+PAGE_SIZE = 50
+CACHE_SECONDS = 300
+
+
+def _json(data: dict, *, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    if status == 200:
+        # Published content changes only when a version goes live; a few minutes' staleness is fine.
+        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return _json({"error": message}, status=status)
+
+
+def read_only(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """GET and HEAD only; anything else is a JSON 405."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _error(f"This API is read-only: {request.method} is not allowed, use GET.", 405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    # Nothing here writes, so there is nothing for CSRF to protect: a POST gets the 405 above
+    # rather than a CSRF failure page.
+    return csrf_exempt(wrapper)
+
+
+def parse_updated_since(value: str) -> datetime:
+    """A date (midnight at the start of it, site time) or an ISO 8601 date and time."""
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = datetime.combine(day, time.min) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(
+            f"updated_since “{value}” is not a date or date and time: use YYYY-MM-DD or ISO 8601, "
+            "such as 2025-03-01 or 2025-03-01T09:30:00Z (write a “+” in a time zone offset as %2B)."
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _urls(request: HttpRequest, slug: str) -> dict[str, str]:
+    return {
+        "url": request.build_absolute_uri(reverse("conditions:detail", args=[slug])),
+        "api_url": request.build_absolute_uri(reverse("conditions:api-detail", args=[slug])),
+    }
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@read_only
+def condition_list(request: HttpRequest) -> JsonResponse:
+    """Every live page, by name, 50 a page; ``updated_since`` keeps those that went live since."""
+    conditions = (
+        Condition.objects.live()
+        .only(
+            "slug",
+            "live_publication__title",
+            "live_publication__summary",
+            "live_publication__reviewed_on",
+            "live_publication__next_review_due",
+            "live_publication__went_live_at",
+        )
+        .order_by(Lower("live_publication__title"), "slug")
+    )
+    if request.GET.get("updated_since", "").strip():
+        try:
+            since = parse_updated_since(request.GET["updated_since"].strip())
+        except ValueError as exc:
+            return _error(str(exc), 400)
+        conditions = conditions.filter(live_publication__went_live_at__gte=since)
+    # Queries: 1 count, 1 page of conditions joined to their live publications.
+    paginator = Paginator(conditions, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return _error("page must be a whole number, starting at 1.", 400)
+    except EmptyPage:
+        return _error(f"There is no page {request.GET['page']}: the last page is {paginator.num_pages}.", 404)
+    return _json(
+        {
+            "count": paginator.count,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
+            "results": [_list_item(request, condition) for condition in page],
+        }
+    )
+
+
+def _list_item(request: HttpRequest, condition: Condition) -> dict:
+    publication = condition.live_publication
+    return {
+        "name": publication.title,
+        "slug": condition.slug,
+        "summary": publication.summary,
+        "last_reviewed": _date(publication.reviewed_on),
+        "next_review_due": _date(publication.next_review_due),
+        **_urls(request, condition.slug),
+        "updated": _date(publication.went_live_at),
+    }
+
+
+@read_only
+def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    """One live page as approved; an old slug redirects (conditions.middleware)."""
+    # Queries: 1 the condition joined to its live publication, 1 its references.
+    try:
+        condition = _get_live_condition(slug)
+    except Gone:
+        return _error(f"The page “{slug}” has been taken offline; it is no longer published.", 410)
+    except Http404:
+        return _error(f"No published condition page has the slug “{slug}”.", 404)
+    publication = condition.live_publication
+    data = publication.structured_data
+    return _json(
+        {
+            "name": data.get("name", publication.title),
+            "slug": condition.slug,
+            "also_called": data.get("also_called", []),
+            "summary": data.get("summary", publication.summary),
+            **_urls(request, condition.slug),
+            "version": publication.number,
+            "updated": _date(publication.went_live_at),
+            "sections": [
+                {key: section.get(key, "") for key in ("id", "kind", "heading", "markdown", "html")}
+                for section in data.get("sections", [])
+            ],
+            "short_answers": _short_answers(request, condition, publication),
+            "references": _references(publication),
+            "review": {
+                "reviewed_by": publication.reviewed_by_name,
+                "last_reviewed": _date(publication.reviewed_on),
+                "next_review_due": _date(publication.next_review_due),
+                "kind": publication.kind,
+                "approved_at": _date(publication.approved_at),
+            },
+        }
+    )
+
+
+_ANSWER_FIELDS = ("question", "answer_markdown", "answer_html", "details_markdown", "details_html")
+
+
+def _short_answers(request: HttpRequest, condition: Condition, publication: Publication) -> list[dict]:
+    answers = []
+    for answer in structured.short_answers(publication):
+        item = {key: answer.get(key, "") for key in _ANSWER_FIELDS}
+        path = question_path(condition.slug, answer["slug"])
+        if path is not None:
+            item["url"] = request.build_absolute_uri(path)
+        answers.append(item)
+    return answers
+
+
+def _references(publication: Publication) -> list[dict]:
+    """The reference list as published, with each source's bibliographic fields.
+
+    The number, identifiers and formatted text are the frozen ones; the fields come from the
+    reference the publication recorded under that number.
+    """
+    links = publication.reference_links.select_related("reference")
+    sources = {link.number: link.reference for link in links}
+    return [
+        _reference(frozen, sources.get(frozen["number"]))
+        for frozen in publication.structured_data.get("references", [])
+    ]
+
+
+def _reference(frozen: dict, source: Reference | None) -> dict:
+    text = frozen.get("text", "")
+    return {
+        "number": frozen["number"],
+        "key": frozen["key"],
+        "kind": frozen.get("kind", ""),
+        "authors": source.author_list if source else [],
+        "title": source.title if source else "",
+        "container_title": source.container_title if source else "",
+        "edition": source.edition if source else "",
+        "publisher": source.publisher if source else "",
+        "year": source.year if source else None,
+        "volume": source.volume if source else "",
+        "issue": source.issue if source else "",
+        "pages": source.pages if source else "",
+        "url": frozen.get("url", ""),
+        "doi": frozen.get("doi", ""),
+        "pmid": frozen.get("pmid", ""),
+        "accessed_on": _date(source.accessed_on) if source else None,
+        "text": unescape(strip_tags(text)),
+        "html": text,
+    }

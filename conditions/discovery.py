@@ -1,0 +1,146 @@
+"""How search engines and feed readers find the public pages: sitemap, Atom feed, robots.txt.
+
+All three list only what the public can read: live publications, never drafts. URLs are made
+absolute from the request's own host (the sites framework is not installed), so they are right
+behind any host name in ALLOWED_HOSTS.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.dateformat import format as format_date
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
+
+from . import structured
+from .models import Condition, Publication
+
+FEED_LENGTH = 30
+
+
+def question_path(condition_slug: str, question_slug: str) -> str | None:
+    """The address of a short answer's own page, or None where the site has no such pages."""
+    try:
+        return reverse("conditions:question", kwargs={"slug": condition_slug, "question": question_slug})
+    except NoReverseMatch:
+        return None
+
+
+def _live_conditions() -> QuerySet[Condition]:
+    # The page list needs neither the frozen HTML nor the structured data.
+    return Condition.objects.live().only("slug", "live_publication__went_live_at").order_by("name", "pk")
+
+
+class StaticPagesSitemap(Sitemap):
+    def items(self) -> list[str]:
+        return ["home", "conditions:index"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class ConditionSitemap(Sitemap):
+    def items(self) -> QuerySet[Condition]:
+        return _live_conditions()
+
+    def lastmod(self, item: Condition) -> datetime | None:
+        return item.live_publication.went_live_at
+
+
+class QuestionSitemap(Sitemap):
+    """Each short answer's own page, reviewed and dated with the page it belongs to."""
+
+    def items(self) -> list[tuple[str, datetime | None]]:
+        pages = _live_conditions().only(
+            "slug", "live_publication__went_live_at", "live_publication__structured_data"
+        )
+        items = []
+        for condition in pages:
+            publication = condition.live_publication
+            for answer in structured.short_answers(publication):
+                path = question_path(condition.slug, answer["slug"])
+                if path is not None:
+                    items.append((path, publication.went_live_at))
+        return items
+
+    def location(self, item: tuple[str, datetime | None]) -> str:
+        return item[0]
+
+    def lastmod(self, item: tuple[str, datetime | None]) -> datetime | None:
+        return item[1]
+
+
+SITEMAPS = {"pages": StaticPagesSitemap, "conditions": ConditionSitemap, "questions": QuestionSitemap}
+
+
+class UpdatesFeed(Feed):
+    """The most recent versions that went live: new pages, re-reviews and corrections."""
+
+    feed_type = Atom1Feed
+    title = "MedSite: new and updated pages"
+    subtitle = description = "Condition pages newly published or updated after medical review."
+    author_name = "MedSite"
+
+    def link(self) -> str:
+        return reverse("home")
+
+    def items(self) -> QuerySet[Publication]:
+        earlier = Publication.objects.public().filter(
+            condition=OuterRef("condition"), number__lt=OuterRef("number")
+        )
+        return (
+            Publication.objects.public()
+            # A page taken offline answers 410; its entries would only lead readers there.
+            .filter(condition__live_publication__isnull=False)
+            .select_related("condition")
+            .defer("html", "structured_data", "attestation")
+            .annotate(is_update=Exists(earlier))
+            .order_by("-went_live_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item: Publication) -> str:
+        return f"{item.title} (updated)" if item.is_update else item.title
+
+    def item_description(self, item: Publication) -> str:
+        review = ""
+        if item.reviewed_by_name and item.reviewed_on:
+            review = (
+                f"Medically reviewed by {item.reviewed_by_name} on {format_date(item.reviewed_on, 'j F Y')}."
+            )
+        return " ".join(part for part in (item.summary, review) if part)
+
+    def item_link(self, item: Publication) -> str:
+        return item.condition.get_absolute_url()
+
+    def item_guid(self, item: Publication) -> str:
+        # An id that survives renames and host aliases (RFC 4151 tag URI): one per version.
+        authority = urlsplit(settings.MEDSITE_BASE_URL).hostname or "localhost"
+        return f"tag:{authority},{item.went_live_at:%Y-%m-%d}:publication/{item.pk}"
+
+    def item_updateddate(self, item: Publication) -> datetime:
+        return item.went_live_at
+
+    def item_pubdate(self, item: Publication) -> datetime:
+        return item.went_live_at
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Everything public may be crawled; staff areas and search result pages may not."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /admin/",
+        "Disallow: /editor/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,41 @@
+"""Tags for the <head> of every public page: canonical and Open Graph metadata."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, path: str) -> str:
+    """``path`` as an absolute URL on the host (and scheme) the request came in on."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        # The text was rendered (and escaped) by the template engine, so it is safe as it stands.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> CaptureNode:
+    """``{% capture as name %}…{% endcapture %}``: render once, use in several places.
+
+    base.html wraps its ``description`` block in one, so a page that overrides the block sets
+    its meta description and its og:description together.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Write {% capture as name %}…{% endcapture %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])

@@ -1,0 +1,147 @@
+"""Lighthouse (mobile, its defaults) rates a condition page served the way production serves it.
+
+The server is gunicorn with ``DJANGO_DEBUG=0``: hashed, compressed, long-cached static files from
+WhiteNoise and the production headers. Its database is a throwaway SQLite file with the demo site
+in it, so this test shares nothing with the rest of the suite (nor with a PostgreSQL run's database).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser]
+
+MINIMUM_SCORE = 0.95
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+BASE_DIR = Path(settings.BASE_DIR)
+# The package.json-pinned install (what `npx lighthouse` would run), never a download.
+LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+
+
+def _wait_for_address(server: subprocess.Popen, log: Path, timeout: float = 20) -> str:
+    """gunicorn binds port 0 (so no two runs can race for a port) and logs the one it got."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text())
+        if found:
+            return found.group(1)
+        assert server.poll() is None, f"gunicorn exited:\n{log.read_text()}"
+        time.sleep(0.1)
+    raise AssertionError(f"gunicorn did not start in {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def production_server(tmp_path: Path) -> Iterator[str]:
+    """The demo site behind gunicorn with production settings, on a free loopback port."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "MEDSITE_NOTIFICATIONS": "0",
+    }
+    # The demo loader refuses to run in production (it prints fixed passwords), so the content
+    # goes in first, with debug on, on the same database file.
+    _manage("migrate", "--noinput", "-v", "0", env={**env, "DJANGO_DEBUG": "1"})
+    _manage("load_demo", env={**env, "DJANGO_DEBUG": "1"})
+    production = {
+        **env,
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback: no TLS in front of this server.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+    }
+    _manage("collectstatic", "--noinput", "-v", "0", env=production)
+    # Written where we asked (not into the work tree's staticfiles/), manifest included.
+    assert (tmp_path / "static" / "staticfiles.json").is_file()
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "medsite.wsgi", "--bind", "127.0.0.1:0", "--workers", "2"],
+            cwd=BASE_DIR,
+            env=production,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        address = _wait_for_address(server, log)
+        with urllib.request.urlopen(address + "/") as response:  # noqa: S310 (our own loopback server)
+            assert response.status == 200
+        yield address
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _failing_audits(report: dict, category: str) -> list[str]:
+    """The audits that cost the category points, worst first, as Lighthouse titles them."""
+    failing = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] > 0 and audit["score"] is not None and audit["score"] < 1:
+            shown = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
+            failing.append((audit["score"], f"{audit['id']}: {audit['title']}{shown}"))
+    return [line for _, line in sorted(failing)]
+
+
+def test_condition_page_scores_well_in_lighthouse(production_server: str, tmp_path: Path, pytestconfig):
+    assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} is missing: `make test` installs it (npm ci)"
+    url = production_server + "/conditions/migraine/"
+    output = tmp_path / "lighthouse.json"
+    result = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={output}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, "CHROME_PATH": pytestconfig.getoption("--chromium-path")},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, f"lighthouse failed:\n{result.stderr[-3000:]}"
+    report = json.loads(output.read_text())
+    assert report["finalDisplayedUrl"] == url, "Lighthouse was redirected: it rated another page"
+    scores = {category: report["categories"][category]["score"] for category in CATEGORIES}
+    low = {category: score for category, score in scores.items() if score is None or score < MINIMUM_SCORE}
+    assert not low, f"Lighthouse scores {scores}; below {MINIMUM_SCORE}:\n" + "\n".join(
+        f"{category} {score}:\n  " + "\n  ".join(_failing_audits(report, category))
+        for category, score in low.items()
+    )

@@ -1,0 +1,347 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import reversion
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conditions import api, discovery, workflow
+from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
+from conditions.models import Publication
+from tests.factories import make_condition, make_reference, publish
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/conditions/"
+
+
+@pytest.fixture
+def live(editor, reviewer):
+    make_reference(
+        "smith2020",
+        title="Flushing in practice",
+        authors="Smith A\nBrown C",
+        doi="10.1000/flush.2020",
+        pmid="12345678",
+    )
+    make_reference(
+        "nhs2024",
+        kind="web-page",
+        authors="",
+        title="Carcinoid syndrome",
+        container_title="NHS website",
+        url="https://www.nhs.uk/conditions/carcinoid-syndrome/",
+        accessed_on=date(2024, 5, 1),
+        year=2024,
+    )
+    condition = make_condition(
+        editor,
+        name="Carcinoid syndrome",
+        summary="Flushing and diarrhoea caused by hormones from a tumour.",
+        also_called=["Carcinoid", "Neuroendocrine tumour syndrome"],
+        sections=[
+            ("overview", "Overview text with evidence [@smith2020]."),
+            ("symptoms", "- **Flushing.** The skin feels hot."),
+        ],
+        short_answers=[("What causes it?", "Hormones from a *tumour*.", "More detail here.")],
+        reference_keys=["nhs2024"],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def _rename(condition, slug: str, *, by) -> None:
+    """An edit of the slug alone, saved the way every edit is saved."""
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(by)
+        condition.slug = slug
+        workflow.save_draft(condition, by=by, comment="Renamed")
+
+
+def _went_live(condition, moment: datetime) -> None:
+    Publication.objects.filter(pk=condition.live_publication_id).update(went_live_at=moment)
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+def test_list_shows_live_pages_by_name_with_links(client, editor, reviewer, live):
+    make_condition(editor, name="Acne draft")  # never published
+    gone = make_condition(editor, name="Beriberi")
+    publish(gone, editor=editor, reviewer=reviewer)
+    workflow.unpublish(gone, by=reviewer, reason="Being rewritten")
+    publish(make_condition(editor, name="anaemia"), editor=editor, reviewer=reviewer)
+
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    body = response.json()
+    assert body["count"] == 2 and body["next"] is None and body["previous"] is None
+    assert [item["name"] for item in body["results"]] == ["anaemia", "Carcinoid syndrome"]
+    item = body["results"][1]
+    publication = live.live_publication
+    assert item == {
+        "name": "Carcinoid syndrome",
+        "slug": "carcinoid-syndrome",
+        "summary": "Flushing and diarrhoea caused by hormones from a tumour.",
+        "last_reviewed": publication.reviewed_on.isoformat(),
+        "next_review_due": publication.next_review_due.isoformat(),
+        "url": "http://testserver/conditions/carcinoid-syndrome/",
+        "api_url": "http://testserver/api/conditions/carcinoid-syndrome/",
+        "updated": publication.went_live_at.isoformat(),
+    }
+
+
+def test_list_shows_the_published_name_not_a_draft_rename(client, editor, live):
+    write_condition(
+        ConditionData(name="Carcinoid tumour syndrome", slug=live.slug, summary="Unreviewed summary."),
+        by=editor,
+        comment="Draft",
+    )
+    [item] = client.get(LIST).json()["results"]
+    assert item["name"] == "Carcinoid syndrome"
+    assert item["summary"] == "Flushing and diarrhoea caused by hormones from a tumour."
+
+
+def test_list_is_paginated_with_absolute_links(client, editor, reviewer, monkeypatch):
+    monkeypatch.setattr(api, "PAGE_SIZE", 2)
+    for name in ("Delta", "Alpha", "Echo", "Charlie", "Bravo"):
+        publish(make_condition(editor, name=name), editor=editor, reviewer=reviewer)
+
+    first = client.get(LIST).json()
+    assert first["count"] == 5
+    assert [item["name"] for item in first["results"]] == ["Alpha", "Bravo"]
+    assert first["previous"] is None
+    assert first["next"] == "http://testserver/api/conditions/?page=2"
+
+    second = client.get(first["next"]).json()
+    assert [item["name"] for item in second["results"]] == ["Charlie", "Delta"]
+    assert second["previous"] == "http://testserver/api/conditions/?page=1"
+
+    last = client.get(second["next"]).json()
+    assert [item["name"] for item in last["results"]] == ["Echo"] and last["next"] is None
+
+    beyond = client.get(LIST, {"page": 4})
+    assert beyond.status_code == 404
+    assert beyond.json() == {"error": "There is no page 4: the last page is 3."}
+    assert client.get(LIST, {"page": "two"}).status_code == 400
+
+
+def test_the_default_page_holds_fifty():
+    assert api.PAGE_SIZE == 50
+
+
+def test_updated_since_keeps_pages_that_went_live_then_or_later(client, editor, reviewer):
+    for name, moment in (
+        ("Old page", datetime(2024, 12, 31, 23, 59, tzinfo=UTC)),
+        ("New year page", datetime(2025, 1, 1, 0, 0, tzinfo=UTC)),
+        ("Spring page", datetime(2025, 3, 1, 9, 30, tzinfo=UTC)),
+    ):
+        condition = make_condition(editor, name=name)
+        publish(condition, editor=editor, reviewer=reviewer)
+        condition.refresh_from_db()
+        _went_live(condition, moment)
+
+    def names(since: str) -> list[str]:
+        response = client.get(LIST, {"updated_since": since})
+        assert response.status_code == 200, response.json()
+        return [item["name"] for item in response.json()["results"]]
+
+    assert names("2025-01-01") == ["New year page", "Spring page"]
+    assert names("2025-03-01T09:30:00Z") == ["Spring page"]
+    assert names("2025-03-01T10:30:00+01:00") == ["Spring page"]
+    assert names("2025-03-01T09:30:01") == []
+    assert names("") == ["New year page", "Old page", "Spring page"]
+
+
+def test_updated_since_is_kept_in_page_links(client, editor, reviewer, monkeypatch):
+    monkeypatch.setattr(api, "PAGE_SIZE", 1)
+    for name in ("Alpha", "Bravo"):
+        publish(make_condition(editor, name=name), editor=editor, reviewer=reviewer)
+    body = client.get(LIST, {"updated_since": "2000-01-01"}).json()
+    assert body["next"] == "http://testserver/api/conditions/?updated_since=2000-01-01&page=2"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "2025-02-30", "01/03/2025", "2025-03-01T25:00"])
+def test_malformed_updated_since_is_a_400_that_says_what_to_send(client, live, value):
+    response = client.get(LIST, {"updated_since": value})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert value in error and "YYYY-MM-DD" in error and "ISO 8601" in error
+    assert "Cache-Control" not in response
+
+
+def test_list_needs_two_queries_whatever_its_length(client, editor, reviewer):
+    for n in range(6):
+        publish(make_condition(editor, name=f"Condition {n}"), editor=editor, reviewer=reviewer)
+    # 1: count of live pages; 2: the page of conditions joined to their live publications.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"updated_since": "2000-01-01"})
+    assert response.status_code == 200 and len(response.json()["results"]) == 6
+    assert len(queries) <= 2, [q["sql"] for q in queries]
+
+
+# --- detail -----------------------------------------------------------------------------------
+
+
+def test_detail_is_the_published_content(client, live):
+    response = client.get("/api/conditions/carcinoid-syndrome/")
+
+    assert response.status_code == 200
+    assert "max-age=300" in response["Cache-Control"]
+    body = response.json()
+    publication = live.live_publication
+    frozen = publication.structured_data
+    assert body["name"] == "Carcinoid syndrome" and body["slug"] == "carcinoid-syndrome"
+    assert body["also_called"] == ["Carcinoid", "Neuroendocrine tumour syndrome"]
+    assert body["summary"] == "Flushing and diarrhoea caused by hormones from a tumour."
+    assert body["url"] == "http://testserver/conditions/carcinoid-syndrome/"
+    assert body["version"] == 1
+    assert body["updated"] == publication.went_live_at.isoformat()
+    assert body["sections"] == [
+        {key: section[key] for key in ("id", "kind", "heading", "markdown", "html")}
+        for section in frozen["sections"]
+    ]
+    assert body["sections"][0]["kind"] == "overview"
+    assert body["sections"][0]["markdown"] == "Overview text with evidence [@smith2020]."
+    assert 'href="#ref-1"' in body["sections"][0]["html"]
+    assert body["review"] == {
+        "reviewed_by": "Rita Reviewer, MD",
+        "last_reviewed": publication.reviewed_on.isoformat(),
+        "next_review_due": publication.next_review_due.isoformat(),
+        "kind": "clinical",
+        "approved_at": publication.approved_at.isoformat(),
+    }
+
+
+def test_detail_short_answers_link_to_their_pages(client, live):
+    [answer] = client.get("/api/conditions/carcinoid-syndrome/").json()["short_answers"]
+    assert answer["question"] == "What causes it?"
+    assert answer["answer_markdown"] == "Hormones from a *tumour*."
+    assert "<em>tumour</em>" in answer["answer_html"]
+    assert answer["details_markdown"] == "More detail here."
+    assert "More detail here." in answer["details_html"]
+    assert answer["url"] == "http://testserver/conditions/carcinoid-syndrome/questions/what-causes-it/"
+    assert client.get(answer["url"]).status_code == 200
+
+
+def test_detail_short_answers_have_no_url_without_question_pages(client, live, monkeypatch):
+    monkeypatch.setattr(discovery, "question_path", lambda *args: None)
+    monkeypatch.setattr(api, "question_path", lambda *args: None)
+    [answer] = client.get("/api/conditions/carcinoid-syndrome/").json()["short_answers"]
+    assert "url" not in answer and answer["question"] == "What causes it?"
+
+
+def test_detail_references_are_structured(client, live):
+    cited, listed = client.get("/api/conditions/carcinoid-syndrome/").json()["references"]
+    assert cited["number"] == 1 and cited["key"] == "smith2020" and cited["kind"] == "journal-article"
+    assert cited["authors"] == ["Smith A", "Brown C"]
+    assert cited["title"] == "Flushing in practice"
+    assert cited["container_title"] == "J Clin Things"
+    assert (cited["year"], cited["volume"], cited["issue"], cited["pages"]) == (2021, "12", "3", "100-110")
+    assert cited["doi"] == "10.1000/flush.2020" and cited["pmid"] == "12345678"
+    assert cited["text"].startswith("Smith A, Brown C. Flushing in practice.")
+    assert "<" not in cited["text"] and "<i>J Clin Things</i>" in cited["html"]
+    assert listed["number"] == 2 and listed["key"] == "nhs2024" and listed["kind"] == "web-page"
+    assert listed["url"] == "https://www.nhs.uk/conditions/carcinoid-syndrome/"
+    assert listed["accessed_on"] == "2024-05-01"
+    assert listed["authors"] == []
+    expected = {
+        "number", "key", "kind", "authors", "title", "container_title", "edition", "publisher", "year",
+        "volume", "issue", "pages", "url", "doi", "pmid", "accessed_on", "text", "html",
+    }  # fmt: skip
+    assert set(cited) == set(listed) == expected
+
+
+def test_a_draft_edit_after_publishing_does_not_appear(client, live, editor):
+    make_reference("new2025", title="An unreviewed source")
+    write_condition(
+        ConditionData(
+            name="Carcinoid syndrome (draft)",
+            slug=live.slug,
+            summary="Unreviewed summary.",
+            sections=[SectionData("overview", "Unreviewed new claim [@new2025].")],
+            short_answers=[ShortAnswerData("Unreviewed question?", "No.", "")],
+            reference_keys=[],
+        ),
+        by=editor,
+        comment="Draft rewrite",
+    )
+    text = client.get("/api/conditions/carcinoid-syndrome/").content.decode()
+    assert "Unreviewed" not in text and "new2025" not in text
+    assert "Overview text with evidence" in text and "nhs2024" in text
+
+
+def test_detail_writes_non_ascii_as_is(client, editor, reviewer):
+    condition = make_condition(editor, name="Sjögren syndrome", slug="sjogren-syndrome")
+    publish(condition, editor=editor, reviewer=reviewer)
+    response = client.get("/api/conditions/sjogren-syndrome/")
+    assert "Sjögren syndrome".encode() in response.content
+
+
+def test_detail_needs_at_most_three_queries(client, editor, reviewer):
+    keys = [make_reference().key for _ in range(8)]
+    condition = make_condition(
+        editor,
+        name="Well referenced",
+        sections=[("overview", " ".join(f"Claim [@{key}]." for key in keys))],
+        short_answers=[(f"Question {n}?", "Answer.", "") for n in range(4)],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    # 1: the condition joined to its live publication; 2: its references with their sources.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/conditions/well-referenced/")
+    assert response.status_code == 200 and len(response.json()["references"]) == 8
+    assert len(queries) <= 3, [q["sql"] for q in queries]
+
+
+def test_drafts_and_unknown_slugs_are_404_json(client, editor, live):
+    make_condition(editor, name="Secret draft")
+    for url in ("/api/conditions/secret-draft/", "/api/conditions/no-such-page/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "No published condition page" in response.json()["error"]
+
+
+def test_draft_in_review_is_404_until_approved(client, editor):
+    condition = make_condition(editor, name="In review")
+    workflow.submit(condition, by=editor)
+    assert client.get("/api/conditions/in-review/").status_code == 404
+
+
+def test_unpublished_page_is_410_json(client, live, reviewer):
+    workflow.unpublish(live, by=reviewer, reason="Being rewritten")
+    response = client.get("/api/conditions/carcinoid-syndrome/")
+    assert response.status_code == 410
+    assert "taken offline" in response.json()["error"]
+    assert [item["slug"] for item in client.get(LIST).json()["results"]] == []
+
+
+def test_old_slug_redirects_to_the_new_api_url(client, live, editor):
+    _rename(live, "carcinoid-tumour-syndrome", by=editor)
+    response = client.get("/api/conditions/carcinoid-syndrome/")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/conditions/carcinoid-tumour-syndrome/"
+    assert client.get(response["Location"]).json()["slug"] == "carcinoid-tumour-syndrome"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("url", [LIST, "/api/conditions/carcinoid-syndrome/"])
+def test_writes_are_405_even_without_a_csrf_token(live, method, url):
+    response = getattr(Client(enforce_csrf_checks=True), method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert "read-only" in response.json()["error"]
+
+
+def test_head_is_answered_like_get(client, live):
+    response = client.head("/api/conditions/carcinoid-syndrome/")
+    assert response.status_code == 200 and "max-age=300" in response["Cache-Control"]

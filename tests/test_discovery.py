@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import reversion
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from conditions import workflow
+from conditions.content import ConditionData, SectionData, write_condition
+from conditions.models import Publication, SlugHistory
+from tests.factories import make_condition, publish
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+@pytest.fixture
+def live(editor, reviewer):
+    condition = make_condition(
+        editor,
+        name="Carcinoid syndrome",
+        summary="Flushing and diarrhoea caused by hormones from a tumour.",
+        short_answers=[("What causes it?", "Hormones from a tumour.", "")],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def _rename(condition, slug: str, *, by) -> None:
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(by)
+        condition.slug = slug
+        workflow.save_draft(condition, by=by, comment="Renamed")
+
+
+def _republish(condition, *, editor, reviewer, text: str, **options) -> Publication:
+    write_condition(
+        ConditionData(name=condition.name, slug=condition.slug, sections=[SectionData("overview", text)]),
+        by=editor,
+        comment="Update",
+    )
+    return publish(condition, editor=editor, reviewer=reviewer, **options)
+
+
+def _went_live(publication: Publication, moment: datetime) -> None:
+    Publication.objects.filter(pk=publication.pk).update(went_live_at=moment)
+
+
+def _xml(content: bytes) -> ET.Element:
+    return ET.fromstring(content)  # noqa: S314 - the site's own output, not untrusted input
+
+
+def _head(html: str) -> str:
+    return html.split("</head>", 1)[0]
+
+
+def _meta(html: str, attribute: str, name: str) -> str:
+    found = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', _head(html))
+    assert found, f"no {name} in the head"
+    return found.group(1)
+
+
+def _canonical(html: str) -> str:
+    found = re.search(r'<link rel="canonical" href="([^"]*)">', _head(html))
+    assert found, "no canonical link"
+    return found.group(1)
+
+
+# --- sitemap ----------------------------------------------------------------------------------
+
+
+def test_sitemap_lists_live_pages_with_their_go_live_time(client, editor, reviewer, live):
+    make_condition(editor, name="Secret draft")
+    gone = make_condition(editor, name="Withdrawn page")
+    publish(gone, editor=editor, reviewer=reviewer)
+    workflow.unpublish(gone, by=reviewer, reason="Outdated")
+    _went_live(live.live_publication, datetime(2025, 3, 1, 9, 30, tzinfo=UTC))
+
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = _xml(response.content)
+    entries = {
+        url.findtext("sm:loc", namespaces=SITEMAP_NS): url.findtext("sm:lastmod", namespaces=SITEMAP_NS)
+        for url in root.findall("sm:url", SITEMAP_NS)
+    }
+    assert entries == {
+        "http://testserver/": None,
+        "http://testserver/conditions/": None,
+        "http://testserver/conditions/carcinoid-syndrome/": "2025-03-01",
+        "http://testserver/conditions/carcinoid-syndrome/questions/what-causes-it/": "2025-03-01",
+    }
+
+
+def test_sitemap_uses_the_requests_host_and_scheme(client, live):
+    response = client.get("/sitemap.xml", HTTP_HOST="localhost", secure=True)
+    assert b"<loc>https://localhost/conditions/carcinoid-syndrome/</loc>" in response.content
+
+
+def test_sitemap_queries_do_not_grow_with_pages(client, editor, reviewer):
+    for n in range(5):
+        publish(make_condition(editor, name=f"Condition {n}"), editor=editor, reviewer=reviewer)
+    # Pages: count and list of live conditions; questions: live conditions with their answers.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").status_code == 200
+    assert len(queries) <= 4, [q["sql"] for q in queries]
+
+
+# --- Atom feed --------------------------------------------------------------------------------
+
+
+def test_feed_lists_versions_that_went_live_newest_first(client, editor, reviewer, live):
+    first = live.live_publication
+    _went_live(first, datetime(2025, 1, 10, tzinfo=UTC))
+    second = _republish(live, editor=editor, reviewer=reviewer, text="Re-reviewed overview.")
+    _went_live(second, datetime(2025, 6, 1, tzinfo=UTC))
+    other = make_condition(editor, name="Gout", summary="Painful swollen joints.")
+    _went_live(publish(other, editor=editor, reviewer=reviewer), datetime(2025, 3, 1, tzinfo=UTC))
+    later = make_condition(editor, name="Scheduled page")
+    publish(later, editor=editor, reviewer=reviewer, go_live_at=timezone.now() + timedelta(days=3))
+
+    response = client.get("/feeds/updates/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = _xml(response.content)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    entries = root.findall("atom:entry", ATOM_NS)
+    titles = [entry.findtext("atom:title", namespaces=ATOM_NS) for entry in entries]
+    assert titles == ["Carcinoid syndrome (updated)", "Gout", "Carcinoid syndrome"]
+    newest = entries[0]
+    assert newest.findtext("atom:updated", namespaces=ATOM_NS) == "2025-06-01T00:00:00+00:00"
+    assert newest.find("atom:link", ATOM_NS).get("href") == "http://testserver/conditions/carcinoid-syndrome/"
+    summary = newest.findtext("atom:summary", namespaces=ATOM_NS)
+    reviewed = timezone.localdate(second.approved_at)
+    assert summary == (
+        "Flushing and diarrhoea caused by hormones from a tumour. "
+        f"Medically reviewed by Rita Reviewer, MD on {reviewed.day} {reviewed:%B %Y}."
+    )
+    ids = [entry.findtext("atom:id", namespaces=ATOM_NS) for entry in entries]
+    assert len(set(ids)) == 3 and all(entry_id.startswith("tag:") for entry_id in ids)
+
+
+def test_feed_leaves_out_pages_taken_offline(client, live, reviewer):
+    workflow.unpublish(live, by=reviewer, reason="Outdated")
+    root = _xml(client.get("/feeds/updates/").content)
+    assert root.findall("atom:entry", ATOM_NS) == []
+
+
+def test_feed_holds_the_thirty_latest(client, editor, reviewer, reviewer2, live):
+    _went_live(live.live_publication, datetime(2024, 1, 1, tzinfo=UTC))
+    for n in range(30):
+        _went_live(
+            _republish(live, editor=editor, reviewer=reviewer2 if n % 2 else reviewer, text=f"Edition {n}."),
+            datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=n),
+        )
+    root = _xml(client.get("/feeds/updates/").content)
+    entries = root.findall("atom:entry", ATOM_NS)
+    assert len(entries) == 30
+    assert entries[0].findtext("atom:updated", namespaces=ATOM_NS).startswith("2025-01-30")
+    assert entries[-1].findtext("atom:title", namespaces=ATOM_NS) == "Carcinoid syndrome (updated)"
+
+
+def test_pages_link_to_the_feed(client, live):
+    page = client.get("/").content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in _head(page)
+    assert 'href="/feeds/updates/"' in _head(page)
+
+
+# --- robots.txt -------------------------------------------------------------------------------
+
+
+def test_robots_txt_keeps_crawlers_to_public_pages(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Allow: /", "Disallow: /admin/", "Disallow: /editor/", "Disallow: /search/"} <= set(lines)
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+# --- canonical and Open Graph -----------------------------------------------------------------
+
+
+def test_home_has_canonical_and_open_graph(client, live):
+    page = client.get("/", {"utm_source": "newsletter"}).content.decode()
+    assert _canonical(page) == "http://testserver/"
+    assert _meta(page, "property", "og:url") == "http://testserver/"
+    assert _meta(page, "property", "og:type") == "website"
+    assert _meta(page, "property", "og:site_name") == "MedSite"
+    assert _meta(page, "property", "og:title") == "MedSite"
+    assert _meta(page, "property", "og:description") == _meta(page, "name", "description")
+    assert _meta(page, "name", "twitter:card") == "summary"
+
+
+def test_condition_page_is_an_article_at_its_own_address(client, live):
+    page = client.get("/conditions/carcinoid-syndrome/", {"ref": "home"}).content.decode()
+    assert _canonical(page) == "http://testserver/conditions/carcinoid-syndrome/"
+    assert _meta(page, "property", "og:url") == "http://testserver/conditions/carcinoid-syndrome/"
+    assert _meta(page, "property", "og:type") == "article"
+    assert _meta(page, "property", "og:title") == "Carcinoid syndrome"
+    description = "Flushing and diarrhoea caused by hormones from a tumour."
+    assert _meta(page, "name", "description") == description
+    assert _meta(page, "property", "og:description") == description
+
+
+def test_archived_version_is_canonical_at_its_own_address(client, live, editor, reviewer):
+    _republish(live, editor=editor, reviewer=reviewer, text="Second edition.")
+    archived = client.get("/conditions/carcinoid-syndrome/history/1/").content.decode()
+    assert _canonical(archived) == "http://testserver/conditions/carcinoid-syndrome/history/1/"
+    current = client.get("/conditions/carcinoid-syndrome/history/2/").content.decode()
+    assert _canonical(current) == "http://testserver/conditions/carcinoid-syndrome/"
+
+
+# --- renamed pages ----------------------------------------------------------------------------
+
+
+def test_renamed_page_redirects_from_its_old_addresses(client, live, editor, reviewer):
+    _republish(live, editor=editor, reviewer=reviewer, text="Second edition.")
+    _rename(live, "carcinoid-tumour-syndrome", by=editor)
+    old, new = "/conditions/carcinoid-syndrome/", "/conditions/carcinoid-tumour-syndrome/"
+    for suffix in ("", "history/", "history/1/", "questions/what-causes-it/"):
+        response = client.get(old + suffix)
+        assert (response.status_code, response["Location"]) == (301, new + suffix)
+    assert client.get(old, {"ref": "mail"})["Location"] == new + "?ref=mail"
+    assert client.get(new).status_code == 200
+    assert list(SlugHistory.objects.values_list("slug", "condition")) == [("carcinoid-syndrome", live.pk)]
+
+
+def test_every_old_slug_leads_to_the_current_one(client, live, editor):
+    _rename(live, "carcinoid-2", by=editor)
+    _rename(live, "carcinoid-3", by=editor)
+    for old in ("carcinoid-syndrome", "carcinoid-2"):
+        assert client.get(f"/conditions/{old}/")["Location"] == "/conditions/carcinoid-3/"
+
+
+def test_taking_a_slug_back_ends_its_redirect(client, live, editor):
+    _rename(live, "carcinoid-tumour-syndrome", by=editor)
+    _rename(live, "carcinoid-syndrome", by=editor)
+    assert list(SlugHistory.objects.values_list("slug", flat=True)) == ["carcinoid-tumour-syndrome"]
+    assert client.get("/conditions/carcinoid-syndrome/").status_code == 200
+    assert client.get("/conditions/carcinoid-tumour-syndrome/").status_code == 301
+
+
+def test_a_new_page_may_take_an_old_slug(client, live, editor):
+    _rename(live, "carcinoid-tumour-syndrome", by=editor)
+    make_condition(editor, name="Carcinoid syndrome")  # a new draft at the old address
+    assert not SlugHistory.objects.filter(slug="carcinoid-syndrome").exists()
+    assert client.get("/conditions/carcinoid-syndrome/").status_code == 404
+
+
+def test_a_draft_that_never_went_live_leaves_no_redirect(client, editor, reviewer):
+    draft = make_condition(editor, name="Draft page")
+    _rename(draft, "draft-page-renamed", by=editor)
+    scheduled = make_condition(editor, name="Scheduled page")
+    publish(scheduled, editor=editor, reviewer=reviewer, go_live_at=timezone.now() + timedelta(days=1))
+    _rename(scheduled, "scheduled-page-renamed", by=editor)
+    assert not SlugHistory.objects.exists()
+    assert client.get("/conditions/draft-page/").status_code == 404
