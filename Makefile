@@ -53,5 +53,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The benchmarks of bench/ (not part of the suite): about 15-20 minutes; BENCH_QUICK=1 for a smoke
+# run. Installs wrk with apt-get if missing; writes bench/RESULTS.md. See bench/README.md.
+bench: $(STAMP)
+	bash bench/run.sh
+
 clean:
 	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache

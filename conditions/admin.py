@@ -6,8 +6,13 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -18,7 +23,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from references.models import ConditionReference
+from references.models import ConditionReference, Reference
 
 from . import history, workflow
 from .checks import publish_problems
@@ -27,6 +32,7 @@ from .models import Condition, Publication, ReviewerProfile, ReviewEvent, Sectio
 from .rendering import ReviewInfo, render_condition
 
 MARKDOWN_WIDGETS = {models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}}
+HISTORY_PER_PAGE = 100
 
 
 class ConditionForm(forms.ModelForm):
@@ -104,6 +110,24 @@ class ShortAnswerInline(_LockedWhileInReview, admin.StackedInline):
     formfield_overrides = MARKDOWN_WIDGETS
 
 
+class ListedReferenceSelect(AutocompleteSelect):
+    """The reference picker of one listed-reference row, labelled from the row's own reference.
+
+    Django's autocomplete widget looks up the chosen reference to label it, one query per row;
+    the inline reads the rows with their references, and the formset hands each row its own.
+    """
+
+    chosen: Reference | None = None
+
+    def optgroups(self, name: str, value: list[str], attr: dict | None = None) -> list:
+        picked = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.chosen is None or picked != [str(self.chosen.pk)]:
+            # A new row, or a different reference posted back with form errors: look it up.
+            return super().optgroups(name, value, attr)
+        label = self.choices.field.label_from_instance(self.chosen)
+        return [(None, [self.create_option(name, self.chosen.pk, label, True, 0)], 0)]
+
+
 class ConditionReferenceFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
@@ -112,6 +136,11 @@ class ConditionReferenceFormSet(forms.BaseInlineFormSet):
         form.fields["position"].widget.attrs["aria-label"] = "Position"
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete"
+        picker = form.fields["reference"].widget
+        picker = getattr(picker, "widget", picker)  # inside the admin's add/change-links wrapper
+        row = form.instance
+        if isinstance(picker, ListedReferenceSelect) and ConditionReference.reference.is_cached(row):
+            picker.chosen = row.reference
 
     def clean(self) -> None:
         super().clean()
@@ -133,6 +162,16 @@ class ConditionReferenceInline(_LockedWhileInReview, admin.TabularInline):
     fields = ["reference", "position"]
     verbose_name = "listed reference"
     verbose_name_plural = "References listed on the page (cited ones are added automatically)"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        # Each row shows its reference (picker label or read-only link) and its own name, which
+        # names the condition: read with the rows rather than one query each.
+        return super().get_queryset(request).select_related("condition", "reference")
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs) -> forms.Field:
+        if db_field.name == "reference":
+            kwargs["widget"] = ListedReferenceSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -235,7 +274,12 @@ class ConditionAdmin(VersionAdmin):
         "updated_at",
     ]
     list_filter = ["status", LiveFilter, ReviewDueFilter]
-    list_select_related = ["live_publication", "scheduled_publication"]
+    # Name, then id: a total order the (name, id) and (status, name, id) indexes give ready-made,
+    # so a page of the list reads its rows in index order rather than sorting the table.
+    ordering = ["name", "id"]
+    # The total behind "N results (M total)" is a second count of the whole table; "Show all"
+    # links to it instead.
+    show_full_result_count = False
     search_fields = ["name", "slug", "also_called", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = [
@@ -268,6 +312,11 @@ class ConditionAdmin(VersionAdmin):
 
     history_latest_first = True
     object_history_template = "admin/conditions/condition/object_history.html"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        # The list's go-live time and the edit page's publication facts and last editor, read with
+        # the condition.
+        return super().get_queryset(request).with_publications().select_related("updated_by")
 
     @admin.display(description="public", boolean=True)
     def on_public_site(self, obj: Condition) -> bool:
@@ -378,24 +427,68 @@ class ConditionAdmin(VersionAdmin):
         return HttpResponseRedirect(_change_url(condition.pk))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        condition = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if condition is not None:
-            extra_context.update(self._workflow_context(request, condition))
+        # Only the edit page has the workflow panel (not reversion's revision and recover
+        # screens, which share the form); render_change_form builds it.
+        extra_context = {**(extra_context or {}), "workflow_panel": True}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Built from the object the change view read, rather than reading it a second time.
+        if context.get("workflow_panel") and obj is not None:
+            context.update(self._workflow_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def _workflow_context(self, request: HttpRequest, condition: Condition) -> dict:
+        # One read of the short answers serves the confirm predicate and the stale list; the
+        # sections, only for a draft, serve the publish gate's two passes over them.
+        prefetch_related_objects([condition], "short_answers")
         allowed = [name for name, predicate in PREDICATES.items() if predicate(condition, request.user)]
+        problems = []
+        if "submit" in allowed:
+            prefetch_related_objects([condition], "sections")
+            problems = publish_problems(condition)
         return {
             "workflow_actions": allowed,
-            "workflow_problems": publish_problems(condition) if "submit" in allowed else [],
+            "workflow_problems": problems,
             "review_events": condition.review_events.select_related("actor")[:10],
             "approval_kinds": Publication.Kind.choices,
             "checklist": workflow.CHECKLIST.items(),
             "time_zone": timezone.get_current_timezone_name(),
             "stale_answers": [a for a in condition.short_answers.all() if a.needs_review],
-            "can_approve_editorial": condition.publications.filter(kind=Publication.Kind.CLINICAL).exists(),
+            "can_approve_editorial": "approve" in allowed
+            and condition.publications.filter(kind=Publication.Kind.CLINICAL).exists(),
         }
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The page's saved versions, newest first, a hundred to a page.
+
+        Reversion's own history view lists every version, and a much-edited page has thousands;
+        Django's, which this one hands a page of them to, finds the condition and renders.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        versions = (
+            Version.objects.get_for_object_reference(Condition, unquote(object_id))
+            .select_related("revision__user")
+            .order_by(*self.get_version_ordering(request))
+        )
+        page = Paginator(versions, HISTORY_PER_PAGE).get_page(request.GET.get(PAGE_VAR))
+        page.object_list = [
+            {
+                "revision": version.revision,
+                "url": reverse(
+                    "admin:conditions_condition_revision", args=[quote(version.object_id), version.pk]
+                ),
+            }
+            for version in page.object_list
+        ]
+        context = {
+            "action_list": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "pagination_required": page.paginator.num_pages > 1,
+            **(extra_context or {}),
+        }
+        return super(VersionAdmin, self).history_view(request, object_id, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from references.models import Reference
 
 from . import structured
+from .caching import cached_page
 from .discovery import question_path
 from .models import Condition, Publication
 from .views import Gone, _get_live_condition
@@ -95,6 +96,7 @@ def _page_url(request: HttpRequest, number: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+@cached_page
 @read_only
 def condition_list(request: HttpRequest) -> JsonResponse:
     """Every live page, by name, 50 a page; ``updated_since`` keeps those that went live since."""
@@ -147,6 +149,8 @@ def _list_item(request: HttpRequest, condition: Condition) -> dict:
     }
 
 
+# Not in the page cache: its references carry each source's current bibliographic fields, which
+# are edited outside the workflow that retires cached pages.
 @read_only
 def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
     """One live page as approved; an old slug redirects (conditions.middleware)."""

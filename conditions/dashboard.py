@@ -21,7 +21,15 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from . import workflow
-from .models import Condition, ConditionQuerySet, Publication, ReviewEvent, ShortAnswer, display_name
+from .models import (
+    PUBLICATION_PAGE,
+    Condition,
+    ConditionQuerySet,
+    Publication,
+    ReviewEvent,
+    ShortAnswer,
+    display_name,
+)
 
 REVIEW_SOON_DAYS = 30
 PER_PAGE = 20
@@ -99,6 +107,7 @@ def recently_published() -> QuerySet[Publication]:
     return (
         Publication.objects.public()
         .select_related("condition", "approved_by__reviewer_profile")
+        .defer(*PUBLICATION_PAGE)
         .order_by("-went_live_at", "-id")
     )
 

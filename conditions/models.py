@@ -19,10 +19,23 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# A publication's frozen page: large, and read only where the page itself is shown (the public
+# site, the API, the review screen). Lists and the editor show a publication's number and dates.
+PUBLICATION_PAGE = ("html", "structured_data")
+
+
 class ConditionQuerySet(models.QuerySet):
     def live(self) -> ConditionQuerySet:
         """Conditions the public can read, with what they read."""
         return self.filter(live_publication__isnull=False).select_related("live_publication")
+
+    def with_publications(self) -> ConditionQuerySet:
+        """With the live and scheduled publications' facts (number, dates, reviewer), read in the
+        same query, but not their frozen pages."""
+        relations = ("live_publication", "scheduled_publication")
+        return self.select_related(*relations).defer(
+            *(f"{relation}__{name}" for relation in relations for name in PUBLICATION_PAGE)
+        )
 
     def awaiting_review(self) -> ConditionQuerySet:
         return self.filter(status=Status.EXPERT_REVIEW)
@@ -56,7 +69,6 @@ class ConditionQuerySet(models.QuerySet):
             self.filter(status__in=[Status.DRAFT, Status.EXPERT_REVIEW])
             .filter(_contributed_since_approval(user, [ReviewEvent.Action.EDIT]))
             .annotate(edited_by_user_at=Subquery(edits.order_by("-id").values("created_at")[:1]))
-            .select_related("live_publication")
             .order_by("-edited_by_user_at", "name")
         )
 
@@ -77,6 +89,7 @@ class ConditionQuerySet(models.QuerySet):
         """Live pages whose clinical review is overdue or due within ``days`` days, soonest first."""
         return (
             self.live()
+            .defer(*(f"live_publication__{name}" for name in PUBLICATION_PAGE))
             .filter(next_review_due__lte=today + timedelta(days=days))
             .order_by("next_review_due", "name")
         )
@@ -86,6 +99,7 @@ class ConditionQuerySet(models.QuerySet):
         return (
             self.filter(scheduled_publication__isnull=False)
             .select_related("scheduled_publication")
+            .defer(*(f"scheduled_publication__{name}" for name in PUBLICATION_PAGE))
             .order_by("scheduled_publication__go_live_at", "name")
         )
 
@@ -177,7 +191,13 @@ class Condition(models.Model):
             ("review_condition", "Can review and approve condition pages"),
             ("unpublish_condition", "Can take a published condition page offline"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["next_review_due"])]
+        indexes = [
+            # The admin list's order (name, then id for a total order), with and without its
+            # status filter, so a page of it is read in index order (see ConditionAdmin.ordering).
+            models.Index(fields=["name", "id"], name="condition_name_idx"),
+            models.Index(fields=["status", "name", "id"], name="condition_status_name_idx"),
+            models.Index(fields=["next_review_due"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -299,11 +319,13 @@ class Publication(models.Model):
         ]
         get_latest_by = "number"
         indexes = [
+            # The newest public versions first (the dashboard's "recently published").
+            models.Index(fields=["went_live_at", "id"], name="publication_went_live_idx"),
             models.Index(
                 fields=["go_live_at"],
                 condition=models.Q(went_live_at__isnull=True, cancelled_at__isnull=True),
                 name="publication_pending_idx",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -340,7 +362,12 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["condition", "action", "id"])]
+        indexes = [
+            models.Index(fields=["condition", "action", "id"]),
+            # Whether a user edited or submitted a page since its last approval (the four-eyes
+            # rule of the dashboard's lists); without it SQLite walks all of the user's events.
+            models.Index(fields=["condition", "actor", "action", "id"], name="reviewevent_contributor_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d}"

@@ -18,6 +18,7 @@ from references.citations import CitationNumbering, find_keys
 
 from . import search as site_search
 from . import structured
+from .caching import cached_page, set_last_modified
 from .models import Condition, Publication, SlugHistory
 from .rendering import known_references
 
@@ -66,6 +67,7 @@ def _live_conditions():
     )
 
 
+@cached_page
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     conditions = list(_live_conditions().order_by("name"))
@@ -73,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "conditions/home.html", {"recent": recent, "letters": _a_to_z(conditions)})
 
 
+@cached_page
 @require_safe
 def condition_index(request: HttpRequest) -> HttpResponse:
     conditions = list(_live_conditions().order_by("name"))
@@ -118,6 +121,7 @@ def _gone(request: HttpRequest, condition: Condition) -> HttpResponse:
     return render(request, "conditions/gone.html", {"condition": condition}, status=410)
 
 
+@cached_page
 @require_safe
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Queries: 1 (the condition joined to its live publication). The body is frozen HTML.
@@ -132,7 +136,15 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_current": True,
         "json_ld": _json_ld(request, condition, publication),
     }
-    return render(request, "conditions/detail.html", context)
+    return _dated(render(request, "conditions/detail.html", context), condition)
+
+
+def _dated(response: HttpResponse, condition: Condition) -> HttpResponse:
+    """Last-Modified of a page built from ``condition`` and its live publication.
+
+    The working copy's name and address show on the page too, so its last save counts as well.
+    """
+    return set_last_modified(response, condition.live_publication.went_live_at, condition.updated_at)
 
 
 def _json_ld(request: HttpRequest, condition: Condition, publication: Publication) -> str:
@@ -147,6 +159,7 @@ def _json_ld(request: HttpRequest, condition: Condition, publication: Publicatio
     return structured.json_ld(graph)
 
 
+@cached_page
 @require_safe
 def question_detail(request: HttpRequest, slug: str, question: str) -> HttpResponse:
     """One short answer on its own page, as it was approved with the live page."""
@@ -159,13 +172,15 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
     answer = next((a for a in structured.short_answers(publication) if a["slug"] == question), None)
     if answer is None:
         raise Http404("This page has no such question.")
-    return render(
+    response = render(
         request,
         "conditions/question.html",
         {"condition": condition, "publication": publication, "answer": answer},
     )
+    return _dated(response, condition)
 
 
+@cached_page
 @require_safe
 def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -174,9 +189,13 @@ def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
         return _gone(request, gone.condition)
     # Queries: 1 condition with its live publication, 1 publications that went live.
     publications = condition.publications.public().defer("html", "structured_data").order_by("-number")
-    return render(request, "conditions/history.html", {"condition": condition, "publications": publications})
+    response = render(
+        request, "conditions/history.html", {"condition": condition, "publications": publications}
+    )
+    return _dated(response, condition)
 
 
+@cached_page
 @require_safe
 def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
@@ -184,7 +203,7 @@ def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
     except Gone as gone:
         return _gone(request, gone.condition)
     publication = get_object_or_404(Publication.objects.public(), condition=condition, number=number)
-    return render(
+    response = render(
         request,
         "conditions/detail.html",
         {
@@ -193,6 +212,7 @@ def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
             "is_current": publication.pk == condition.live_publication_id,
         },
     )
+    return _dated(response, condition)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

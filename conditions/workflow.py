@@ -23,7 +23,7 @@ from reversion.models import Version
 from medsite.dates import add_months
 from references.models import PublicationReference
 
-from . import notifications, search
+from . import caching, notifications, search
 from .checks import publish_problems
 from .models import Condition, Publication, ReviewEvent, SlugHistory, Status, display_name
 from .rendering import ReviewInfo, render_condition
@@ -239,6 +239,9 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
     condition.updated_by = by
     condition.save()
     _event(condition, by=by, action=Action.EDIT, from_status=from_status, comment=comment)
+    # Public pages show the working copy's name, other names and summary, and a rename moves the
+    # address: retire the cached pages once the caller's transaction commits.
+    transaction.on_commit(caching.site_changed)
 
 
 def _move_address(condition: Condition, *, old_slug: str | None) -> None:
@@ -441,6 +444,7 @@ def approve(
             publication=step.publication,
         )
         step.notify.append(lambda: notifications.approved(locked, step.publication, by=by))
+        step.notify.append(caching.site_changed)
     return step.publication
 
 
@@ -471,6 +475,7 @@ def _go_live(step: _Step, *, by, now: datetime) -> Publication:
     step.event = _event(locked, by=by, action=Action.GO_LIVE, from_status=locked.status, publication=pending)
     step.publication = pending
     step.notify.append(lambda: notifications.went_live(locked, pending))
+    step.notify.append(caching.site_changed)
     return pending
 
 
@@ -536,12 +541,14 @@ def unpublish(condition: Condition, *, by, reason: str) -> None:
         locked.save(update_fields=["status", "live_publication", "scheduled_publication", "updated_at"])
         search.remove(locked)
         step.event = _event(locked, by=by, action=Action.UNPUBLISH, from_status=from_status, comment=reason)
+        step.notify.append(caching.site_changed)
 
 
 def refusal_confirm_short_answers(condition: Condition, user) -> str | None:
     if not user.has_perm(EDIT):
         return "You do not have permission to edit condition pages."
-    if not condition.short_answers.filter(needs_review=True).exists():
+    # Read through .all(), so the edit page's prefetched answers serve it (a page has a few).
+    if not any(answer.needs_review for answer in condition.short_answers.all()):
         return f"No short answer of “{condition}” is waiting to be confirmed."
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_cache(name: str, default: str) -> dict:
+    """A cache from a URL: ``locmem://`` (this process's memory) or ``redis://``/``rediss://``."""
+    raw = (os.environ.get(name) or "").strip() or default
+    try:
+        parts = urlsplit(raw)
+        is_redis = parts.scheme in ("redis", "rediss") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # unbalanced brackets, or a port that is not a number
+        parts, is_redis = None, False
+    if parts is not None and parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc}
+    if is_redis:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+            # Several sites may share one Redis; and an unreachable one must fail a request
+            # quickly (the page is then rendered without the cache) rather than hang it.
+            "KEY_PREFIX": "medsite",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    raise ImproperlyConfigured(
+        f"{name} must be locmem:// or a Redis URL such as redis://localhost:6379/0 (got {raw!r})."
+    )
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -80,6 +105,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 304 Not Modified from the ETag / Last-Modified of the final response, cached or not
+    # (conditions/caching.py sets them on the public pages).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous readers' public pages from the shared cache, before the session and CSRF work a
+    # cached page does not need.
+    "conditions.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,6 +170,19 @@ def _database() -> dict:
 
 DATABASES = {"default": _database()}
 
+# One cache for the whole site. Local memory by default; with several processes or servers, Redis
+# (see README, "Running in production"), which every app server then shares.
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+# How long a rendered public page is kept for anonymous readers (conditions/caching.py). Every
+# public change retires all of them at once, so this only bounds how long a new release's template
+# changes take to show. Off in debug, where templates are being edited; 0 turns it off.
+MEDSITE_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
+# With a cache in process memory, the site version that retires cached pages lives in this file,
+# so a change made by another worker or by a cron command reaches every worker on the machine.
+MEDSITE_PAGE_CACHE_VERSION_FILE = Path(
+    os.environ.get("PAGE_CACHE_VERSION_FILE") or BASE_DIR / ".page-cache-version"
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -167,6 +211,8 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise serves the content-hashed names with a ten-year, immutable max-age by itself; its
+# WHITENOISE_MAX_AGE (60 s by default) then applies only to names without a hash.
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -182,6 +228,8 @@ MARKDOWNX_SERVER_CALL_LATENCY = 400
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and an HTTPS redirect that a
 # plain-HTTP loopback run (benchmarks) can switch off with DJANGO_SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes the health check over plain HTTP: answer it, do not redirect it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)

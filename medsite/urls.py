@@ -5,12 +5,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from conditions import dashboard, discovery, views
+from conditions.caching import cached_page
+from medsite import health
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("conditions.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
-    path("feeds/updates/", discovery.UpdatesFeed(), name="feed-updates"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
+    path("feeds/updates/", cached_page(discovery.UpdatesFeed()), name="feed-updates"),
+    path("healthz", health.healthz, name="healthz"),
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("editor/markdownify/", views.editor_preview, name="editor-preview"),
     path("editor/upload/", views.editor_upload, name="editor-upload"),

@@ -47,6 +47,8 @@ class ReferenceAdmin(VersionAdmin):
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
     search_fields = ["key", "title", "authors", "container_title", "=doi", "=pmid"]
+    # A search's "N results (M total)" counts the whole table a second time; "Show all" instead.
+    show_full_result_count = False
     readonly_fields = ["formatted", "where_used", "original_text", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["key", "kind", "formatted"]}),

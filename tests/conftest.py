@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 
 from conditions.models import ReviewerProfile
 
@@ -38,6 +39,15 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
         "executable_path": pytestconfig.getoption("--chromium-path"),
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, tmp_path):
+    """The public page cache on, as in production, but empty and with a site version of its own:
+    no page cached by an earlier test, or bumped by another xdist process, leaks into this one."""
+    settings.MEDSITE_PAGE_CACHE_SECONDS = 600
+    settings.MEDSITE_PAGE_CACHE_VERSION_FILE = tmp_path / "page-cache-version"
+    caches["default"].clear()
 
 
 def _user(username: str, *groups: str, staff: bool = True, **extra) -> User:

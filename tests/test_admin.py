@@ -276,3 +276,18 @@ def test_admin_history_lists_revisions_with_comments(client, editor, reviewer):
     page = client.get(reverse("admin:conditions_condition_history", args=[condition.pk])).content.decode()
     assert "Checked against the guideline" in page
     assert "Submitted for expert review" in page
+
+
+def test_admin_history_is_paged_newest_first(client, editor, monkeypatch):
+    monkeypatch.setattr("conditions.admin.HISTORY_PER_PAGE", 2)
+    for n in range(5):
+        condition = make_condition(editor, slug="paged", summary=f"Edition {n}.")
+    newest_first = Version.objects.get_for_object(condition).order_by("-pk").values_list("pk", flat=True)
+    versions = list(newest_first)
+    url = reverse("admin:conditions_condition_history", args=[condition.pk])
+    client.force_login(editor)
+    first, last = client.get(url).content.decode(), client.get(url + "?p=3").content.decode()
+    assert f'name="to" value="{versions[0]}"' in first and f'value="{versions[1]}"' in first
+    assert f'value="{versions[2]}"' not in first
+    assert f'value="{versions[-1]}"' in last
+    assert '<a href="?p=2">2</a>' in first and "5 versions" in first

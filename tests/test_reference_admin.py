@@ -138,6 +138,20 @@ def test_where_used_shows_pages_and_published_versions(client, editor, reviewer)
     assert "Mentions @shared-ish only" not in page
 
 
+def test_where_used_lists_are_cut_short_with_a_count(client, editor, monkeypatch):
+    monkeypatch.setattr("references.usage.SHOWN", 1)
+    make_reference("popular")
+    for name in ("Alpha", "Beta", "Gamma"):
+        make_condition(
+            editor, name=name, sections=[("overview", "Claim [@popular].")], reference_keys=["popular"]
+        )
+    client.force_login(editor)
+    ref = Reference.objects.get(key="popular")
+    page = client.get(reverse("admin:references_reference_change", args=[ref.pk])).content.decode()
+    assert ">Alpha</a>" in page and ">Beta</a>" not in page
+    assert page.count("and 2 more pages") == 2  # cited in the text of, and listed on
+
+
 def test_reference_cited_by_a_publication_cannot_be_deleted(client, editor, reviewer, superuser):
     make_reference("keepme")
     make_reference("unused")

@@ -1,0 +1,457 @@
+"""bench/RESULTS.md from the JSON files a ``make bench`` run leaves in bench/out/.
+
+    python bench/report.py --machine OUT/machine.json        # record the machine (run.sh, first)
+    python bench/report.py OUT --write bench/RESULTS.md      # the report (run.sh, last)
+
+Standard library only. Every target gets a verdict, "met" or "NOT met", from the measured value,
+or "not measured" when its step did not run; figures from a step re-run alone are marked with
+the time they were measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ADMIN_LIMIT_MS = 300
+SEARCH_P95_MS = 50
+IMPORT_LIMIT_S = 60
+APPROVE_LIMIT_MS = 300
+MEMORY_FLAT_KIB = 5 * 1024  # growth per worker over the measured requests that still counts as flat
+THROUGHPUT_RATIO = 0.5
+WAGTAIL_AIM = 10
+
+
+def _run(*command: str) -> str:
+    if not shutil.which(command[0]):
+        return ""
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    return (done.stdout or done.stderr).strip()
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _run("lscpu").splitlines()
+            if line.startswith("Model name")
+        ),
+        platform.processor(),
+    )
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    versions = {}
+    for package in ("django", "gunicorn", "django-reversion", "markdown", "psycopg"):
+        try:
+            from importlib.metadata import version
+
+            versions[package] = version(package)
+        except Exception:  # a missing package is reported as such
+            versions[package] = "not installed"
+    pg = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    return {
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(total_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": _run(str(pg[-1]), "--version") if pg else "not installed",
+        "wrk": (_run("wrk", "--version").splitlines() or [""])[0][:40],
+        "load_average": os.getloadavg(),
+        **versions,
+    }
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+
+    def json(self, name: str) -> dict | None:
+        path = self.out / name
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def when(self, name: str) -> str:
+        path = self.out / name
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    def load(self) -> tuple[list[dict], dict[str, dict[str, float]]] | None:
+        """The harness's summary rows, and per round each target's req/s."""
+        summary = self.json("load/summary.json")
+        runs = self.out / "load" / "runs.tsv"
+        if summary is None or not runs.exists():
+            return None
+        rounds: dict[str, dict[str, float]] = {}
+        with runs.open() as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                rounds.setdefault(row["round"], {})[row["label"]] = float(row["rps"])
+        return summary["targets"], rounds
+
+
+def paired_ratio(rounds: dict, a: str, b: str) -> float | None:
+    """Median over rounds of req/s of ``a`` divided by that of ``b`` in the same round."""
+    ratios = [v[a] / v[b] for v in rounds.values() if a in v and v.get(b)]
+    return statistics.median(ratios) if ratios else None
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("met" if ok else "**NOT met**")
+
+
+# --- the targets ---------------------------------------------------------------------------------
+
+Target = tuple[str, str, str, str]  # (issue number, target, measured, verdict)
+
+
+def _load_targets(run: Run) -> list[Target]:
+    load = run.load()
+    rows, rounds = load if load else ([], {})
+    by_label = {row["label"]: row for row in rows}
+    ours = by_label.get("ours")
+    if not ours:
+        return [("1", "public page throughput", "–", verdict(None))]
+    rps = ours["rps_median"]
+    out = []
+    for label, what in (
+        ("django_bare", "bare Django (django_bare: no apps, no middleware)"),
+        ("django_same", "a Django view on the same stack (django_same)"),
+    ):
+        ratio = paired_ratio(rounds, "ours", label)
+        measured = f"{ratio:.2f} × ({rps:.0f} vs {by_label[label]['rps_median']:.0f} req/s)"
+        out.append(
+            ("1", f"public page ≥ {THROUGHPUT_RATIO} × {what}", measured, verdict(ratio >= THROUGHPUT_RATIO))
+        )
+    ratio = paired_ratio(rounds, "ours", "wagtail")
+    measured = f"{ratio:.1f} × ({by_label['wagtail']['rps_median']:.0f} req/s)"
+    out.append(("1", f"aim: ≥ {WAGTAIL_AIM} × stock Wagtail", measured, verdict(ratio >= WAGTAIL_AIM)))
+    out.append(
+        ("1", "no errors under load (non-2xx, socket)", str(ours["errors"]), verdict(ours["errors"] == 0))
+    )
+    return out
+
+
+def _query_targets(run: Run) -> list[Target]:
+    public, test = run.json("public.json"), run.json("query_test.json")
+    if not public:
+        return [("2", "≤ 2 SQL queries per public page view", "–", verdict(None))]
+    measured = f"{public['queries']}"
+    if test:
+        measured += f"; suite test {'passed' if test['passed'] else 'FAILED'}"
+    ok = public["queries"] <= 2 and (test is None or test["passed"])
+    return [("2", "≤ 2 SQL queries per public page view", measured, verdict(ok))]
+
+
+def _admin_targets(run: Run) -> list[Target]:
+    admin = run.json("admin.json")
+    if not admin:
+        return [("3", "admin screens at scale", "–", verdict(None))]
+    return [
+        (
+            "3",
+            f"admin {name}: median < {ADMIN_LIMIT_MS} ms",
+            f"{view['median_ms']:.0f} ms (p90 {view['p90_ms']:.0f}, {view['queries']} queries)",
+            verdict(view["median_ms"] < ADMIN_LIMIT_MS),
+        )
+        for name, view in admin["views"].items()
+    ]
+
+
+def _search_targets(run: Run) -> list[Target]:
+    out = []
+    for backend, name in BACKENDS:
+        found = run.json(f"search_{backend}.json")
+        target = f"search p95 < {SEARCH_P95_MS} ms, {name}"
+        if not found:
+            out.append(("4", target, "–", verdict(None)))
+            continue
+        measured = (
+            f"{found['p95_ms']:.1f} ms (median {found['median_ms']:.1f}; {found['live_pages']:,} pages)"
+        )
+        out.append(("4", target, measured, verdict(found["p95_ms"] < SEARCH_P95_MS)))
+    return out
+
+
+def _bulk_targets(run: Run) -> list[Target]:
+    out = []
+    imported = run.json("import.json")
+    if imported:
+        ok = imported["seconds"] < IMPORT_LIMIT_S and imported["created"] == imported["files"]
+        out.append(
+            (
+                "5",
+                f"import {imported['files']:,} files < {IMPORT_LIMIT_S} s",
+                f"{imported['seconds']:.1f} s ({imported['created']:,} pages created)",
+                # A smoke run imports fewer files; its time says nothing about the target.
+                verdict(ok) if imported["files"] >= 1000 else "not measured at full size",
+            )
+        )
+    else:
+        out.append(("5", "import 1,000 files", "–", verdict(None)))
+    approve = run.json("approve.json")
+    if approve:
+        target = f"approve a {approve['sections']}-section, {approve['references']}-reference page"
+        measured = f"median {approve['median_ms']:.0f} ms (max {approve['max_ms']:.0f}, {approve['n']} runs)"
+        out.append(
+            (
+                "5",
+                f"{target} < {APPROVE_LIMIT_MS} ms",
+                measured,
+                verdict(approve["median_ms"] < APPROVE_LIMIT_MS),
+            )
+        )
+    else:
+        out.append(("5", "approve a 30-section, 60-reference page", "–", verdict(None)))
+    memory = run.json("memory.json")
+    if memory:
+        growth = memory["max_growth_kib"]
+        ok = memory["same_workers"] and growth is not None and growth < MEMORY_FLAT_KIB
+        ok = ok and memory["measured"]["errors"] == 0
+        count = memory["measured"]["requests"]
+        target = f"worker RSS flat over {count:,} requests (growth < {MEMORY_FLAT_KIB // 1024} MiB)"
+        measured = f"max growth {growth / 1024:.1f} MiB per worker; errors {memory['measured']['errors']}"
+        out.append(("5", target, measured, verdict(ok)))
+    else:
+        out.append(("5", "worker memory over 100,000 requests", "–", verdict(None)))
+    return out
+
+
+BACKENDS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
+
+
+# --- the sections ------------------------------------------------------------------------------
+
+
+def _machine_section(m: dict) -> list[str]:
+    load = ", ".join(f"{x:.1f}" for x in m["load_average"])
+    return [
+        "## Machine",
+        "",
+        f"- {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB memory, kernel {m['kernel']}",
+        f"- load average when the run started: {load} (the machine is shared with other work)",
+        f"- Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, "
+        f"django-reversion {m['django-reversion']}, Markdown {m['markdown']}",
+        f"- SQLite {m['sqlite']}, psycopg {m['psycopg']}, {m['postgresql']}; {m['wrk']}",
+        "",
+    ]
+
+
+def _data_section(run: Run) -> list[str]:
+    data = run.json("data.json")
+    if not data:
+        return []
+    return [
+        "## Data set",
+        "",
+        f"`bench_data` built {data['conditions']:,} condition pages ({data['live']:,} live, "
+        f"{data['sections']:,} sections), {data['references']:,} references, "
+        f"{data['condition_versions']:,} condition versions ({data['version_rows']:,} version rows "
+        f"with their sections, short answers and listed references) and {data['review_events']:,} "
+        f"review events in {data['seconds']:.0f} s. The seed page (carcinoid syndrome, seeds 000 "
+        "and 001) was then imported with `import_condition`, submitted by an editor and approved "
+        "by a reviewer with the clinical checklist.",
+        "",
+    ]
+
+
+def _load_section(run: Run) -> list[str]:
+    load = run.load()
+    if not load:
+        return []
+    rows, rounds = load
+    by_label = {row["label"]: row for row in rows}
+    if "ours" not in by_label:
+        return []
+    out = [
+        f"## Public page under load (measured {run.when('load/summary.json')})",
+        "",
+        "gunicorn with 2 sync workers on 127.0.0.1, interleaved wrk rounds of the shared harness "
+        "(`../shared/bench/wagtail_anchor.sh`, MedSite added with `EXTRA_TARGETS`). The other "
+        "targets serve the Wagtail page's bytes; `ours` serves MedSite's page for the same seed, "
+        "which carries more (contents, review block, JSON-LD, the short answer, disclaimer). Ratios "
+        "are medians of per-round paired ratios.",
+        "",
+        "| target | req/s (median) | min–max | p50 ms | p99 ms | body bytes | errors | ours ÷ target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        ratio = paired_ratio(rounds, "ours", row["label"])
+        out.append(
+            f"| {row['label']} | {row['rps_median']:.0f} | {row['rps_min']:.0f}–{row['rps_max']:.0f} | "
+            f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['body_bytes']} | {row['errors']} | "
+            f"{ratio:.2f} |"
+        )
+    ours, bare = by_label["ours"]["rps_median"], by_label["django_bare"]["rps_median"]
+    out += [
+        "",
+        f"At {ours:.0f} req/s over 2 workers a MedSite page costs a worker about {2000 / ours:.2f} ms, "
+        f"against {2000 / bare:.2f} ms for the bare Django view.",
+        "",
+    ]
+    return out
+
+
+def _query_section(run: Run) -> list[str]:
+    public, test = run.json("public.json"), run.json("query_test.json")
+    if not public:
+        return []
+    out = [
+        "## Queries per public page view",
+        "",
+        f"In-process, anonymous GET of `{public['url']}` ({public['bytes']:,} bytes), after a first view "
+        "of the process:",
+    ]
+    for name, view in public.get("views", {}).items():
+        out.append(f"- {name}: {view['queries']} queries")
+        out += [f"  - `{sql[:160]}`" for sql in view["sql"]]
+    if test:
+        outcome = "passed" if test["passed"] else "FAILED"
+        out.append(f"- The suite's query-count tests, `{test['tests']}`: {outcome}.")
+    return [*out, ""]
+
+
+def _admin_section(run: Run) -> list[str]:
+    admin = run.json("admin.json")
+    if not admin:
+        return []
+    out = [
+        f"## Admin at scale (measured {run.when('admin.json')})",
+        "",
+        f"In-process Django test Client logged in as `{admin['as']}` (a medical reviewer), "
+        f"{admin['conditions']:,} conditions and {admin['version_rows']:,} version rows. The "
+        f"condition opened is the one with the longest history, “{admin['condition']}” "
+        f"({admin['condition_versions']} versions; compare: its first against its last). 3 "
+        "warm-up requests, then the timed ones; queries counted on one more request.",
+        "",
+        "| screen | median ms | p90 ms | max ms | queries | bytes | verdict |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, view in admin["views"].items():
+        out.append(
+            f"| {name} | {view['median_ms']:.0f} | {view['p90_ms']:.0f} | {view['max_ms']:.0f} | "
+            f"{view['queries']} | {view['bytes']:,} | {verdict(view['median_ms'] < ADMIN_LIMIT_MS)} |"
+        )
+    return [*out, ""]
+
+
+def _search_section(run: Run) -> list[str]:
+    out = []
+    for backend, name in BACKENDS:
+        found = run.json(f"search_{backend}.json")
+        if not found:
+            continue
+        slowest = "; ".join(
+            f"“{s['query']}” {s['ms']:.0f} ms ({s['results']:,} matches)" for s in found["slowest"]
+        )
+        out += [
+            f"## Search on {name} (measured {run.when(f'search_{backend}.json')})",
+            "",
+            f"`conditions.search.search()` in-process, {found['queries']} fixed queries (names, parts "
+            f"of names, other names, symptoms, body parts, word starts) over {found['live_pages']:,} "
+            f"live pages: median {found['median_ms']:.1f} ms, p90 {found['p90_ms']:.1f}, p95 "
+            f"{found['p95_ms']:.1f}, max {found['max_ms']:.1f}. Matches per query: median "
+            f"{found['median_results']}, max {found['max_results']:,}; {found['no_results']} found nothing.",
+            "",
+            f"Slowest: {slowest}.",
+            "",
+        ]
+    return out
+
+
+def _bulk_section(run: Run) -> list[str]:
+    imported, approve, memory = run.json("import.json"), run.json("approve.json"), run.json("memory.json")
+    out = []
+    if imported:
+        out.append(
+            f"- **Import**: `import_condition` with {imported['files']:,} generated files (seed-000 "
+            f"format, own wording) into an {imported['database']}: {imported['seconds']:.1f} s, "
+            f"{imported['created']:,} pages created (one transaction; one revision per file)."
+        )
+    if approve:
+        runs = ", ".join(f"{r['ms']:.0f}" for r in approve["runs"])
+        out.append(
+            f"- **Approve**: `workflow.approve` (clinical, checklist ticked) of a {approve['sections']}-"
+            f"section page citing {approve['references']} references: median {approve['median_ms']:.0f} ms "
+            f"over {approve['n']} runs after one warm-up (every run, ms: {runs})."
+        )
+    if memory:
+        workers = "; ".join(
+            f"PID {w['pid']} {w['rss_after_warmup_kib'] / 1024:.1f} → {w['rss_after_kib'] / 1024:.1f} MiB"
+            for w in memory["workers"]
+        )
+        out.append(
+            f"- **Memory** (measured {run.when('memory.json')}): gunicorn, 2 sync workers, max_requests "
+            f"off; {memory['warmup']['requests']:,} warm-up requests, then "
+            f"{memory['measured']['requests']:,} more, over {memory['paths']:,} condition pages in turn. "
+            f"RSS after the warm-up → after: {workers}. Same worker processes throughout: "
+            f"{'yes' if memory['same_workers'] else 'NO'}."
+        )
+    return ["## Bulk work and memory", "", *out, ""] if out else []
+
+
+def report(run: Run) -> str:
+    m = run.json("machine.json") or machine()
+    targets = [
+        *_load_targets(run),
+        *_query_targets(run),
+        *_admin_targets(run),
+        *_search_targets(run),
+        *_bulk_targets(run),
+    ]
+    lines = [
+        "# MedSite benchmark results",
+        "",
+        f"Generated by `make bench` (`bench/run.sh`, then `bench/report.py`) from the run started "
+        f"{m['measured_at']}. How to re-run, and what each figure means: `bench/README.md`.",
+        "",
+        *_machine_section(m),
+        "## Targets",
+        "",
+        "| # | target | measured | verdict |",
+        "|---|---|---|---|",
+        *(f"| {n} | {target} | {measured} | {result} |" for n, target, measured, result in targets),
+        "",
+        *_data_section(run),
+        *_load_section(run),
+        *_query_section(run),
+        *_admin_section(run),
+        *_search_section(run),
+        *_bulk_section(run),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", type=Path)
+    parser.add_argument("--machine", type=Path, help="Write the machine description here and stop.")
+    parser.add_argument("--write", type=Path, help="Write the report here (default: print it).")
+    args = parser.parse_args()
+    if args.machine:
+        args.machine.write_text(json.dumps(machine(), indent=1), encoding="utf-8")
+        return
+    if args.out is None:
+        parser.error("give the output folder of a run")
+    text = report(Run(args.out))
+    if args.write:
+        args.write.write_text(text, encoding="utf-8")
+        print(f"wrote {args.write}", file=sys.stderr)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""The public page cache: served without the database, and never stale after a public change.
+
+tests/conftest.py switches the cache on for every test, empty, with a site version of its own.
+Workflow changes retire cached pages when their transaction commits, so the tests that change
+something wrap it in ``django_capture_on_commit_callbacks(execute=True)``: the commit a real
+request makes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import reversion
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.http import http_date
+
+from conditions import caching, workflow
+from conditions.content import ConditionData, SectionData, write_condition
+from conditions.models import Condition
+from tests.factories import CHECKED, make_condition, publish
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/conditions/carcinoid-syndrome/"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def live(editor, reviewer):
+    condition = make_condition(
+        editor,
+        name="Carcinoid syndrome",
+        sections=[("overview", "First edition text.")],
+        short_answers=[("What causes it?", "Hormones from a tumour.", "")],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def _get(client, path: str = PAGE, **headers):
+    """The response, and how many SQL queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    return response, len(queries)
+
+
+def _new_edition(condition: Condition, text: str, *, editor) -> None:
+    write_condition(
+        ConditionData(name=condition.name, slug=condition.slug, sections=[SectionData("overview", text)]),
+        by=editor,
+        comment="New edition",
+    )
+
+
+# --- served from the cache ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        PAGE,
+        PAGE + "questions/what-causes-it/",
+        PAGE + "history/",
+        PAGE + "history/1/",
+        "/",
+        "/conditions/",
+        "/sitemap.xml",
+        "/feeds/updates/",
+        "/api/conditions/",
+    ],
+)
+def test_second_anonymous_request_needs_no_database(client, live, path):
+    first, first_queries = _get(client, path)
+    second, second_queries = _get(client, path)
+    assert first.status_code == second.status_code == 200
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_head_is_answered_from_the_cache_too(client, live):
+    client.get(PAGE)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(PAGE)
+    assert response.status_code == 200 and len(queries) == 0
+
+
+def test_public_page_headers(client, live):
+    response = client.get(PAGE)
+    assert response["Cache-Control"] == "public, no-cache"
+    assert response["ETag"].startswith('"')
+    publication = live.live_publication
+    assert response["Last-Modified"] == http_date(max(publication.went_live_at, live.updated_at).timestamp())
+    cached = client.get(PAGE)
+    assert (cached["ETag"], cached["Last-Modified"]) == (response["ETag"], response["Last-Modified"])
+    for path in (PAGE + "questions/what-causes-it/", PAGE + "history/", PAGE + "history/1/"):
+        page = client.get(path)
+        assert page.has_header("ETag") and page.has_header("Last-Modified"), path
+
+
+def test_if_none_match_gives_304_without_a_body(client, live):
+    etag = client.get(PAGE)["ETag"]
+    response, queries = _get(client, PAGE, if_none_match=etag)
+    assert response.status_code == 304 and response.content == b""
+    assert queries == 0
+    assert client.get(PAGE, headers={"if-none-match": '"something-else"'}).status_code == 200
+
+
+def test_if_modified_since_gives_304_without_a_body(client, live):
+    last_modified = client.get(PAGE)["Last-Modified"]
+    response = client.get(PAGE, headers={"if-modified-since": last_modified})
+    assert response.status_code == 304 and response.content == b""
+    earlier = http_date((live.live_publication.went_live_at - timedelta(days=1)).timestamp())
+    assert client.get(PAGE, headers={"if-modified-since": earlier}).status_code == 200
+
+
+def test_cite_box_does_not_date_the_cached_page(client, live):
+    # A cached copy may be served on later days: the page cannot say what today is.
+    page = client.get(PAGE).content.decode()
+    assert re.search(r"Accessed ([^.]*)\.", page).group(1) == "[date you read it]"
+
+
+# --- never stale: each public change shows on the very next request ----------------------------
+
+
+def test_approval_is_visible_at_once(client, live, editor, reviewer2, django_capture_on_commit_callbacks):
+    client.get(PAGE)
+    client.get("/feeds/updates/")
+    _new_edition(live, "Second edition text.", editor=editor)
+    workflow.submit(live, by=editor)
+    assert "Second edition text." not in client.get(PAGE).content.decode()  # still in review
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(live, by=reviewer2, attestation=CHECKED)
+    assert "Second edition text." in client.get(PAGE).content.decode()
+    assert "Carcinoid syndrome (updated)" in client.get("/feeds/updates/").content.decode()
+
+
+def test_a_new_page_is_listed_at_once(client, live, editor, reviewer, django_capture_on_commit_callbacks):
+    assert "Gout" not in client.get("/conditions/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(make_condition(editor, name="Gout"), editor=editor, reviewer=reviewer)
+    assert "Gout" in client.get("/conditions/").content.decode()
+    assert "Gout" in client.get("/").content.decode()
+
+
+def test_scheduled_go_live_is_visible_at_once(
+    client, live, editor, reviewer2, django_capture_on_commit_callbacks
+):
+    _new_edition(live, "Scheduled edition text.", editor=editor)
+    workflow.submit(live, by=editor)
+    go_live_at = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(live, by=reviewer2, attestation=CHECKED, go_live_at=go_live_at)
+    assert "Scheduled edition text." not in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workflow.publish_scheduled(by=reviewer2, now=go_live_at + timedelta(minutes=1))
+    assert "Scheduled edition text." in client.get(PAGE).content.decode()
+
+
+def test_unpublish_answers_410_at_once(client, live, reviewer, django_capture_on_commit_callbacks):
+    assert client.get(PAGE).status_code == 200
+    assert "Carcinoid syndrome" in client.get("/conditions/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(live, by=reviewer, reason="Being revised")
+    assert client.get(PAGE).status_code == 410
+    assert client.get(PAGE + "history/").status_code == 410
+    assert "Carcinoid syndrome" not in client.get("/conditions/").content.decode()
+
+
+def test_rename_redirects_at_once(client, live, editor, django_capture_on_commit_callbacks):
+    assert client.get(PAGE).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), reversion.create_revision():
+        reversion.set_user(editor)
+        live.slug = "carcinoid-tumour-syndrome"
+        workflow.save_draft(live, by=editor, comment="Renamed")
+    response = client.get(PAGE)
+    assert (response.status_code, response["Location"]) == (301, "/conditions/carcinoid-tumour-syndrome/")
+    assert client.get("/conditions/carcinoid-tumour-syndrome/").status_code == 200
+    assert "/conditions/carcinoid-tumour-syndrome/" in client.get("/conditions/").content.decode()
+
+
+def test_a_change_made_by_another_process_reaches_this_one(client, live, settings):
+    """With the cache in process memory, the site version is a file every worker reads."""
+    client.get(PAGE)
+    settings.MEDSITE_PAGE_CACHE_VERSION_FILE.write_text("changed-by-a-cron-command")
+    assert _get(client)[1] > 0
+
+
+def test_site_changed_retires_pages_in_a_shared_cache(client, live, settings, tmp_path):
+    # Any backend but local memory keeps the site version in the cache itself (Redis in production;
+    # a file-based cache stands in for it here).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared-cache"),
+        }
+    }
+    client.get(PAGE)
+    assert _get(client)[1] == 0
+    caching.site_changed()
+    assert _get(client)[1] > 0
+    assert _get(client)[1] == 0
+
+
+def test_an_unreachable_cache_does_not_take_the_site_down(client, live, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    assert client.get(PAGE).status_code == 200
+    assert client.get(PAGE).status_code == 200
+
+
+# --- what is never cached ------------------------------------------------------------------------
+
+
+def test_logged_in_editor_gets_fresh_output_never_stored(client, live, editor):
+    client.get(PAGE)  # cached for anonymous readers
+    Condition.objects.filter(pk=live.pk).update(name="Renamed behind the cache")
+    client.force_login(editor)
+    response, queries = _get(client)
+    assert queries > 0
+    assert response["Cache-Control"] == "private, no-store"
+    assert not response.has_header("ETag")
+    assert "Renamed behind the cache" in response.content.decode()
+    client.logout()
+    assert "Renamed behind" not in client.get(PAGE).content.decode()  # the anonymous copy
+
+
+def test_request_with_a_session_cookie_is_neither_served_nor_stored(client, live):
+    client.cookies["sessionid"] = "not-even-a-valid-session"
+    response, queries = _get(client)
+    assert response.status_code == 200 and queries > 0
+    assert _get(client)[1] > 0
+    assert response["Cache-Control"] == "private, no-store"
+    del client.cookies["sessionid"]
+    assert _get(client)[1] > 0  # the session-cookie requests stored nothing
+
+
+def test_search_is_never_cached(client, live):
+    assert _get(client, "/search/?q=carcinoid")[1] > 0
+    assert _get(client, "/search/?q=carcinoid")[1] > 0
+
+
+def test_query_strings_are_not_cached(client, live):
+    assert _get(client, PAGE + "?utm_source=newsletter")[1] > 0
+    assert _get(client, PAGE + "?utm_source=newsletter")[1] > 0
+
+
+@pytest.mark.parametrize("path", ["/conditions/no-such-page/", PAGE + "history/9/"])
+def test_not_found_is_not_cached(client, live, path):
+    assert client.get(path).status_code == 404
+    assert _get(client, path)[1] > 0
+
+
+def test_gone_is_not_cached(client, live, reviewer):
+    workflow.unpublish(live, by=reviewer, reason="Being revised")
+    assert client.get(PAGE).status_code == 410
+    assert _get(client)[1] > 0
+
+
+def test_page_cache_can_be_switched_off(client, live, settings):
+    settings.MEDSITE_PAGE_CACHE_SECONDS = 0
+    client.get(PAGE)
+    response, queries = _get(client)
+    assert queries > 0
+    assert response["Cache-Control"] == "public, no-cache"
+
+
+# --- CACHE_URL ---------------------------------------------------------------------------------
+
+
+def _cache_setting(**env: str) -> subprocess.CompletedProcess:
+    """settings.CACHES["default"] as a fresh interpreter reads it from this environment."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_DEBUG"}}
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.CACHES['default']))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "medsite.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cache_defaults_to_local_memory():
+    result = _cache_setting()
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_redis_url_selects_djangos_redis_cache():
+    result = _cache_setting(CACHE_URL="redis://cache.internal:6379/1")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["LOCATION"] == "redis://cache.internal:6379/1"
+
+
+@pytest.mark.parametrize("value", ["garbage", "memcached://cache:11211", "redis://", "redis://cache:port"])
+def test_bad_cache_url_fails_loudly(value):
+    result = _cache_setting(CACHE_URL=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "CACHE_URL must be" in result.stderr
