@@ -124,8 +124,6 @@ QUESTIONS = [
         "Complications are less likely when flare-ups are treated promptly.",
     ),
 ]
-# Every CHECK_EVERY-th page is rendered by the real renderer as well as by fast_render.
-CHECK_EVERY = 10
 LATER_EDIT = "Newer studies support a check-up every six months for people with ongoing symptoms."
 
 
@@ -137,6 +135,8 @@ class Sizes:
     versions: int = 100_000  # Condition versions in all (0: no history, e.g. for a search-only set)
     seed: int = 20261121
     chunk: int = 500
+    # Every check_every-th page is rendered by the real renderer as well as by fast_render.
+    check_every: int = 10
 
 
 @dataclass
@@ -767,7 +767,7 @@ def build(
         counts = revision_counts(sizes, rng)
         # The page with the longest history is the one the admin benchmarks open.
         heaviest = max(range(sizes.conditions), key=lambda i: (counts[i], -i))
-        checked = {i for i in range(sizes.conditions) if i % CHECK_EVERY == 0} | {heaviest}
+        checked = {i for i in range(sizes.conditions) if i % sizes.check_every == 0} | {heaviest}
         serialise = _Serialiser()
         totals = {"versions": 0}
         for start in range(0, sizes.conditions, sizes.chunk):

@@ -4,8 +4,9 @@ more requests, read from /proc. Standard library only.
     python bench/memory.py --master PID --base http://127.0.0.1:PORT --paths FILE \
         [--warmup 10000] [--requests 100000] --out memory.json
 
-The requests are driven by wrk (bench/rotate.lua: the paths of FILE in turn, 8 connections),
-in runs of a few seconds until each count is reached. The server must run with max_requests
+The requests are driven by wrk (bench/rotate.lua, 8 connections): 90% to the first 200 paths of
+FILE (the popular pages, answered from the page cache once rendered), 10% to any of them (mostly
+rendered afresh), in runs of a few seconds until each count is reached. The server must run with max_requests
 disabled, or a recycled worker would hide any growth: the worker PIDs are checked to be the same
 before and after.
 """
@@ -46,11 +47,12 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+ERRORS = ("err_connect", "err_read", "err_write", "err_status", "err_timeout")
+
+
 def drive(base: str, count: int, env: dict) -> dict:
-    """At least ``count`` requests in wrk runs; totals of requests and errors."""
-    done = errors = 0
-    rate = None
-    runs = 0
+    """At least ``count`` requests in wrk runs; totals of requests and of each kind of error."""
+    done, errors, runs, rate = 0, dict.fromkeys(ERRORS, 0), 0, None
     while done < count:
         seconds = 3 if rate is None else max(2, min(30, round((count - done) / rate) + 1))
         result = subprocess.run(  # noqa: S603 - our own arguments, no shell
@@ -63,12 +65,18 @@ def drive(base: str, count: int, env: dict) -> dict:
         line = next(line for line in result.stdout.splitlines() if line.startswith("WRKJSON "))
         summary = json.loads(line[len("WRKJSON ") :])
         done += summary["requests"]
-        errors += sum(
-            summary[k] for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout")
-        )
+        for kind in ERRORS:
+            errors[kind] += summary[kind]
         rate = summary["requests"] / (summary["duration_us"] / 1e6)
         runs += 1
-    return {"requests": done, "errors": errors, "wrk_runs": runs, "last_rate_rps": round(rate or 0)}
+    return {
+        "requests": done,
+        "errors": sum(errors.values()),
+        "non_2xx": errors["err_status"],
+        "error_kinds": errors,
+        "wrk_runs": runs,
+        "last_rate_rps": round(rate or 0),
+    }
 
 
 def main() -> None:
@@ -85,13 +93,22 @@ def main() -> None:
     before_pids = workers(args.master)
     started = time.time()
     warm = drive(args.base, args.warmup, env)
-    after_warmup = {pid: rss_kib(pid) for pid in workers(args.master)}
-    load = drive(args.base, args.requests, env)
+    # RSS after the warm-up, halfway and at the end: a leak grows in both halves, while a cache
+    # filling up to its limit grows in the first only.
+    snapshots = [{pid: rss_kib(pid) for pid in workers(args.master)}]
+    halves = []
+    for _ in range(2):
+        halves.append(drive(args.base, args.requests // 2, env))
+        snapshots.append({pid: rss_kib(pid) for pid in workers(args.master)})
     after_pids = workers(args.master)
-    final = {pid: rss_kib(pid) for pid in after_pids}
-    growth = {pid: final[pid] - after_warmup[pid] for pid in final if pid in after_warmup}
+    first, middle, final = snapshots
+    growth = {pid: final[pid] - first[pid] for pid in final if pid in first}
+    load = {key: sum(half[key] for half in halves) for key in ("requests", "errors", "non_2xx", "wrk_runs")}
+    load["error_kinds"] = {k: sum(half["error_kinds"][k] for half in halves) for k in ERRORS}
+    load["last_rate_rps"] = halves[-1]["last_rate_rps"]
     result = {
         "paths": len(paths),
+        "traffic": "90% to 200 popular pages, 10% to any, at random",
         "warmup": warm,
         "measured": load,
         "seconds": round(time.time() - started, 1),
@@ -99,9 +116,11 @@ def main() -> None:
         "workers": [
             {
                 "pid": pid,
-                "rss_after_warmup_kib": after_warmup.get(pid),
+                "rss_after_warmup_kib": first.get(pid),
+                "rss_halfway_kib": middle.get(pid),
                 "rss_after_kib": final[pid],
                 "growth_kib": growth.get(pid),
+                "growth_second_half_kib": final[pid] - middle[pid] if pid in middle else None,
             }
             for pid in after_pids
         ],

@@ -1,19 +1,26 @@
--- wrk -s bench/rotate.lua: each request asks for the next path of the file named by BENCH_PATHS
--- (one path per line), so a run spreads over many pages; prints one JSON line at the end.
+-- wrk -s bench/rotate.lua: readers' traffic over the paths of the file named by BENCH_PATHS
+-- (one path a line): most requests go to the first HOT paths (the popular pages), the rest to
+-- any path, picked at random. Prints one JSON line at the end.
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do
   if #line > 0 then paths[#paths + 1] = line end
 end
-local counter = 0
+local hot = math.min(tonumber(os.getenv("BENCH_HOT") or "200"), #paths)
+local hot_share = tonumber(os.getenv("BENCH_HOT_SHARE") or "0.9")
+
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
 
 init = function(args)
-  -- threads start at different places in the list
-  counter = math.random(#paths)
+  math.randomseed(os.time() * 100 + thread_id)
 end
 
 request = function()
-  counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter])
+  local i = math.random() < hot_share and math.random(hot) or math.random(#paths)
+  return wrk.format("GET", paths[i])
 end
 
 done = function(summary, latency, requests)

@@ -28,6 +28,12 @@ class Command(BaseCommand):
             help="Condition versions in all (at least 3 per condition), or 0 for no history.",
         )
         parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument(
+            "--check-every",
+            type=int,
+            default=defaults.check_every,
+            help="Render every Nth page with the real renderer too, and compare (others: the fast one).",
+        )
         parser.add_argument("--summary-json", help="Also write the counts to this file as JSON.")
 
     def handle(self, *args, summary_json: str | None, **options) -> None:
@@ -37,6 +43,7 @@ class Command(BaseCommand):
             references=options["references"],
             versions=options["versions"],
             seed=options["seed"],
+            check_every=options["check_every"],
         )
         try:
             counts = datagen.build(sizes, log=self.stdout.write)
