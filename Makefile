@@ -6,9 +6,10 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format bench setup clean java-runtime
+.PHONY: run test lint format audit bench setup clean java-runtime
 
 CHROMIUM ?= /usr/bin/chromium
+WRK ?= /usr/bin/wrk
 NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -21,6 +22,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+
+# The load test (tests/test_load.py) reads the site with wrk; install it once if missing.
+$(WRK):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
 
 # The HTML checks run the Nu HTML Checker (vnu.jar), which needs a Java runtime: install one only
 # when the machine has none.
@@ -40,7 +46,7 @@ run: $(STAMP)
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) $(CHROMIUM) java-runtime $(NODE_STAMP)
+test: $(STAMP) $(CHROMIUM) $(WRK) java-runtime $(NODE_STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -52,6 +58,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Known vulnerabilities in the venv's packages (pip-audit; see .ci/audit.py). Fails on one, and on an
+# audit that could not reach an advisory service unless AUDIT_OFFLINE_OK=1. AUDIT_ARGS go to
+# pip-audit, e.g. AUDIT_ARGS='-s osv --osv-url https://osv.example/v1/query'.
+audit: $(STAMP)
+	$(PY) .ci/audit.py $(AUDIT_ARGS)
 
 # The benchmarks of bench/ (not part of the suite): about 15-20 minutes; BENCH_QUICK=1 for a smoke
 # run. Installs wrk with apt-get if missing; writes bench/RESULTS.md. See bench/README.md.

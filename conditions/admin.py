@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,12 +23,22 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from medsite.admin_input import CarefulAdminInput, id_or_404
 from references.models import ConditionReference, Reference
 
 from . import history, workflow
+from .admin_audit import AuditedDeletes
 from .checks import publish_problems
 from .dashboard import REVIEW_SOON_DAYS
-from .models import Condition, Publication, ReviewerProfile, ReviewEvent, Section, ShortAnswer
+from .models import (
+    AuditRecord,
+    Condition,
+    Publication,
+    ReviewerProfile,
+    ReviewEvent,
+    Section,
+    ShortAnswer,
+)
 from .rendering import ReviewInfo, render_condition
 
 MARKDOWN_WIDGETS = {models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}}
@@ -39,6 +49,7 @@ class ConditionForm(forms.ModelForm):
     """The condition form, carrying the edit lock it was opened at."""
 
     lock_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    editor = None  # the user saving: set by ConditionAdmin.get_form on the class it makes per request
 
     class Meta:
         model = Condition
@@ -58,13 +69,23 @@ class ConditionForm(forms.ModelForm):
             return cleaned
         # Lock the row for the rest of the save so the check and the write cannot be interleaved.
         current = Condition.objects.select_for_update().filter(pk=self.instance.pk).first()
-        if current is not None and cleaned.get("lock_version_seen") != current.lock_version:
+        if current is None:
+            return cleaned
+        if cleaned.get("lock_version_seen") != current.lock_version:
             editor = current.updated_by.get_username() if current.updated_by else "someone else"
             raise ValidationError(
                 f"{editor} saved this page after you opened it, so your changes were not saved. "
                 "Everything you typed is still in the form below: open the page again in a new tab, "
                 "copy your changes across, and save there.",
                 code="edit_conflict",
+            )
+        # The page may have gone to review after this request read it: refuse here, where the
+        # editor's text is shown back, rather than in the save (a server error, text lost).
+        refusal = workflow.refusal_edit(current, self.editor)
+        if refusal:
+            raise ValidationError(
+                f"{refusal} Your changes were not saved; everything you typed is still in the form below.",
+                code="read_only",
             )
         return cleaned
 
@@ -251,7 +272,14 @@ def _approve_options(post) -> dict:
     }
     raw = post.get("go_live_at", "").strip()
     if raw:
-        moment = parse_datetime(raw)
+        try:
+            moment = parse_datetime(raw)
+            if moment is not None:
+                # A time the database cannot store (past year 9999 in UTC) is refused here too.
+                aware = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+                aware.astimezone(UTC)
+        except (ValueError, OverflowError):  # well formed, but no such day or time
+            moment = None
         if moment is None:
             raise workflow.WorkflowError(
                 f"“{raw}” is not a date and time: use the date picker, e.g. 2026-12-01 09:00."
@@ -261,7 +289,7 @@ def _approve_options(post) -> dict:
 
 
 @admin.register(Condition)
-class ConditionAdmin(VersionAdmin):
+class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     form = ConditionForm
     inlines = [SectionInline, ShortAnswerInline, ConditionReferenceInline]
     list_display = [
@@ -344,8 +372,17 @@ class ConditionAdmin(VersionAdmin):
         # In expert review the page is read-only for everybody; the workflow panel stays.
         return not (obj and obj.is_read_only) and super().has_change_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.editor = request.user  # a class of this request's own (modelform_factory)
+        return form
+
     def save_model(self, request, obj, form, change) -> None:
         workflow.save_draft(obj, by=request.user, lock_version=form.cleaned_data.get("lock_version_seen"))
+
+    def audit_details(self, obj: Condition) -> dict:
+        # The review log goes with the page (CASCADE); the audit record keeps what it was.
+        return {"slug": obj.slug, "status": obj.status}
 
     def get_urls(self):
         # Imported here to keep the comparison screens' wiring in this one method.
@@ -385,7 +422,7 @@ class ConditionAdmin(VersionAdmin):
         return own + super().get_urls()
 
     def _get_condition_for_user(self, request: HttpRequest, object_id: str) -> Condition:
-        condition = get_object_or_404(Condition, pk=object_id)
+        condition = get_object_or_404(Condition, pk=id_or_404(Condition, object_id))
         if not self.has_view_or_change_permission(request, condition):
             raise PermissionDenied
         return condition
@@ -491,18 +528,25 @@ class ConditionAdmin(VersionAdmin):
         return super(VersionAdmin, self).history_view(request, object_id, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Only a version of this page: reverting restores the version's whole revision.
+        version = get_object_or_404(_condition_versions(), pk=version_id, object_id=unquote(object_id))
         if request.method == "POST":
-            version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+            if not self.has_change_permission(request):
+                raise PermissionDenied
             return _revert(self, request, version)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(_condition_versions(), pk=version_id)
         if request.method == "POST":
-            if not self.has_add_permission(request):
-                raise PermissionDenied
-            version = get_object_or_404(Version, pk=version_id)
             return _revert(self, request, version)
         return super().recover_view(request, version_id, extra_context)
+
+
+def _condition_versions() -> models.QuerySet:
+    return Version.objects.get_for_model(Condition)
 
 
 def _change_url(condition_id) -> str:
@@ -519,7 +563,7 @@ def _revert(model_admin: ConditionAdmin, request: HttpRequest, version: Version)
     return HttpResponseRedirect(_change_url(condition.pk))
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(CarefulAdminInput, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -541,18 +585,40 @@ class PublicationAdmin(_ReadOnlyAdmin):
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(_ReadOnlyAdmin):
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Only as part of a superuser deleting a never-published draft (published pages are
-        # protected by their publications); nobody edits or deletes log lines one by one.
-        return request.user.is_superuser and obj is not None
-
     list_display = ["created_at", "condition", "action", "actor", "from_status", "to_status", "comment"]
     list_filter = ["action"]
     list_select_related = ["condition", "actor"]
     search_fields = ["condition__name", "comment"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Only as part of a superuser deleting a never-published draft (published pages are
+        # protected by their publications), which asks this of each of the draft's log lines.
+        return request.user.is_superuser and obj is not None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Nobody deletes log lines one by one.
+        raise PermissionDenied
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(_ReadOnlyAdmin):
+    """The audit log, for superusers only, and read-only for them too."""
+
+    list_display = ["created_at", "action", "actor", "target", "details"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor"]
+    search_fields = ["target", "object_id", "actor__username"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "action", "actor", "content_type", "object_id", "target", "details"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
+class ReviewerProfileAdmin(CarefulAdminInput, admin.ModelAdmin):
     list_display = ["display_name", "user", "specialty"]
     search_fields = ["display_name", "user__username"]

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from reversion.models import Version
 
+from medsite.admin_input import parse_id
+
 from . import workflow
 from .checks import publish_problems
 from .compare import (
@@ -33,10 +35,8 @@ if TYPE_CHECKING:
 
 
 def _version_ids(request: HttpRequest) -> tuple[int, int] | None:
-    try:
-        return int(request.GET["from"]), int(request.GET["to"])
-    except (KeyError, ValueError):
-        return None
+    ids = (parse_id(Version, request.GET.get("from")), parse_id(Version, request.GET.get("to")))
+    return None if None in ids else ids
 
 
 def _context(model_admin: ConditionAdmin, request: HttpRequest, condition: Condition, **extra) -> dict:

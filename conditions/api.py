@@ -8,7 +8,7 @@ sentence a developer can act on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import wraps
 from html import unescape
 
@@ -76,7 +76,12 @@ def parse_updated_since(value: str) -> datetime:
             f"updated_since “{value}” is not a date or date and time: use YYYY-MM-DD or ISO 8601, "
             "such as 2025-03-01 or 2025-03-01T09:30:00Z (write a “+” in a time zone offset as %2B)."
         )
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    try:
+        moment.astimezone(UTC)  # how the database stores it
+    except OverflowError:
+        raise ValueError(f"updated_since “{value}” is outside the dates this API can compare.") from None
+    return moment
 
 
 def _date(value) -> str | None:

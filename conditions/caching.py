@@ -81,7 +81,12 @@ class PublicPageCacheMiddleware:
             if cached is not None:
                 return cached
         response = self.get_response(request)
-        if key is not None and getattr(response, "is_public_page", False) and _storable(response):
+        if (
+            key is not None
+            and getattr(response, "is_public_page", False)
+            and _storable(response)
+            and not _used_csp_nonce(request)
+        ):
             _store(key, response)
         return response
 
@@ -151,6 +156,12 @@ def _store(key: str, response: HttpResponse) -> None:
         _cache().set(key, stored, timeout=settings.MEDSITE_PAGE_CACHE_SECONDS)
     except Exception:
         logger.exception("The page cache is unavailable; the page was not stored.")
+
+
+def _used_csp_nonce(request: HttpRequest) -> bool:
+    """Whether the page has an inline script allowed by this response's CSP nonce (django-csp makes
+    one only when a template asks): another reader's response would carry a different one."""
+    return bool(getattr(request, "csp_nonce", None))
 
 
 def _storable(response: HttpResponse) -> bool:

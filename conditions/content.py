@@ -82,11 +82,15 @@ def _field_changes(condition: Condition, data: ConditionData) -> dict:
     return {name: value for name, value in values.items() if getattr(condition, name) != value}
 
 
-def write_condition(data: ConditionData, *, by, comment: str) -> tuple[Condition, bool]:
+def write_condition(
+    data: ConditionData, *, by, comment: str, lock_version: int | None = None
+) -> tuple[Condition, bool]:
     """Create or update the condition with ``data.slug``; returns it and whether anything changed.
 
-    Raises ``workflow.WorkflowError`` if the page may not be edited now (e.g. in expert review),
-    and ``Reference.DoesNotExist`` naming a key that has no reference.
+    ``lock_version``, if given, is the page's version the data was based on: if somebody saved
+    the page since, ``workflow.EditConflict`` is raised and nothing is written. Raises
+    ``workflow.WorkflowError`` if the page may not be edited now (e.g. in expert review), and
+    ``Reference.DoesNotExist`` naming a key that has no reference.
     """
     slug = data.resolved_slug()
     with transaction.atomic(), reversion.create_revision():
@@ -110,7 +114,7 @@ def write_condition(data: ConditionData, *, by, comment: str) -> tuple[Condition
 
         if not created and not changes and not _children_differ(condition, data, references):
             return condition, False
-        workflow.save_draft(condition, by=by, comment=comment)
+        workflow.save_draft(condition, by=by, comment=comment, lock_version=lock_version)
         _write_children(condition, data, references)
         reversion.add_to_revision(condition)
     return condition, True

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import reversion
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -28,7 +29,7 @@ from .models import Condition, ReviewerProfile
 EDITORS = "Editors"
 REVIEWERS = "Medical reviewers"
 SITE_URL = "http://127.0.0.1:8000/"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+ADMIN_URL = SITE_URL + settings.MEDSITE_ADMIN_URL
 
 
 # --- accounts --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from . import structured
@@ -115,7 +116,9 @@ class UpdatesFeed(Feed):
             review = (
                 f"Medically reviewed by {item.reviewed_by_name} on {format_date(item.reviewed_on, 'j F Y')}."
             )
-        return " ".join(part for part in (item.summary, review) if part)
+        # Atom readers render a summary as HTML (Django writes it with type="html"): plain text
+        # goes in escaped, or a "<" in a page's summary would become markup in the reader.
+        return escape(" ".join(part for part in (item.summary, review) if part))
 
     def item_link(self, item: Publication) -> str:
         return item.condition.get_absolute_url()
@@ -134,11 +137,17 @@ class UpdatesFeed(Feed):
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Everything public may be crawled; staff areas and search result pages may not."""
+    """Everything public may be crawled; staff areas and search result pages may not.
+
+    An admin moved from the well-known ``/admin/`` (``MEDSITE_ADMIN_URL``) is not named: this file
+    is public, and naming it would hand the address to the scanners it was moved away from. Its
+    pages need a login, and nothing public links to them.
+    """
+    admin_path = reverse("admin:index")
     lines = [
         "User-agent: *",
         "Allow: /",
-        "Disallow: /admin/",
+        *(["Disallow: /admin/"] if admin_path == "/admin/" else []),
         "Disallow: /editor/",
         "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

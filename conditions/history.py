@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import formats, timezone
 from reversion.models import Version
 
-from . import workflow
+from . import audit, workflow
 from .models import Condition
 
 # Fields the workflow owns; a restored version must not bring back old values of these.
 WORKFLOW_FIELDS = (
     "status",
     "live_publication_id",
+    "scheduled_publication_id",
     "last_reviewed_on",
     "next_review_due",
     "lock_version",
@@ -42,7 +43,12 @@ def revert(version: Version, *, by) -> Condition:
         if current is not None:
             kept = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
         else:
-            kept = {"live_publication_id": None, "last_reviewed_on": None, "next_review_due": None}
+            kept = {
+                "live_publication_id": None,
+                "scheduled_publication_id": None,
+                "last_reviewed_on": None,
+                "next_review_due": None,
+            }
         version.revision.revert(delete=True)
         condition = Condition.objects.get(pk=version.object_id)
         for name, value in kept.items():
@@ -50,4 +56,12 @@ def revert(version: Version, *, by) -> Condition:
         condition.save()
         workflow.save_draft(condition, by=by, comment=comment)
         reversion.add_to_revision(condition)
+        audit.record(
+            audit.Action.REVERT if current is not None else audit.Action.RECOVER,
+            actor=by,
+            target=condition,
+            version=version.pk,
+            revision=version.revision_id,
+            saved_at=version.revision.date_created,
+        )
     return condition

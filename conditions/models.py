@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -371,6 +372,44 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d}"
+
+
+class AuditRecord(models.Model):
+    """One line of the audit log: a change the review log (ReviewEvent) does not record.
+
+    Written only through :func:`conditions.audit.record`, in the transaction of the change it
+    records. ``target`` names the object as it was, so a record outlives a deleted object.
+    """
+
+    class Action(models.TextChoices):
+        REVERT = "revert", "Restored an earlier version"
+        RECOVER = "recover", "Recovered a deleted item"
+        DELETE = "delete", "Deleted"
+        IMPORT = "import", "Imported"
+        EXPORT = "export", "Exported"
+        PERMISSIONS = "permissions", "Access changed (roles, permissions, staff or superuser)"
+        ACCOUNT = "account", "User account changed"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    target = models.CharField(
+        max_length=300, blank=True, help_text="What was acted on, as it was named then."
+    )
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="auditrecord_object_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_action_display()}: {self.target} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"
+        )
 
 
 class SlugHistory(models.Model):

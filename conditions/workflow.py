@@ -231,6 +231,12 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
                 f"Someone else saved “{current}” while you were editing it. Your changes were not "
                 "saved; they are shown below so you can copy them into the current version."
             )
+        # ``condition`` may have been read before the lock: what the workflow owns (status,
+        # publications, review dates: the fields no form edits) comes from the locked row, so
+        # an edit never undoes an approval or go-live that committed in between.
+        for owned in Condition._meta.concrete_fields:
+            if not owned.editable:
+                setattr(condition, owned.attname, getattr(current, owned.attname))
         from_status = current.status
         condition.lock_version = current.lock_version + 1
     if current is None or current.slug != condition.slug:

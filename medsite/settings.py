@@ -8,10 +8,13 @@ Bad values raise ``ImproperlyConfigured`` at start-up rather than misbehaving la
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,14 +35,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be 0 or 1 (got {raw!r}).")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} (got {raw!r}).")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -47,6 +53,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Path segments of unreserved URL characters, each ending with "/": "admin/", "staff/cms/".
+_ADMIN_URL_RE = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
+
+
+def env_admin_url(name: str, default: str) -> str:
+    """Where the admin lives, as a path relative to the site root: ``admin/`` or ``staff/cms/``."""
+    raw = os.environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    if not _ADMIN_URL_RE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a path such as admin/ or staff/cms/: letters, digits, '-', '_', '.' "
+            f"and '~', ending with '/' and not starting with one (got {raw!r})."
+        )
+    return value
 
 
 def env_cache(name: str, default: str) -> dict:
@@ -98,6 +120,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "markdownx",
+    "csp",
+    # Failed admin logins and lockouts, in the database every app server shares.
+    "axes",
     "references",
     "conditions",
 ]
@@ -105,6 +130,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a page served from it gets its policy from this response, and a
+    # stored page never carries a header (or a nonce) made for another one.
+    "csp.middleware.CSPMiddleware",
     # 304 Not Modified from the ETag / Last-Modified of the final response, cached or not
     # (conditions/caching.py sets them on the public pages).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -113,12 +141,16 @@ MIDDLEWARE = [
     "conditions.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A posted form that is not UTF-8 is refused before anything reads it as mangled text.
+    "medsite.middleware.Utf8FormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of renamed condition pages redirect (301) to the new ones.
     "conditions.middleware.RenamedConditionMiddleware",
+    # Last, as axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "medsite.urls"
@@ -133,6 +165,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # CSP_NONCE, for the nonce attribute of any inline <script> a template needs.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -217,6 +251,32 @@ MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "admin:login"
+# The admin's address (and the review dashboard's, under it): a non-default one keeps drive-by
+# scanners of /admin/ off the login form. Relative to the site root, ending with "/".
+MEDSITE_ADMIN_URL = env_admin_url("MEDSITE_ADMIN_URL", "admin/")
+
+# Login throttling (django-axes): after MEDSITE_LOGIN_FAILURE_LIMIT failed logins from one client
+# address, logins from it are refused, even with the right password, until
+# MEDSITE_LOGIN_COOLOFF_MINUTES have passed without another failure. By address, not by account,
+# so one client cannot try a common password against every account; and a stranger elsewhere
+# cannot lock an editor out. The axes backend goes first: it refuses a locked-out client before
+# any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("MEDSITE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MEDSITE_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Failures and lockouts are still logged; this only drops a banner from every command's start.
+AXES_VERBOSE = False
+# How many reverse proxies in front of the site append the client's address to X-Forwarded-For.
+# 0 (no proxy): the connection's own address, so a client cannot escape a lockout by sending the
+# header itself. See medsite/security.py.
+MEDSITE_PROXY_COUNT = env_int("MEDSITE_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "medsite.security.client_ip"
 
 # Editor: markdownx's widget talks to our own permission-checked endpoints (see conditions/views.py),
 # and its preview uses the same renderer as publication.
@@ -242,6 +302,26 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# (No CSRF_COOKIE_HTTPONLY: markdownx's editor reads the token from the cookie.)
+
+# Content-Security-Policy on every page, public and admin: scripts only from this site's own
+# files (or an inline <script> carrying this response's nonce; no template has one today, and the
+# JSON-LD data blocks are not run, so CSP does not apply to them), no inline styles or style
+# attributes, no plugins, no framing, forms posting only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MedSite <medsite@localhost>")

@@ -1,5 +1,7 @@
-"""Top-level URLs. Public pages are anonymous GETs; editing lives under /admin/ and /editor/."""
+"""Top-level URLs. Public pages are anonymous GETs; editing lives under the admin (at
+``settings.MEDSITE_ADMIN_URL``, ``admin/`` by default) and /editor/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -18,11 +20,13 @@ urlpatterns = [
     path("editor/markdownify/", views.editor_preview, name="editor-preview"),
     path("editor/upload/", views.editor_upload, name="editor-upload"),
     path("editor/page-preview/", views.editor_page_preview, name="editor-page-preview"),
-    # Before admin/, whose catch-all would otherwise answer; admin_view asks for a staff login.
+    # Before the admin, whose catch-all would otherwise answer; admin_view asks for a staff login.
     path(
-        "admin/review-dashboard/", admin.site.admin_view(dashboard.review_dashboard), name="review-dashboard"
+        f"{settings.MEDSITE_ADMIN_URL}review-dashboard/",
+        admin.site.admin_view(dashboard.review_dashboard),
+        name="review-dashboard",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.MEDSITE_ADMIN_URL, admin.site.urls),
 ]
 
 handler404 = "conditions.views.not_found"

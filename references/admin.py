@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
+from reversion import set_comment
 from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from conditions import audit
+from conditions.admin_audit import AuditedDeletes
+from medsite.admin_input import CarefulAdminInput
 
 from .citations import format_reference
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
@@ -42,7 +52,7 @@ def lookup_filter(query: str) -> Q:
 
 
 @admin.register(Reference)
-class ReferenceAdmin(VersionAdmin):
+class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
@@ -77,6 +87,57 @@ class ReferenceAdmin(VersionAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def audit_details(self, obj: Reference) -> dict:
+        return {"key": obj.key, "doi": obj.doi, "pmid": obj.pmid}
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(_reference_versions(), pk=version_id, object_id=unquote(object_id))
+        context = {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})}
+        template = self.revision_form_template or "reversion/revision_form.html"
+        return self._restore_view(request, version, audit.Action.REVERT, template, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(_reference_versions(), pk=version_id)
+        context = {"title": f"Recover {version.object_repr}", "recover": True, **(extra_context or {})}
+        template = self.recover_form_template or "reversion/recover_form.html"
+        return self._restore_view(request, version, audit.Action.RECOVER, template, context)
+
+    def _restore_view(
+        self, request: HttpRequest, version: Version, action: str, template: str, context: dict
+    ) -> HttpResponse:
+        """The reference's form filled from ``version``; posting it saves the reference so.
+
+        Reversion's own view restores the whole revision the version was saved in, and an import
+        saves condition pages in the same revision as their references: that would change (or
+        put back online) pages with no review. This restores the one reference only.
+        """
+        with transaction.atomic():
+            version.revert()
+            with self.create_revision(request):
+                response = self.changeform_view(request, quote(version.object_id), request.path, context)
+                saved = request.method == "POST" and response.status_code == 302
+                if saved:
+                    when = formats.date_format(
+                        timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
+                    )
+                    set_comment(f"Restored the version saved on {when}")
+                    audit.record(
+                        action,
+                        actor=request.user,
+                        target=Reference.objects.get(pk=version.object_id),
+                        version=version.pk,
+                        revision=version.revision_id,
+                    )
+            if not saved:
+                # Shown, not saved: the form (or its errors) over the restored values, then undone.
+                if isinstance(response, TemplateResponse):
+                    response.template_name = template
+                    response.render()
+                transaction.set_rollback(True)
+        return response
+
     def get_urls(self):
         lookup = path(
             "lookup/", self.admin_site.admin_view(self.lookup_view), name="references_reference_lookup"
@@ -87,7 +148,7 @@ class ReferenceAdmin(VersionAdmin):
         """Find references for the editor's citation helper: key and formatted text, as JSON."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        query = request.GET.get("q", "").strip()[:200]
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
         if len(query) < 2:
             return JsonResponse({"results": []})
         matches = Reference.objects.filter(lookup_filter(query)).order_by("key")[:LOOKUP_LIMIT]
@@ -96,3 +157,7 @@ class ReferenceAdmin(VersionAdmin):
             for ref in matches
         ]
         return JsonResponse({"results": results})
+
+
+def _reference_versions() -> models.QuerySet:
+    return Version.objects.get_for_model(Reference)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from conditions import audit
 from conditions.rendering import render_condition
 
 from .exporters import EXPORTS
@@ -26,6 +27,10 @@ def export_references(
         raise Http404("No such reference format.")
     condition = model_admin._get_condition_for_user(request, object_id)
     serialise, content_type = EXPORTS[fmt]
-    response = HttpResponse(serialise(render_condition(condition).references), content_type=content_type)
+    references = render_condition(condition).references
+    audit.record(
+        audit.Action.EXPORT, actor=request.user, target=condition, format=fmt, references=len(references)
+    )
+    response = HttpResponse(serialise(references), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{condition.slug}-references.{fmt}"'
     return response

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 
@@ -30,6 +31,17 @@ CHROMIUM_ARGS = [
 
 def pytest_addoption(parser):
     parser.addoption("--chromium-path", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database file of this process's own, as the site runs, not Django's
+    shared in-memory one: there, threads writing at once (tests/test_concurrency.py, the live
+    server) fail at once with "database table is locked" instead of taking turns (WAL, IMMEDIATE
+    transactions and the busy timeout of medsite/settings.py)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")

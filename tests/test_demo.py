@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from reversion.models import Revision, Version
 
 from conditions.content import ConditionData, write_condition
@@ -24,6 +25,7 @@ from references.models import ConditionReference, Reference
 pytestmark = pytest.mark.django_db
 
 PASSWORDS = {account.username: account.password for account in ACCOUNTS}
+# (client.login() is given a request: the login-throttling backend, django-axes, needs one.)
 
 
 @pytest.fixture(autouse=True)
@@ -134,7 +136,7 @@ def test_role_accounts_have_their_group_and_can_log_in(client, username, group, 
         assert user.reviewer_profile.specialty
     else:
         assert not ReviewerProfile.objects.filter(user=user).exists()
-    assert client.login(username=username, password=PASSWORDS[username])
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORDS[username])
     assert client.get("/admin/").status_code == 200
 
 
@@ -142,7 +144,7 @@ def test_admin_account_is_a_superuser_and_can_log_in(client):
     load_demo()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
-    assert client.login(username="admin", password=PASSWORDS["admin"])
+    assert client.login(request=HttpRequest(), username="admin", password=PASSWORDS["admin"])
 
 
 def test_output_lists_the_logins_and_addresses():
@@ -176,7 +178,7 @@ def test_running_again_resets_the_demo_passwords_and_roles(client):
     editor.refresh_from_db()
     assert editor.is_staff
     assert [g.name for g in editor.groups.all()] == ["Editors"]
-    assert client.login(username="editor", password=PASSWORDS["editor"])
+    assert client.login(request=HttpRequest(), username="editor", password=PASSWORDS["editor"])
 
 
 def test_existing_pages_are_left_alone():

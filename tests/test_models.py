@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db.models import ProtectedError
+from django.http import HttpRequest
 from reversion.models import Version
 
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
@@ -54,7 +55,7 @@ def test_system_user_is_named_may_edit_and_cannot_log_in(client):
     assert not user.has_usable_password()
     assert user.has_perm("conditions.change_condition")
     assert not user.has_perm("conditions.review_condition")
-    assert not client.login(username="medsite-system", password="")
+    assert not client.login(request=HttpRequest(), username="medsite-system", password="")
     assert system_user() == user
     assert User.objects.filter(username="medsite-system").count() == 1
 

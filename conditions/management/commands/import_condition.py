@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from conditions import importers
+from conditions import audit, importers
+from conditions.models import system_user
 
 
 class Command(BaseCommand):
@@ -24,10 +26,29 @@ class Command(BaseCommand):
     def handle(self, *args, paths: list[str], title: str | None, slug: str | None, dry_run: bool, **options):
         try:
             documents = importers.load_documents(paths, title=title, slug=slug)
-            results = importers.write_documents(documents, dry_run=dry_run)
+            with transaction.atomic():
+                results = importers.write_documents(documents, dry_run=dry_run)
+                if not dry_run:
+                    _record(results)
         except importers.ImportProblem as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         for result in results:
             self.stdout.write(result.message(dry_run=dry_run))
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
+
+
+def _record(results: list[importers.ImportResult]) -> None:
+    def slugs(picked) -> list[str]:
+        return [result.condition.slug for result in results if picked(result)]
+
+    audit.record(
+        audit.Action.IMPORT,
+        actor=system_user(),
+        target="import_condition " + " ".join(result.source for result in results),
+        command="import_condition",
+        files=[result.source for result in results],
+        created=slugs(lambda result: result.created),
+        updated=slugs(lambda result: result.changed and not result.created),
+        unchanged=slugs(lambda result: not result.changed),
+    )

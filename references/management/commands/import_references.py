@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from conditions import audit
+from conditions.models import system_user
 from references import importers
 
 
@@ -29,9 +32,28 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, fmt: str | None, dry_run: bool, **options) -> None:
         try:
             parsed = importers.load_file(file, fmt=fmt)
-            report = importers.write_references(parsed, source=Path(file).name, dry_run=dry_run)
+            with transaction.atomic():
+                report = importers.write_references(parsed, source=Path(file).name, dry_run=dry_run)
+                if not dry_run:
+                    _record(report, Path(file).name)
         except importers.ImportProblem as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(report.summary())
+
+
+def _record(report: importers.ImportReport, name: str) -> None:
+    def keys(action: str) -> list[str]:
+        return [o.reference.key for o in report.outcomes if o.action == action and o.duplicate_of is None]
+
+    audit.record(
+        audit.Action.IMPORT,
+        actor=system_user(),
+        target=f"import_references {name}",
+        command="import_references",
+        file=name,
+        created=keys(importers.CREATED),
+        updated=keys(importers.UPDATED),
+        skipped=keys(importers.SKIPPED),
+    )

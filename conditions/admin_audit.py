@@ -1,0 +1,144 @@
+"""Admin screens that write the audit log (conditions/audit.py): deletions, and who may do what.
+
+Django's own admin log (LogEntry) notes that a user's "Groups" or "Staff status" changed, but not
+to what; the audit records here keep the access before and after, so "who made this person a
+medical reviewer, and when" has an answer. Importing this module registers the audited user and
+role (group) screens in place of Django's.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+
+from . import audit
+
+
+class AuditedDeletes:
+    """Deleting through the admin (one object, or the "delete selected" action) is recorded."""
+
+    def audit_details(self, obj: models.Model) -> dict:
+        """What to keep about the deleted object beyond its name."""
+        return {}
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        with transaction.atomic():
+            audit.record(audit.Action.DELETE, actor=request.user, target=obj, **self.audit_details(obj))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                audit.record(audit.Action.DELETE, actor=request.user, target=obj, **self.audit_details(obj))
+            super().delete_queryset(request, queryset)
+
+
+def _permission_names(permissions: models.QuerySet) -> list[str]:
+    return sorted(
+        f"{app}.{codename}"
+        for app, codename in permissions.values_list("content_type__app_label", "codename")
+    )
+
+
+def user_access(user) -> dict:
+    """Everything that decides what ``user`` may do; for None, what a new user starts with."""
+    if user is None:
+        user = get_user_model()()
+    saved = user.pk is not None
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)) if saved else [],
+        "permissions": _permission_names(user.user_permissions.all()) if saved else [],
+    }
+
+
+def _differences(before: dict, after: dict) -> tuple[dict, dict]:
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+
+
+class AuditedUserAdmin(AuditedDeletes, UserAdmin):
+    def audit_details(self, obj) -> dict:
+        return {"access": user_access(obj)}
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The access as stored before this save; the groups and permissions are saved after it.
+        stored = get_user_model().objects.filter(pk=obj.pk).first() if change else None
+        form.access_before = user_access(stored)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        before, after = _differences(form.access_before, user_access(form.instance))
+        fields = [name for name in form.changed_data if name not in after]
+        if not (before or fields or not change):
+            return
+        audit.record(
+            audit.Action.PERMISSIONS if after else audit.Action.ACCOUNT,
+            actor=request.user,
+            target=form.instance,
+            change="changed" if change else "added",
+            before=before,
+            after=after,
+            # Names only: the admin's add form has password fields, whose values are not logged.
+            fields=fields,
+        )
+
+    def user_change_password(self, request, id, form_url="") -> HttpResponse:
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = user.password if user else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    change = "password set" if user.has_usable_password() else "password sign-in disabled"
+                    audit.record(audit.Action.ACCOUNT, actor=request.user, target=user, change=change)
+        return response
+
+
+class AuditedGroupAdmin(AuditedDeletes, GroupAdmin):
+    """Roles: a change of a group's permissions changes what every member may do."""
+
+    def audit_details(self, obj: Group) -> dict:
+        return {
+            "permissions": _permission_names(obj.permissions.all()),
+            "members": sorted(obj.user_set.values_list("username", flat=True)),
+        }
+
+    def save_model(self, request, obj, form, change) -> None:
+        form.permissions_before = (
+            _permission_names(Permission.objects.filter(group__pk=obj.pk)) if change else []
+        )
+        form.name_before = Group.objects.filter(pk=obj.pk).values_list("name", flat=True).first()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        before = form.permissions_before
+        after = _permission_names(group.permissions.all())
+        if change and before == after and form.name_before == group.name:
+            return
+        audit.record(
+            audit.Action.PERMISSIONS,
+            actor=request.user,
+            target=group,
+            change="changed" if change else "added",
+            renamed_from=form.name_before if form.name_before != group.name else None,
+            added=sorted(set(after) - set(before)),
+            removed=sorted(set(before) - set(after)),
+        )
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, AuditedGroupAdmin)
