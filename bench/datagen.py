@@ -598,6 +598,7 @@ def _publish(plans: list[_Plan]) -> list[Publication]:
             number=1,
             title=condition.name,
             summary=condition.summary,
+            also_called=condition.also_called,
             html=page.html,
             structured_data=page.structured_data,
             revision=plan.revisions[plan.approve_index],

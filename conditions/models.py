@@ -208,7 +208,7 @@ class Condition(models.Model):
 
     @property
     def synonyms(self) -> list[str]:
-        return [line.strip() for line in self.also_called.splitlines() if line.strip()]
+        return lines(self.also_called)
 
     @property
     def is_live(self) -> bool:
@@ -282,6 +282,11 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(went_live_at__isnull=False)
 
 
+def lines(text: str) -> list[str]:
+    """The non-blank lines of ``text``, trimmed: a list kept one item a line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class Publication(models.Model):
     """An approved, frozen version of a condition page: what the public saw from ``went_live_at``."""
 
@@ -294,6 +299,7 @@ class Publication(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    also_called = models.TextField(blank=True, help_text="Other names, one a line, as approved.")
     html = models.TextField(help_text="The rendered page body, frozen at approval.")
     structured_data = models.JSONField(default=dict)
     revision = models.ForeignKey(
@@ -331,6 +337,10 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.number})"
+
+    @property
+    def synonyms(self) -> list[str]:
+        return lines(self.also_called)
 
 
 class ReviewEvent(models.Model):
@@ -431,7 +441,9 @@ class SearchDocument(models.Model):
 
     The text columns are folded (lower case, accents removed) so both database backends match
     "Sjogren" and "Sjögren" alike; ``vector`` is PostgreSQL's full-text index of them, and on
-    SQLite an FTS5 table mirrors the same columns (see conditions/search.py).
+    SQLite an FTS5 table indexes the same columns, kept in step by triggers on this table
+    (migration 0007). A later migration that makes SQLite rebuild this table (most column
+    changes do) drops those triggers with it, and must create them again.
     """
 
     condition = models.OneToOneField(Condition, on_delete=models.CASCADE, related_name="search_document")
@@ -440,6 +452,8 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL: the names and summary alone, small enough to rank thousands of matches by.
+    head_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

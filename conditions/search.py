@@ -4,21 +4,25 @@ The workflow keeps one :class:`SearchDocument` per live page (``index`` on going
 on unpublishing), so drafts and withdrawn pages are never found. Its text columns are *folded*
 (lower case, accents removed) and each backend indexes them with English stemming. A query is cut
 down to plain word tokens before it reaches the database, so no input can be read as query
-syntax. Ranking and snippets are made here in Python, once for both backends: pages whose name or
-other name matches come first, then the backend's relevance score.
+syntax. Pages whose names hold every word come first, ranked here in Python, once for both
+backends (they are few); the rest, however many, are counted and ranked inside the database, which
+returns only the page of results asked for.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from math import ceil
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -44,19 +48,23 @@ STOP_WORDS = frozenset({
     "why", "will", "with", "would", "you", "your",
 })  # fmt: skip
 
-# SQLite: the FTS5 table conditions_search_fts (made by migration 0004) mirrors each document's
-# columns under rowid = the document's id. bm25's column weights (name, synonyms, summary, body)
-# count a match in a page's names most; lower scores are better.
-_SQLITE_MATCH = (
-    "SELECT d.condition_id, d.name, d.synonyms, bm25(conditions_search_fts, 10.0, 8.0, 3.0, 1.0) "
-    "FROM conditions_search_fts "
-    "JOIN conditions_searchdocument AS d ON d.id = conditions_search_fts.rowid "
-    "JOIN conditions_condition AS c ON c.id = d.condition_id "
-    "WHERE conditions_search_fts MATCH %s AND c.live_publication_id IS NOT NULL"
+# SQLite: the FTS5 table conditions_search_fts (migrations 0004 and 0007) indexes the documents'
+# columns under rowid = the document's id, kept in step by triggers. bm25's column weights (name,
+# synonyms, summary, body) count a match in a page's names most; lower scores are better.
+_SQLITE_NAMED = (
+    "SELECT d.id, d.condition_id, d.name, d.synonyms, bm25(conditions_search_fts, 10.0, 8.0, 3.0, 1.0) "
+    "FROM conditions_search_fts JOIN conditions_searchdocument AS d ON d.id = conditions_search_fts.rowid "
+    "WHERE conditions_search_fts MATCH %s"
 )
-_SQLITE_DELETE = "DELETE FROM conditions_search_fts WHERE rowid = %s"
-_SQLITE_INSERT = (
-    "INSERT INTO conditions_search_fts (rowid, name, synonyms, summary, body) VALUES (%s, %s, %s, %s, %s)"
+_SQLITE_COUNT = "SELECT count(*) FROM conditions_search_fts WHERE conditions_search_fts MATCH %s"
+# The page is picked from the index alone (rowid and score); only its rows are joined. {excluding}
+# is a list of %s placeholders, one per excluded document.
+_SQLITE_RANKED = (
+    "SELECT d.condition_id FROM ("
+    "SELECT rowid AS id, bm25(conditions_search_fts, 10.0, 8.0, 3.0, 1.0) AS score "
+    "FROM conditions_search_fts WHERE conditions_search_fts MATCH %s {excluding} "
+    "ORDER BY score, rowid LIMIT %s OFFSET %s"
+    ") AS ranked JOIN conditions_searchdocument AS d ON d.id = ranked.id ORDER BY ranked.score, ranked.id"
 )
 # ts_rank weights, in PostgreSQL's order D, C, B, A (A = names, B = summary, C = body).
 _TS_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
@@ -76,6 +84,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=4096)  # asked of every word of every name ranked: the same few words
 def _stems(term: str) -> tuple[str, ...]:
     """``term`` and its forms without a plural or verb ending, so "migraines" finds "migraine".
 
@@ -180,19 +189,32 @@ class PageText:
 def page_text(publication: Publication) -> PageText:
     """Name, other names, summary and body text (headings, sections, short answers) of a publication."""
     data = publication.structured_data or {}
-    parts = []
-    for section in data.get("sections", []):
-        parts.append(f"{section.get('heading', '')}: {html_to_text(section.get('html', ''))}")
-    for answer in data.get("short_answers", []):
-        parts.append(answer.get("question", ""))
-        parts.append(html_to_text(answer.get("answer_html", "")))
-        parts.append(html_to_text(answer.get("details_html", "")))
     return PageText(
         name=data.get("name") or publication.title,
         synonyms=list(data.get("also_called", [])),
-        summary=data.get("summary", publication.summary) or "",
-        body=" ".join(part for part in parts if part.strip()),
+        summary=_summary(publication),
+        body=" ".join(body_parts(publication)),
     )
+
+
+def _summary(publication: Publication) -> str:
+    return (publication.structured_data or {}).get("summary", publication.summary) or ""
+
+
+def body_parts(publication: Publication) -> Iterator[str]:
+    """The body's text a part at a time (a section with its heading, a question, an answer), made
+    as it is asked for: a snippet needs only the parts up to its first match."""
+    data = publication.structured_data or {}
+    for section in data.get("sections", []):
+        yield f"{section.get('heading', '')}: {html_to_text(section.get('html', ''))}"
+    for answer in data.get("short_answers", []):
+        for part in (
+            answer.get("question", ""),
+            html_to_text(answer.get("answer_html", "")),
+            html_to_text(answer.get("details_html", "")),
+        ):
+            if part.strip():
+                yield part
 
 
 # --- keeping the index current -----------------------------------------------------------------
@@ -218,13 +240,13 @@ def index(condition: Condition) -> SearchDocument | None:
             "body": _indexed(text.body),
         },
     )
-    if connection.vendor == "sqlite":
-        _write_fts_row(document)
-    elif connection.vendor == "postgresql":
+    # SQLite's FTS5 index follows the document by triggers (migration 0007).
+    if connection.vendor == "postgresql":
+        head = SearchVector("name", "synonyms", weight="A", config="english") + SearchVector(
+            "summary", weight="B", config="english"
+        )
         SearchDocument.objects.filter(pk=document.pk).update(
-            vector=SearchVector("name", "synonyms", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
+            vector=head + SearchVector("body", weight="C", config="english"), head_vector=head
         )
     return document
 
@@ -238,25 +260,9 @@ def _indexed(text: str) -> str:
     return " ".join(words(text))
 
 
-def _write_fts_row(document: SearchDocument) -> None:
-    # Delete first: FTS5 has no upsert, and a row left under this rowid (say by a flush that
-    # emptied the documents but not the virtual table) must not survive.
-    with connection.cursor() as cursor:
-        cursor.execute(_SQLITE_DELETE, [document.pk])
-        cursor.execute(
-            _SQLITE_INSERT, [document.pk, document.name, document.synonyms, document.summary, document.body]
-        )
-
-
 def remove(condition: Condition) -> None:
     """Take ``condition`` out of search (it is no longer live)."""
-    document = SearchDocument.objects.filter(condition=condition).first()
-    if document is None:
-        return
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(_SQLITE_DELETE, [document.pk])
-    document.delete()
+    SearchDocument.objects.filter(condition=condition).delete()
 
 
 def rebuild() -> int:
@@ -266,13 +272,14 @@ def rebuild() -> int:
     """
     with transaction.atomic():
         SearchDocument.objects.filter(condition__live_publication__isnull=True).delete()
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM conditions_search_fts")
         count = 0
         for condition in list(Condition.objects.live()):
             index(condition)
             count += 1
+        if connection.vendor == "sqlite":
+            # Read every document afresh, whatever the index held before (a copied database file).
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO conditions_search_fts (conditions_search_fts) VALUES ('rebuild')")
     return count
 
 
@@ -344,6 +351,7 @@ class SearchPage:
 
 @dataclass(frozen=True)
 class _Match:
+    document_id: int
     condition_id: int
     name: str  # folded
     synonyms: str  # folded, one per line
@@ -360,46 +368,125 @@ def search_terms(query: str) -> list[str]:
 def search(query: str, *, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
     """Live pages matching every word of ``query`` (each as a prefix), best first.
 
-    Two queries whatever the number of matches: one for every match's id, names and score (to
-    rank them), one for the requested page's publications (to show them).
+    First the pages whose name or other names hold every word, the page named exactly by the
+    query before them (ranked here: they are few, however common the word); then every other
+    match by the backend's relevance score. At most four queries whatever the number of matches:
+    the pages matching in their names, the count of all matches, the requested page of the others
+    (when the page reaches past the first kind), and that page's publications (to show them).
     """
     cleaned = " ".join(query[:MAX_QUERY_LENGTH].split())
     terms = search_terms(cleaned)
     if not terms:
         return SearchPage(query=cleaned, terms=[], per_page=per_page)
     tokens = words(cleaned)
-    matches = _BACKENDS[connection.vendor](terms)
-    matches.sort(key=lambda match: (_tier(match, tokens, terms), match.score, match.name))
-    result = SearchPage(query=cleaned, terms=terms, total=len(matches), per_page=per_page)
-    result.page = min(max(1, page), result.num_pages)
-    start = (result.page - 1) * per_page
-    result.results = _results([m.condition_id for m in matches[start : start + per_page]], terms)
+    backend = _BACKENDS[connection.vendor]
+    with backend.reading():
+        tiered = ((_tier(match, tokens, terms), match) for match in backend.named(terms))
+        named = [match for tier, match in sorted(tiered, key=_order) if tier < 2]
+        result = SearchPage(query=cleaned, terms=terms, total=backend.count(terms), per_page=per_page)
+        result.page = min(max(1, page), result.num_pages)
+        start = (result.page - 1) * per_page
+        ids = [match.condition_id for match in named[start : start + per_page]]
+        if len(ids) < per_page and result.total > len(named):
+            excluded = [match.document_id for match in named]
+            offset = max(0, start - len(named))
+            ids += backend.ranked(terms, excluded=excluded, offset=offset, limit=per_page - len(ids))
+    result.results = _results(ids, terms)
     return result
 
 
-def _match_sqlite(terms: Sequence[str]) -> list[_Match]:
-    # Each term quoted (a phrase: no operator or column name can be read from it) and starred
-    # (a prefix, for words still being typed); side by side they must all match.
-    expression = " ".join(f'"{term}"*' for term in terms)
-    with connection.cursor() as cursor:
-        # Joined to the documents: rows of the FTS table without one (a flushed test database)
-        # are never shown.
-        cursor.execute(_SQLITE_MATCH, [expression])
-        return [_Match(*row) for row in cursor.fetchall()]
+def _order(tiered: tuple[int, _Match]) -> tuple:
+    tier, match = tiered
+    return tier, match.score, match.name
 
 
-def _match_postgresql(terms: Sequence[str]) -> list[_Match]:
-    # Terms are letters and digits only, so "term:*" joined by "&" is always valid tsquery syntax.
-    query = SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config="english")
-    rows = (
-        SearchDocument.objects.filter(vector=query, condition__live_publication__isnull=False)
-        .annotate(rank=SearchRank("vector", query, weights=_TS_WEIGHTS))
-        .values_list("condition_id", "name", "synonyms", "rank")
-    )
-    return [_Match(condition_id, name, synonyms, -rank) for condition_id, name, synonyms, rank in rows]
+class _SQLite:
+    """FTS5: each term quoted (a phrase: no operator or column name can be read from it) and
+    starred (a prefix, for words still being typed); side by side they must all match."""
+
+    reading = staticmethod(nullcontext)
+
+    @staticmethod
+    def _expression(terms: Sequence[str]) -> str:
+        return " ".join(f'"{term}"*' for term in terms)
+
+    @classmethod
+    def named(cls, terms: Sequence[str]) -> list[_Match]:
+        with connection.cursor() as cursor:
+            cursor.execute(_SQLITE_NAMED, [f"{{name synonyms}} : ({cls._expression(terms)})"])
+            return [_Match(*row) for row in cursor.fetchall()]
+
+    @classmethod
+    def count(cls, terms: Sequence[str]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(_SQLITE_COUNT, [cls._expression(terms)])
+            return cursor.fetchone()[0]
+
+    @classmethod
+    def ranked(cls, terms: Sequence[str], *, excluded: Sequence[int], offset: int, limit: int) -> list[int]:
+        excluding = f"AND rowid NOT IN ({', '.join(['%s'] * len(excluded))})" if excluded else ""
+        sql = _SQLITE_RANKED.format(excluding=excluding)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [cls._expression(terms), *excluded, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
 
 
-_BACKENDS = {"sqlite": _match_sqlite, "postgresql": _match_postgresql}
+class _PostgreSQL:
+    """tsquery: terms are letters and digits only, so "term:*" joined by "&" is always valid.
+
+    Matches are found through the GIN indexes alone. Ranking a match by its whole text means
+    reading its whole vector, which for thousands of matches takes longer than a reader should
+    wait: those outside the first tiers are ranked by their names and summary (``head_vector``),
+    then by age.
+    """
+
+    @staticmethod
+    def _query(terms: Sequence[str], weights: str = "") -> SearchQuery:
+        raw = " & ".join(f"{term}:*{weights}" for term in terms)
+        return SearchQuery(raw, search_type="raw", config="english")
+
+    @classmethod
+    def named(cls, terms: Sequence[str]) -> list[_Match]:
+        # Weight A is the name and other names (see index()).
+        query = cls._query(terms)
+        rows = (
+            SearchDocument.objects.filter(head_vector=cls._query(terms, "A"))
+            .annotate(rank=SearchRank(F("head_vector"), query, weights=_TS_WEIGHTS))
+            .values_list("id", "condition_id", "name", "synonyms", "rank")
+        )
+        return [_Match(*row[:4], score=-row[4]) for row in rows]
+
+    @classmethod
+    def count(cls, terms: Sequence[str]) -> int:
+        return SearchDocument.objects.filter(vector=cls._query(terms)).count()
+
+    @classmethod
+    def ranked(cls, terms: Sequence[str], *, excluded: Sequence[int], offset: int, limit: int) -> list[int]:
+        query = cls._query(terms)
+        rows = (
+            SearchDocument.objects.filter(vector=query)
+            .exclude(pk__in=excluded)
+            .annotate(rank=SearchRank(F("head_vector"), query, weights=_TS_WEIGHTS))
+            .order_by("-rank", "pk")
+            .values_list("condition_id", flat=True)
+        )
+        return list(rows[offset : offset + limit])
+
+    @staticmethod
+    @contextmanager
+    def reading() -> Iterator[None]:
+        """Find matches through the GIN indexes even when most pages match.
+
+        The planner prices testing a row's vector as if it were free and, when many rows match,
+        reads the whole table instead, decompressing every page's vector: several times slower
+        at 10,000 pages.
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+
+
+_BACKENDS = {"sqlite": _SQLite, "postgresql": _PostgreSQL}
 
 
 def _tier(match: _Match, tokens: Sequence[str], terms: Sequence[str]) -> int:
@@ -429,17 +516,19 @@ def _results(condition_ids: list[int], terms: Sequence[str]) -> list[SearchResul
     results = []
     for condition_id in condition_ids:
         condition = by_id.get(condition_id)
-        if condition is None:  # unpublished between the two queries
+        if condition is None:  # unpublished between the queries
             continue
-        text = page_text(condition.live_publication)
+        publication = condition.live_publication
+        data = publication.structured_data or {}
+        summary = _summary(publication)
         results.append(
             SearchResult(
-                name=text.name,
+                name=data.get("name") or publication.title,
                 slug=condition.slug,
                 url=condition.get_absolute_url(),
-                summary=text.summary,
-                also_called=text.synonyms,
-                snippet=best_snippet(text, terms),
+                summary=summary,
+                also_called=list(data.get("also_called", [])),
+                snippet=best_snippet(summary, body_parts(publication), terms),
             )
         )
     return results
@@ -448,13 +537,19 @@ def _results(condition_ids: list[int], terms: Sequence[str]) -> list[SearchResul
 # --- snippets ----------------------------------------------------------------------------------
 
 
-def best_snippet(text: PageText, terms: Sequence[str]) -> SafeString:
-    """Words around the first match in the summary, else in the body, else the summary's start."""
-    for field_text in (text.summary, text.body):
-        found = snippet(field_text, terms)
+def best_snippet(summary: str, body: Iterable[str], terms: Sequence[str]) -> SafeString:
+    """Words around the first match in the summary, else in the first part of the body (a section,
+    a question, an answer) with one, else the start of the summary (or of the body, if none)."""
+    found = snippet(summary, terms)
+    if found is not None:
+        return found
+    first = None
+    for part in body:
+        first = part if first is None else first
+        found = snippet(part, terms)
         if found is not None:
             return found
-    return snippet(text.summary or text.body, (), require_match=False) or mark_safe("")
+    return snippet(summary or first or "", (), require_match=False) or mark_safe("")
 
 
 def snippet(
@@ -467,7 +562,14 @@ def snippet(
     ``require_match``).
     """
     chunks = unicodedata.normalize("NFC", text).split()
-    hit = next((i for i, chunk in enumerate(chunks) if _highlight(chunk, terms)[1]), None)
+    # Most texts hold no term at all: a plain substring test over the folded text says so cheaply
+    # (a matching word contains one of the term's forms), before any word is looked at one by one.
+    forms = [form for term in terms for form in _stems(term)]
+    folded = fold(text) if forms else ""
+    if any(form in folded for form in forms):
+        hit = next((i for i, chunk in enumerate(chunks) if _highlight(chunk, terms)[1]), None)
+    else:
+        hit = None
     if hit is None:
         if require_match or not chunks:
             return None

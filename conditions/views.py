@@ -41,8 +41,10 @@ class AtoZEntry:
 
 def _a_to_z(conditions: list[Condition]) -> list[dict]:
     """Every letter with its entries (conditions and their other names, sorted together)."""
-    entries = [AtoZEntry(c.name, c) for c in conditions]
-    entries += [AtoZEntry(other, c, is_synonym=True) for c in conditions for other in c.synonyms]
+    entries = [AtoZEntry(c.live_publication.title, c) for c in conditions]
+    entries += [
+        AtoZEntry(other, c, is_synonym=True) for c in conditions for other in c.live_publication.synonyms
+    ]
     entries.sort(key=lambda entry: (_letter(entry.name), entry.name.casefold()))
     by_letter = {letter: list(items) for letter, items in groupby(entries, key=lambda e: _letter(e.name))}
     return [
@@ -56,11 +58,12 @@ def _a_to_z(conditions: list[Condition]) -> list[dict]:
 
 
 def _live_conditions():
+    """Live pages for the lists, with the name, other names and summary they were approved with."""
     return Condition.objects.live().only(
-        "name",
         "slug",
-        "summary",
-        "also_called",
+        "live_publication__title",
+        "live_publication__summary",
+        "live_publication__also_called",
         "live_publication__reviewed_on",
         "live_publication__approved_at",
         "live_publication__went_live_at",
@@ -70,7 +73,7 @@ def _live_conditions():
 @cached_page
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    conditions = list(_live_conditions().order_by("name"))
+    conditions = list(_live_conditions().order_by("live_publication__title"))
     recent = sorted(conditions, key=lambda c: c.live_publication.approved_at, reverse=True)[:RECENT_COUNT]
     return render(request, "conditions/home.html", {"recent": recent, "letters": _a_to_z(conditions)})
 
@@ -78,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @cached_page
 @require_safe
 def condition_index(request: HttpRequest) -> HttpResponse:
-    conditions = list(_live_conditions().order_by("name"))
+    conditions = list(_live_conditions().order_by("live_publication__title"))
     return render(
         request, "conditions/index.html", {"letters": _a_to_z(conditions), "count": len(conditions)}
     )

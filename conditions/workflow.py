@@ -239,15 +239,17 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
                 setattr(condition, owned.attname, getattr(current, owned.attname))
         from_status = current.status
         condition.lock_version = current.lock_version + 1
-    if current is None or current.slug != condition.slug:
+    moved = current is None or current.slug != condition.slug
+    if moved:
         _move_address(condition, old_slug=current.slug if current else None)
     condition.status = Status.DRAFT
     condition.updated_by = by
     condition.save()
     _event(condition, by=by, action=Action.EDIT, from_status=from_status, comment=comment)
-    # Public pages show the working copy's name, other names and summary, and a rename moves the
-    # address: retire the cached pages once the caller's transaction commits.
-    transaction.on_commit(caching.site_changed)
+    if moved:
+        # Public pages show what was approved, but link to the page's address, which a rename
+        # moves at once: retire the cached pages once the caller's transaction commits.
+        transaction.on_commit(caching.site_changed)
 
 
 def _move_address(condition: Condition, *, old_slug: str | None) -> None:
@@ -415,6 +417,7 @@ def approve(
             number=(locked.publications.aggregate(n=Max("number"))["n"] or 0) + 1,
             title=locked.name,
             summary=locked.summary,
+            also_called=locked.also_called,
             html=page.html,
             structured_data=page.structured_data,
             approved_by=by,

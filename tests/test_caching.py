@@ -25,7 +25,7 @@ from django.utils.http import http_date
 
 from conditions import caching, workflow
 from conditions.content import ConditionData, SectionData, write_condition
-from conditions.models import Condition
+from conditions.models import Condition, Publication
 from tests.factories import CHECKED, make_condition, publish
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_an_unreachable_cache_does_not_take_the_site_down(client, live, settings
 
 def test_logged_in_editor_gets_fresh_output_never_stored(client, live, editor):
     client.get(PAGE)  # cached for anonymous readers
-    Condition.objects.filter(pk=live.pk).update(name="Renamed behind the cache")
+    Publication.objects.filter(pk=live.live_publication_id).update(title="Renamed behind the cache")
     client.force_login(editor)
     response, queries = _get(client)
     assert queries > 0

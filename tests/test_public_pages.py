@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from conditions import workflow
 from tests.factories import make_condition, make_reference, publish
@@ -152,3 +153,20 @@ def test_server_error_page_leaks_nothing(client, settings, monkeypatch):
 def test_public_pages_answer_head_requests(client, live):
     for url in ("/", "/conditions/", live.get_absolute_url(), "/search/?q=carcinoid"):
         assert client.head(url).status_code == 200, url
+
+
+def test_public_pages_show_the_approved_names_not_the_working_copys(client, editor, reviewer):
+    condition = make_condition(
+        editor, "Gout", also_called=["Podagra"], summary="Joint pain from urate crystals."
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    condition.name, condition.also_called, condition.summary = "Unreviewed name", "Unreviewed alias", "Draft"
+    workflow.save_draft(condition, by=editor)
+
+    for url in ["/", reverse("conditions:index"), condition.get_absolute_url()]:
+        text = client.get(url).content.decode()
+        assert "Gout" in text, url
+        assert "Unreviewed" not in text and "Draft" not in text.split("<main", 1)[-1], url
+    index = client.get(reverse("conditions:index")).content.decode()
+    assert "Podagra" in index
