@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
@@ -67,8 +69,18 @@ def _user(username: str, *groups: str, staff: bool = True, **extra) -> User:
         username, f"{username}@example.org", "correct horse battery", is_staff=staff, **extra
     )
     for name in groups:
-        user.groups.add(Group.objects.get(name=name))
+        user.groups.add(_role(name))
     return user
+
+
+def _role(name: str) -> Group:
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        # A transactional test before this one flushed the database, and with it the roles the
+        # data migration made: make them again the same way.
+        importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+        group = Group.objects.get(name=name)
+    return group
 
 
 @pytest.fixture
