@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import importlib
 import os
 from pathlib import Path
@@ -44,6 +45,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture
+def cpu_to_itself(tmp_path_factory):
+    """While the test runs, no other test asking for this runs on another xdist worker: for the
+    load test, which keeps both cores busy, and for Lighthouse, which times a page load."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, shared by its workers
+    with open(root / "cpu-to-itself.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(scope="session")

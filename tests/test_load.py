@@ -167,7 +167,7 @@ def in_threads(*jobs: Callable[[], None], timeout: float) -> list[str]:
     return errors
 
 
-def test_a_minute_of_reads_and_writes_loses_nothing_and_never_fails(tmp_path, database_url):
+def test_a_minute_of_reads_and_writes_loses_nothing_and_never_fails(cpu_to_itself, tmp_path, database_url):
     wrk = shutil.which("wrk")
     if wrk is None:
         pytest.fail("wrk is not installed: `make test` installs it (apt-get install wrk).")

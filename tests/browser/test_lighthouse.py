@@ -115,27 +115,35 @@ def _failing_audits(report: dict, category: str) -> list[str]:
     return [line for _, line in sorted(failing)]
 
 
-def test_condition_page_scores_well_in_lighthouse(production_server: str, tmp_path: Path, pytestconfig):
+# cpu_to_itself: Lighthouse times the page load, so never beside the load test on another worker.
+def test_condition_page_scores_well_in_lighthouse(
+    cpu_to_itself, production_server: str, tmp_path: Path, pytestconfig
+):
     assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} is missing: `make test` installs it (npm ci)"
     url = production_server + "/conditions/migraine/"
     output = tmp_path / "lighthouse.json"
-    result = subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={output}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, "CHROME_PATH": pytestconfig.getoption("--chromium-path")},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    # Lighthouse asks to be run again when Chromium's trace of the load came back incomplete
+    # (NO_NAVSTART and the like, seen on a busy machine): a failed measurement, not a low score.
+    for _attempt in range(3):
+        result = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={output}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+            ],
+            cwd=BASE_DIR,
+            env={**os.environ, "CHROME_PATH": pytestconfig.getoption("--chromium-path")},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if result.returncode == 0 or "Please run Lighthouse again" not in result.stderr:
+            break
     assert result.returncode == 0, f"lighthouse failed:\n{result.stderr[-3000:]}"
     report = json.loads(output.read_text())
     assert report["finalDisplayedUrl"] == url, "Lighthouse was redirected: it rated another page"
