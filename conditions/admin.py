@@ -504,8 +504,10 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        # Checked as an id first: versions keep it as text, and PostgreSQL refuses some text (NUL).
+        condition_id = id_or_404(Condition, unquote(object_id))
         versions = (
-            Version.objects.get_for_object_reference(Condition, unquote(object_id))
+            Version.objects.get_for_object_reference(Condition, condition_id)
             .select_related("revision__user")
             .order_by(*self.get_version_ordering(request))
         )
@@ -529,7 +531,8 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Only a version of this page: reverting restores the version's whole revision.
-        version = get_object_or_404(_condition_versions(), pk=version_id, object_id=unquote(object_id))
+        condition_id = id_or_404(Condition, unquote(object_id))
+        version = get_object_or_404(_condition_versions(), pk=version_id, object_id=str(condition_id))
         if request.method == "POST":
             if not self.has_change_permission(request):
                 raise PermissionDenied
