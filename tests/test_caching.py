@@ -9,10 +9,8 @@ request makes.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from conditions import caching, workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication
 from tests.factories import CHECKED, make_condition, publish
+from tests.test_settings import run_with_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -285,19 +284,11 @@ def test_page_cache_can_be_switched_off(client, live, settings):
 
 def _cache_setting(**env: str) -> subprocess.CompletedProcess:
     """settings.CACHES["default"] as a fresh interpreter reads it from this environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_DEBUG"}}
     code = (
         "import django, json; from django.conf import settings; django.setup(); "
         "print(json.dumps(settings.CACHES['default']))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "medsite.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_with_settings(code, unset={"CACHE_URL", "DJANGO_DEBUG"}, **env)
 
 
 def test_cache_defaults_to_local_memory():

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.db import connection
@@ -20,7 +17,7 @@ from django.urls import clear_url_caches, path, reverse
 import medsite.urls
 from conditions.caching import cached_page
 from tests.factories import make_condition, publish
-from tests.test_settings import PRODUCTION, ROOT, TEST_ONLY, load_settings
+from tests.test_settings import PRODUCTION, load_settings, run_with_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -149,19 +146,7 @@ def _production_request(**env: str) -> dict:
         "'csrf_cookie_secure': settings.CSRF_COOKIE_SECURE, "
         "'session_cookie_httponly': settings.SESSION_COOKIE_HTTPONLY}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if k not in TEST_ONLY | {"DATABASE_URL"}},
-            "DJANGO_SETTINGS_MODULE": "medsite.settings",
-            **PRODUCTION,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_with_settings(code, unset={"DATABASE_URL"}, timeout=120, **{**PRODUCTION, **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -13,25 +13,31 @@ PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "med
 TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
-    """Import the settings in a fresh interpreter with exactly this environment."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
-    code = (
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.SECURE_SSL_REDIRECT, "
-        "settings.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'))"
-    )
+def run_with_settings(
+    code: str, *, unset: set[str] = frozenset(), timeout: int = 60, **env: str
+) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter with the project's settings read from this environment:
+    the suite's, less ``unset`` and the test-only variables, plus ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k not in unset | TEST_ONLY}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "medsite.settings", **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
+    )
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with exactly this environment."""
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.SECURE_SSL_REDIRECT, "
+        "settings.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'))"
+    )
+    return run_with_settings(
+        code, unset={"DATABASE_URL", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}, **env
     )
 
 
