@@ -121,7 +121,9 @@ class Moved(Exception):
 
 
 def _gone(request: HttpRequest, condition: Condition) -> HttpResponse:
-    return render(request, "conditions/gone.html", {"condition": condition}, status=410)
+    # Named as the public last saw it, not as the working copy now reads.
+    last = condition.publications.public().order_by("-number").values_list("title", flat=True).first()
+    return render(request, "conditions/gone.html", {"name": last or condition.name}, status=410)
 
 
 @cached_page
@@ -145,7 +147,8 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _dated(response: HttpResponse, condition: Condition) -> HttpResponse:
     """Last-Modified of a page built from ``condition`` and its live publication.
 
-    The working copy's name and address show on the page too, so its last save counts as well.
+    The page links to its own address, which a save of the working copy can move, so that save
+    counts as well.
     """
     return set_last_modified(response, condition.live_publication.went_live_at, condition.updated_at)
 

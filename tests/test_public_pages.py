@@ -170,3 +170,17 @@ def test_public_pages_show_the_approved_names_not_the_working_copys(client, edit
         assert "Unreviewed" not in text and "Draft" not in text.split("<main", 1)[-1], url
     index = client.get(reverse("conditions:index")).content.decode()
     assert "Podagra" in index
+
+
+def test_an_offline_page_is_named_as_the_public_last_saw_it(client, editor, reviewer, superuser):
+    condition = make_condition(editor, "Gout")
+    publish(condition, editor=editor, reviewer=reviewer)
+    workflow.unpublish(condition, by=superuser, reason="Being revised")
+    condition.refresh_from_db()
+    condition.name = "Unreviewed name"
+    workflow.save_draft(condition, by=editor)
+
+    response = client.get(condition.get_absolute_url())
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert "The page about Gout has been taken offline" in text and "Unreviewed" not in text
