@@ -30,6 +30,8 @@ APPROVE_LIMIT_MS = 300
 MEMORY_FLAT_KIB = 5 * 1024  # growth per worker over the measured requests that still counts as flat
 THROUGHPUT_RATIO = 0.5
 WAGTAIL_AIM = 10
+HOSTILE_LIMIT_S = 1.0
+HOSTILE_LATENCY_RATIO = 2.0
 
 
 def _run(*command: str) -> str:
@@ -51,7 +53,7 @@ def machine() -> dict:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     total_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
     versions = {}
-    for package in ("django", "gunicorn", "django-reversion", "markdown", "psycopg"):
+    for package in ("django", "gunicorn", "django-reversion", "markdown-it-py", "nh3", "psycopg"):
         try:
             from importlib.metadata import version
 
@@ -233,6 +235,37 @@ def _bulk_targets(run: Run) -> list[Target]:
     return out
 
 
+def _hostile_targets(run: Run) -> list[Target]:
+    hostile = run.json("hostile.json")
+    if not hostile:
+        return [("6", "hostile input rendered or refused within 1 s", "–", verdict(None))]
+    slowest = max(hostile["inputs"], key=lambda i: i["seconds"])
+    unexpected = [i for i in hostile["inputs"] if i["status"] not in (None, 200, 413, 422)]
+    load = hostile["load"]
+    return [
+        (
+            "6",
+            f"every listed input rendered or refused within {HOSTILE_LIMIT_S:g} s",
+            f"slowest {slowest['seconds']:.2f} s ({slowest['what']}, {slowest['path']}: "
+            f"{slowest['outcome']}); {len(hostile['inputs'])} inputs, {len(unexpected)} other answers",
+            verdict(slowest["seconds"] <= HOSTILE_LIMIT_S and not unexpected),
+        ),
+        (
+            "6",
+            f"public page latency, {load['clients']} hostile previewers ≤ {HOSTILE_LATENCY_RATIO:g} × quiet",
+            f"{load['ratio_median']:.2f} × (median {load['loaded']['median_ms']:.2f} vs "
+            f"{load['quiet']['median_ms']:.2f} ms)",
+            verdict(load["ratio_median"] <= HOSTILE_LATENCY_RATIO),
+        ),
+        (
+            "6",
+            "no worker killed or erroring under hostile previews",
+            f"{load['worker_timeouts']} timeouts, {load['server_errors_logged']} tracebacks",
+            verdict(load["worker_timeouts"] == 0 and load["server_errors_logged"] == 0),
+        ),
+    ]
+
+
 BACKENDS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
 
 
@@ -247,7 +280,12 @@ def _machine_section(m: dict) -> list[str]:
         f"- {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB memory, kernel {m['kernel']}",
         f"- load average when the run started: {load} (the machine is shared with other work)",
         f"- Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, "
-        f"django-reversion {m['django-reversion']}, Markdown {m['markdown']}",
+        f"django-reversion {m['django-reversion']}, "
+        + (
+            f"markdown-it-py {m['markdown-it-py']}, nh3 {m['nh3']}"
+            if "markdown-it-py" in m
+            else f"Markdown {m['markdown']}"  # a machine.json from before the renderer changed
+        ),
         f"- SQLite {m['sqlite']}, psycopg {m['psycopg']}, {m['postgresql']}; {m['wrk']}",
         "",
     ]
@@ -410,6 +448,61 @@ def _bulk_section(run: Run) -> list[str]:
     return ["## Bulk work and memory", "", *out, ""] if out else []
 
 
+def _load_line(load: dict) -> str:
+    answers = ", ".join(f"{count} × {status}" for status, count in load["previews"]["answers"].items())
+    return (
+        f"public page median {load['quiet']['median_ms']:.2f} ms quiet (p90 {load['quiet']['p90_ms']:.2f}, "
+        f"{load['quiet']['n']} requests) and {load['loaded']['median_ms']:.2f} ms under the previews "
+        f"(p90 {load['loaded']['p90_ms']:.2f}, max {load['loaded']['max_ms']:.1f}, {load['loaded']['n']:,} "
+        f"requests over {load['seconds']:.0f} s): **{load['ratio_median']:.2f} ×** (p90 "
+        f"{load['ratio_p90']:.2f} ×). Preview answers: {answers}; a preview took at most "
+        f"{load['previews']['max_s']:.2f} s. Worker timeouts: {load['worker_timeouts']}; tracebacks "
+        f"logged: {load['server_errors_logged']}."
+    )
+
+
+def _hostile_section(run: Run) -> list[str]:
+    hostile = run.json("hostile.json")
+    if not hostile:
+        return []
+    limits = hostile["limits"]
+    rows = [
+        f"| {i['what']} | {i['path']} | {i['characters'] or ''} | {i['outcome']} | {i['seconds']:.3f} | "
+        f"{'' if i['peak_mib'] is None else i['peak_mib']} |"
+        for i in hostile["inputs"]
+    ]
+    out = [
+        f"## Hostile input (measured {run.when('hostile.json')})",
+        "",
+        f"`bench/hostile.py`, production settings; load average when the step started "
+        f"{', '.join(f'{x:.1f}' for x in hostile.get('load_average_at_start', []))}. "
+        f"Limits: {limits['field_chars']:,} characters a "
+        f"Markdown field, {limits['page_chars']:,} a page; preview budget {limits['preview_budget_s']} s; "
+        f"{limits['previews_per_minute']} previews a minute per editor; {limits['preview_slots']} preview(s) "
+        "rendering at once on this machine. Markdown goes through the preview endpoints in-process "
+        "(test client, logged in); the rest through the reference formatter, exporters, free-text "
+        "parser and importers. Seconds are one run's wall clock; peak MiB is the Python memory "
+        "tracemalloc saw during a second run of the same request.",
+        "",
+        "| input | path | characters | outcome | seconds | peak MiB |",
+        "|---|---|---:|---|---:|---:|",
+        *rows,
+        "",
+    ]
+    load, impolite = hostile["load"], hostile.get("load_impolite")
+    out.append(
+        f"- **{load['clients']} editors posting hostile page previews** (five fields of `![` at the field "
+        "limit, again as soon as answered, waiting as long as a refusal's Retry-After says, as the "
+        "editor's page does), gunicorn with 2 sync workers: " + _load_line(load)
+    )
+    if impolite:
+        out.append(
+            "- **The same clients ignoring Retry-After** (a script posting again at once, a flood of "
+            "requests rather than of work; not the target's case): " + _load_line(impolite)
+        )
+    return [*out, ""]
+
+
 def report(run: Run) -> str:
     m = run.json("machine.json") or machine()
     targets = [
@@ -418,6 +511,7 @@ def report(run: Run) -> str:
         *_admin_targets(run),
         *_search_targets(run),
         *_bulk_targets(run),
+        *_hostile_targets(run),
     ]
     lines = [
         "# MedSite benchmark results",
@@ -438,6 +532,7 @@ def report(run: Run) -> str:
         *_admin_section(run),
         *_search_section(run),
         *_bulk_section(run),
+        *_hostile_section(run),
     ]
     return "\n".join(lines)
 

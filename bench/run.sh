@@ -6,7 +6,7 @@
 #   BENCH_STEPS="load memory report" bash bench/run.sh   # re-run parts on the existing data
 #
 # Steps (BENCH_STEPS, in this order): data public load memory admin search postgres import
-# approve report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
+# approve hostile report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
 # Sizes: BENCH_CONDITIONS BENCH_VERSIONS BENCH_IMPORT_FILES BENCH_SEARCH_QUERIES
 # BENCH_ADMIN_REQUESTS BENCH_APPROVE_RUNS BENCH_MEM_WARMUP BENCH_MEM_REQUESTS; load rounds:
 # RUNS DURATION CONNS (passed to the shared harness); NO_NGINX (default 1: nginx not needed).
@@ -19,17 +19,19 @@ OUT=${BENCH_OUT:-$HERE/out}
 WORK=$OUT/work
 PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
-STEPS=${BENCH_STEPS:-data public load memory admin search postgres import approve report}
+STEPS=${BENCH_STEPS:-data public load memory admin search postgres import approve hostile report}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   : "${BENCH_CONDITIONS:=1000}" "${BENCH_VERSIONS:=10000}" "${BENCH_IMPORT_FILES:=200}"
   : "${BENCH_SEARCH_QUERIES:=100}" "${BENCH_ADMIN_REQUESTS:=10}" "${BENCH_APPROVE_RUNS:=3}"
   : "${BENCH_MEM_WARMUP:=2000}" "${BENCH_MEM_REQUESTS:=20000}" "${RUNS:=1}" "${DURATION:=5}"
+  : "${BENCH_HOSTILE_SECONDS:=10}"
 fi
 CONDITIONS=${BENCH_CONDITIONS:-10000} VERSIONS=${BENCH_VERSIONS:-100000}
 IMPORT_FILES=${BENCH_IMPORT_FILES:-1000} SEARCH_QUERIES=${BENCH_SEARCH_QUERIES:-200}
 ADMIN_REQUESTS=${BENCH_ADMIN_REQUESTS:-20} APPROVE_RUNS=${BENCH_APPROVE_RUNS:-7}
 MEM_WARMUP=${BENCH_MEM_WARMUP:-10000} MEM_REQUESTS=${BENCH_MEM_REQUESTS:-100000}
+HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-20}
 export RUNS=${RUNS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-8} NO_NGINX=${NO_NGINX:-1}
 
 step() { echo "== $(date -u +%H:%M:%S) $*" >&2; }
@@ -117,7 +119,7 @@ if ! has_step data; then
   # Re-measuring the data of an earlier run: bring its schema up to date (new indexes, say).
   manage migrate --noinput -v0
 fi
-if has_step load || has_step memory; then manage collectstatic --noinput -v0; fi
+if has_step load || has_step memory || has_step hostile; then manage collectstatic --noinput -v0; fi
 
 # --- 2. public page: SQL queries per view, in-process and the suite's test -------------------------
 if has_step public; then
@@ -218,7 +220,16 @@ if has_step approve; then
   DATABASE_URL=$BENCH_DB_URL measure approve "$OUT/approve.json" --runs "$APPROVE_RUNS" >/dev/null
 fi
 
-# --- 10. report --------------------------------------------------------------------------------
+# --- 10. hostile input: the bounded-work issue's inputs, then previews against the public page -------
+if has_step hostile; then
+  step "hostile: each listed input through its real path; the public page under 4 hostile previewers"
+  rm -f "$WORK"/hostile.sqlite3*
+  # Its own database (users and one published page); it starts and stops its own gunicorn.
+  (cd "$ROOT" && DATABASE_URL="sqlite:///$WORK/hostile.sqlite3" "$PY" -m bench.hostile "$OUT/hostile.json" \
+    --clients 4 --seconds "$HOSTILE_SECONDS") > "$OUT/hostile.log" 2>&1 || { tail -20 "$OUT/hostile.log" >&2; exit 1; }
+fi
+
+# --- 11. report --------------------------------------------------------------------------------
 if has_step report; then
   step "report -> bench/RESULTS.md"
   (cd "$ROOT" && "$PY" bench/report.py "$OUT" --write "$HERE/RESULTS.md")

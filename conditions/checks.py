@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from medsite import limits
 from references.citations import find_keys
 
 from .models import Condition, Section
@@ -19,10 +20,18 @@ def publish_problems(condition: Condition) -> list[str]:
     for section in sections:
         if not section.body.strip():
             problems.append(f"The section “{section.display_heading}” is empty: write it or remove it.")
+        elif too_long := limits.too_long(section.body, what=f"The section “{section.display_heading}”"):
+            problems.append(too_long)
     for answer in condition.short_answers.all():
         if not answer.answer.strip():
             problems.append(f"The question “{answer.question}” has no short answer.")
-    keys = [key for text in page_texts(condition) for key in find_keys(text)]
+        for text in (answer.answer, answer.details):
+            if too_long := limits.too_long(text, what=f"The answer to “{answer.question}”"):
+                problems.append(too_long)
+    texts = page_texts(condition)
+    if too_long := limits.page_too_long(texts):
+        problems.append(too_long)
+    keys = [key for text in texts for key in find_keys(text)]
     cited = known_references(keys)
     unknown = sorted(set(keys) - set(cited))
     if unknown:

@@ -1,22 +1,31 @@
 """The one renderer: Markdown with ``[@key]`` citations -> sanitised HTML.
 
 Used by the editor's live preview and by publication alike, so what a reviewer previews is what
-the public reads. Order: Python-Markdown (with a citation inline processor, so code spans stay
-literal) -> headings demoted under the section heading -> nh3 allow-list.
+the public reads. Order: markdown-it-py (CommonMark, with a citation inline rule ahead of links, so
+code spans stay literal) -> headings demoted under the section heading -> nh3 allow-list.
+
+markdown-it-py rather than Python-Markdown: its parser is built to stay near linear on the
+CommonMark spec's pathological inputs, where Python-Markdown took a minute on 20 KB of ``[a]()``.
+What is left is bounded: text size by the callers (:mod:`medsite.limits`), time by a budget checked
+inside the parse (``budget=``), and nesting by a depth past which lists and quotes read as text.
 """
 
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import Element
+import time
+from dataclasses import dataclass
+from itertools import pairwise
 
-import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import QUOTE_TEST_RE, process_inlines
+from markdown_it.rules_inline import StateInline
 
+from medsite.limits import MAX_NESTING_DEPTH, TooSlow
 from references.citations import CITATION_RE, CitationNumbering, parse_group, render_group
 
 ALLOWED_TAGS = {
@@ -33,11 +42,161 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-unknown"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-# Only the anchors the citation processor writes may carry ids, so pasted HTML cannot
+# Only the anchors the citation rule writes may carry ids, so pasted HTML cannot
 # hijack the page's own fragment links.
 _ALLOWED_ID = re.compile(r"cite-\d+-\d+")
 # Section bodies sit under an <h2> section heading: "# x" in a body becomes <h3>.
 HEADING_SHIFT = 2
+
+
+class RenderTooSlow(TooSlow):
+    """The parse ran past its budget. ``str(error)`` is a sentence for the editor."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This text is too complex to preview in time: it has very many links, brackets or "
+            "other Markdown marks in a row. Split it into shorter sections, or remove the repeated "
+            "marks (pasted text often carries them)."
+        )
+
+
+@dataclass
+class _Render:
+    """What one render call carries through the parse, in markdown-it's ``env``."""
+
+    numbering: CitationNumbering
+    deadline: float | None = None
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise RenderTooSlow
+
+
+_ENV = "medsite"
+# markdown-it counts a list as two block levels (the list and its item), a quote as one: so lists
+# nest at most MAX_NESTING_DEPTH deep, quotes twice as deep.
+_MAX_BLOCK_LEVEL = 2 * MAX_NESTING_DEPTH
+
+
+# --- rules: each runs first in its chain, so the budget is checked however the parse goes ----
+
+
+def _block_guard(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Checks the budget; below the deepest level allowed, takes the rest of the block as text.
+
+    markdown-it itself would drop everything past its nesting limit, and recursing without one
+    costs memory and stack with each level (2 MB of nested list took 738 MB in Python-Markdown).
+    """
+    state.env[_ENV].check()
+    if state.level < _MAX_BLOCK_LEVEL or silent:
+        return False
+    last = line = start_line
+    while line < end_line and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+        if not state.isEmpty(line - 1):
+            last = line
+    state.push("paragraph_open", "p", 1).map = [start_line, last]
+    inline = state.push("inline", "", 0)
+    inline.content = state.getLines(start_line, last, state.blkIndent, False).strip()
+    inline.map, inline.children = [start_line, last], []
+    state.push("paragraph_close", "p", -1)
+    state.line = last
+    return True
+
+
+def _inline_guard(state: StateInline, silent: bool) -> bool:
+    state.env[_ENV].check()
+    return False
+
+
+def _citation(state: StateInline, silent: bool) -> bool:
+    """``[@key]``, ``[@a; @b]``, ``[@a, p. 12]``: numbered when rendered, in document order."""
+    if state.src[state.pos] != "[":
+        return False
+    match = CITATION_RE.match(state.src, state.pos)
+    cites = parse_group(match.group(1)) if match else None
+    if cites is None:
+        return False
+    if not silent:
+        state.push("citation", "", 0).meta["cites"] = cites
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(renderer, tokens, idx, options, env) -> str:
+    return render_group(tokens[idx].meta["cites"], env[_ENV].numbering)
+
+
+def _demote_headings(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
+
+
+# Python-Markdown's smarty, which the site used before: dashes and ellipses only (markdown-it's
+# own replacements would also turn "(c)" in a lettered list into "©" and "+-" into "±").
+_TYPOGRAPHY = [
+    (re.compile(r"(?<!-)---(?!-)"), "\u2014"),
+    (re.compile(r"(?<!-)--(?!-)"), "\u2013"),
+    (re.compile(r"(?<!\.)\.{3}(?!\.)"), "\u2026"),
+]
+
+
+def _dashes_and_ellipses(state: StateCore) -> None:
+    state.env[_ENV].check()  # the first rule after the inline parse
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        in_autolink = False
+        for token in block.children:
+            if token.type == "link_open" and token.info == "auto":
+                in_autolink = True
+            elif token.type == "link_close" and token.info == "auto":
+                in_autolink = False
+            elif (
+                token.type == "text" and not in_autolink and ("--" in token.content or "..." in token.content)
+            ):
+                for pattern, replacement in _TYPOGRAPHY:
+                    token.content = pattern.sub(replacement, token.content)
+
+
+def _smartquotes(state: StateCore) -> None:
+    """markdown-it's smart quotes, with the budget checked between blocks: its pass over one block
+    is quadratic in the quotes it holds (a 20 KB paragraph of them takes 0.3 s)."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children and QUOTE_TEST_RE.search(token.content):
+            state.env[_ENV].check()
+            process_inlines(token.children, state)
+
+
+def _mailto_text(state: StateCore) -> None:
+    """``<mailto:a@b.org>`` reads "a@b.org", as ``<a@b.org>`` does (and as the site showed before)."""
+    for block in state.tokens:
+        for prev, token in pairwise(block.children or []):
+            if prev.type == "link_open" and prev.info == "auto" and token.content.startswith("mailto:"):
+                token.content = token.content.removeprefix("mailto:")
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": True}).enable("table")
+    md.block.ruler.before("table", "medsite_guard", _block_guard)
+    md.inline.ruler.before("text", "medsite_guard", _inline_guard)
+    md.inline.ruler.before("link", "citation", _citation)
+    md.core.ruler.after("block", "demote_headings", _demote_headings)
+    # Before text_join, as markdown-it's own typographer: an escaped \" or \- stays as written.
+    md.core.ruler.before("text_join", "dashes_and_ellipses", _dashes_and_ellipses)
+    md.core.ruler.before("text_join", "smartquotes", _smartquotes)
+    md.core.ruler.push("mailto_text", _mailto_text)
+    md.add_render_rule("citation", _render_citation)
+    # Every link is written and nh3 decides which addresses stay (http, https, mailto), as before:
+    # a javascript: link reads as a dead link, not as its Markdown source.
+    md.validateLink = lambda url: True
+    return md
+
+
+# One parser for the process: markdown-it keeps no state between calls (each has its own env),
+# so threads may share it.
+_MD = _parser()
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -46,49 +205,22 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-class _CitationProcessor(InlineProcessor):
-    def __init__(self, numbering: CitationNumbering, md: markdown.Markdown) -> None:
-        super().__init__(CITATION_RE.pattern, md)
-        self.numbering = numbering
-
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 - Python-Markdown's API
-        cites = parse_group(m.group(1))
-        if cites is None:
-            return None, None, None
-        html = render_group(cites, self.numbering)
-        return self.md.htmlStash.store(html), m.start(0), m.end(0)
-
-
-class _HeadingShift(Treeprocessor):
-    def run(self, root: Element) -> None:
-        for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                element.tag = f"h{min(int(element.tag[1]) + HEADING_SHIFT, 6)}"
-
-
-class _MedSiteExtension(Extension):
-    def __init__(self, numbering: CitationNumbering) -> None:
-        super().__init__()
-        self.numbering = numbering
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        # Above links (160) so "[@key]" is never read as a link; below code spans (190).
-        md.inlinePatterns.register(_CitationProcessor(self.numbering, md), "citation", 175)
-        md.treeprocessors.register(_HeadingShift(md), "heading_shift", 5)
-
-
-def render(text: str, *, citations: CitationNumbering | None = None) -> SafeString:
+def render(
+    text: str, *, citations: CitationNumbering | None = None, budget: float | None = None
+) -> SafeString:
     """Render one block of Markdown to safe HTML.
 
     ``citations`` carries the page's numbering between blocks; without one, a fresh numbering
-    that accepts every key is used.
+    that accepts every key is used. ``budget`` (seconds) bounds the parse: past it,
+    :class:`RenderTooSlow` is raised and ``citations`` is left as it was. Lists or quotes nested
+    deeper than :data:`medsite.limits.MAX_NESTING_DEPTH` go on as text at that depth.
     """
     numbering = citations if citations is not None else CitationNumbering()
-    md = markdown.Markdown(
-        extensions=["tables", "sane_lists", "smarty", _MedSiteExtension(numbering)],
-        output_format="html",
-    )
-    html = md.convert(text or "")
+    deadline = None if budget is None else time.monotonic() + budget
+    env = {_ENV: _Render(numbering, deadline)}
+    # Citations are numbered as the tokens are written out, after the parse has finished within
+    # its budget: a refused render leaves the page's numbering untouched.
+    html = _MD.render(text or "", env)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -98,7 +230,7 @@ def render(text: str, *, citations: CitationNumbering | None = None) -> SafeStri
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(clean.rstrip("\n"))  # noqa: S308 - sanitised by nh3 just above
 
 
 def markdownify(text: str) -> SafeString:

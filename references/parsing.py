@@ -74,11 +74,11 @@ _DOI = re.compile(r"(?:\bdoi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}
 _PMID = re.compile(r"\bPMID:?\s*(?P<pmid>\d{1,9})\.?", re.IGNORECASE)
 _PMCID = re.compile(r"\bPMCID:?\s*(?P<pmcid>PMC\d+)\.?", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-_DATED = re.compile(
-    r"\b(?P<label>Accessed|Published|Updated|Last updated|Reviewed|Revised)(?: on)?:?\s+"
-    r"(?P<date>[^.;]*?(?:\.\s*\d[^.;]*?)?\d{4})\b\.?",
-    re.IGNORECASE,
-)
+_LABEL = r"\b(?P<label>Accessed|Published|Updated|Last updated|Reviewed|Revised)(?: on)?:?\s++"
+_DATED_HEAD = re.compile(_LABEL, re.IGNORECASE)
+# "Accessed August 24, 2020." · "Published online Nov. 4, 2020": up to the year, within one part.
+_DATED = re.compile(_LABEL + r"(?P<date>[^.;]*?(?:\.\s*+\d[^.;]*?)?\d{4})\b\.?", re.IGNORECASE)
+_PART_END = re.compile(r"[.;]")
 # Point-of-care databases: cited as a topic with an access date, not a dated publication.
 _DATABASE_HOSTS = ("uptodate.com", "dynamed.com", "bestpractice.bmj.com", "emedicine.medscape.com")
 
@@ -120,18 +120,41 @@ def _take_identifiers(text: str, fields: dict) -> str:
     if match := _URL.search(text):
         fields["url"] = match.group(0).rstrip(".,;)")
         text = text[: match.start()] + text[match.end() :]
-    for match in reversed(list(_DATED.finditer(text))):
+    dated = _dated_remarks(text)
+    dated_notes = []
+    for match in reversed(dated):
         day = parse_date(match["date"])
         label = match["label"].lower()
         if label == "accessed" and day:
             fields["accessed_on"] = day
         else:
-            notes.insert(0, f"{match['label']} {match['date']}")
+            dated_notes.append(f"{match['label']} {match['date']}")
             if day and (label == "published" or fields["year"] is None):
                 fields["year"] = day.year
-        text = text[: match.start()] + text[match.end() :]
-    fields["note"] = "; ".join(notes)
+    fields["note"] = "; ".join(dated_notes[::-1] + notes)
+    ends = [0, *(end for match in dated for end in match.span()), len(text)]
+    text = "".join(text[start:end] for start, end in zip(ends[::2], ends[1::2], strict=True))
     return re.sub(r"\s+([.,;])", r"\1", " ".join(text.split())).strip(" .,;")
+
+
+def _dated_remarks(text: str) -> list[re.Match]:
+    """``_DATED.finditer(text)``, in linear time.
+
+    The regex alone is quadratic: each label ("Accessed", "Updated"…) scans to the end of its
+    part for a year, so a part of many labels and no year (144 KB took 100 s) is scanned once per
+    label. When that scan fails, every later label in the same part fails the same way, so the
+    search skips to the part's end.
+    """
+    found: list[re.Match] = []
+    position = 0
+    while head := _DATED_HEAD.search(text, position):
+        if match := _DATED.match(text, head.start()):
+            found.append(match)
+            position = match.end()
+        else:
+            part_end = _PART_END.search(text, head.end())
+            position = part_end.start() if part_end else len(text)
+    return found
 
 
 # Abbreviations whose full stop does not end a part of the reference ("Nov. 4", "Vol. 3").
@@ -143,16 +166,20 @@ _PAGE_ABBREVIATIONS = {"p", "pp"}
 def split_segments(text: str) -> list[str]:
     """The full-stop separated parts of a reference, without their final full stop."""
     pieces = re.split(r"(?<=[.?!])\s+", text.strip())
-    segments: list[str] = []
+    # Each segment as its pieces, joined once at the end: joining as we go was quadratic when
+    # many pieces join ("p. p. p. …").
+    segments: list[list[str]] = []
     for piece in pieces:
-        if segments and _joins_previous(segments[-1], piece):
-            segments[-1] = f"{segments[-1]} {piece}"
+        if segments and _joins_previous(segments[-1][-1], piece):
+            segments[-1].append(piece)
         else:
-            segments.append(piece)
-    return [segment.rstrip(".").strip() for segment in segments if segment.strip(" .")]
+            segments.append([piece])
+    joined = (" ".join(parts) for parts in segments)
+    return [segment.rstrip(".").strip() for segment in joined if segment.strip(" .")]
 
 
 def _joins_previous(previous: str, piece: str) -> bool:
+    """Whether ``piece`` continues the segment whose last piece is ``previous``."""
     if not previous.endswith("."):
         return False
     last_word = previous.rsplit(None, 1)[-1].rstrip(".")
@@ -166,7 +193,8 @@ _PERSON = re.compile(
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+[A-Z]{1,4}(?:\s+(?:Jr|Sr|II|III|IV))?"
 )
 _ET_AL = re.compile(r"et\s+al", re.IGNORECASE)
-_EXPERT = re.compile(r"\s*\((?:expert opinion|personal communication)\)", re.IGNORECASE)
+# Only from the start of a run of spaces: from inside one, each start rescanned the run's rest.
+_EXPERT = re.compile(r"(?<!\s)\s*\((?:expert opinion|personal communication)\)", re.IGNORECASE)
 
 
 def _looks_like_people(segment: str) -> bool:
@@ -193,7 +221,9 @@ def _take_authors(segments: list[str], fields: dict) -> bool:
 
 
 _IN = re.compile(r"In:\s*(?P<container>.+)", re.IGNORECASE)
-_EDITORS = re.compile(r"(?P<editors>.+?),?\s+eds?$")
+# The spaces before "eds" from the start of their run (the lazy name would otherwise try each
+# place inside it and rescan the rest: quadratic).
+_EDITORS = re.compile(r"(?P<editors>.+?),?(?<!\s)\s+eds?$")
 _EDITION = re.compile(
     r"(?P<number>\d+)(?:st|nd|rd|th)\s+ed(?:ition)?|(?P<word>Rev(?:ised)?)\s+ed(?:ition)?", re.I
 )
@@ -255,7 +285,8 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             fields["pages"] = fields["pages"] or match["pages"] or ""
             fields["year"] = int(match["year"])
         elif part in ("date", "year"):
-            fields["year"] = fields["year"] or int(segment[-4:])
+            # The date's own year: "2019-03-04" does not end in it.
+            fields["year"] = fields["year"] or (parse_date(segment).year if part == "date" else int(segment))
             if part == "date":
                 fields["note"] = "; ".join(filter(None, [segment, fields["note"]]))
         else:

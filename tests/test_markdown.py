@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render
+from bench import hostile_inputs
+from medsite.limits import MARKDOWN_FIELD_MAX_CHARS, MAX_NESTING_DEPTH
+from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, RenderTooSlow, render
 from references.citations import CitationNumbering
 from tests.xss_checks import assert_inert, parse_fragment
 from tests.xss_corpus import MARKUP, TEXT
@@ -136,3 +138,76 @@ def test_renderer_output_is_inert_for_vectors_spliced_together(parts):
 def test_renderer_output_is_inert_for_vectors_cut_and_padded(vector, cut, noise):
     # A vector with text pushed into it: tags left unclosed, attributes left open.
     assert_inert(render(vector[:cut] + noise + vector[cut:]))
+
+
+# --- what the renderer keeps of Python-Markdown's output, and what it now does differently ------
+
+
+def test_typography_as_before_dashes_ellipses_and_quotes():
+    html = render("\"Quoted\" and 'single', don't -- 1990--2000 --- and so... (c) +-")
+    assert "“Quoted” and ‘single’, don’t – 1990–2000 — and so… (c) +-" in html
+
+
+def test_ordered_list_keeps_its_start():
+    assert '<ol start="3">' in render("3. three\n4. four")
+
+
+def test_mailto_autolink_reads_as_the_address():
+    html = render("<mailto:help@example.org>")
+    assert '<a href="mailto:help@example.org" rel="noopener noreferrer">help@example.org</a>' in html
+
+
+def test_script_link_is_a_dead_link_not_its_source():
+    html = render("[click](javascript:alert(1))")
+    assert "<a" in html and "href" not in html and "javascript" not in html
+
+
+def test_citations_are_numbered_in_reading_order_through_lists():
+    numbering = CitationNumbering()
+    render("Intro [@c].\n\n- item [@b]\n- item [@a]\n\nAfter [@d].", citations=numbering)
+    assert numbering.cited_keys == ["c", "b", "a", "d"]
+
+
+def test_citation_locator_after_a_long_run_of_spaces():
+    numbering = CitationNumbering()
+    html = render("Fact [@a," + " " * 5000 + "p. 12].", citations=numbering)
+    assert "(p. 12)" in html and numbering.numbers == {"a": 1}
+
+
+# --- bounded work ---------------------------------------------------------------------------------
+
+
+def test_render_past_its_budget_raises_and_numbers_nothing():
+    numbering = CitationNumbering()
+    with pytest.raises(RenderTooSlow, match="too complex to preview in time"):
+        render("Fact [@a]. " + "[a](" * 2000, citations=numbering, budget=0.0)
+    assert numbering.numbers == {} and numbering.backlinks == {}
+
+
+def test_render_within_its_budget_is_the_same_render():
+    text = "# Title\n\nFact [@a] with *emphasis*."
+    assert render(text, budget=60.0) == render(text)
+
+
+def test_lists_nested_past_the_limit_go_on_as_text_not_dropped():
+    text = "".join("  " * depth + f"- level{depth}\n" for depth in range(MAX_NESTING_DEPTH + 6))
+    html = render(text)
+    assert all(f"level{depth}" in html for depth in range(MAX_NESTING_DEPTH + 6))
+    assert html.count("<ul>") == MAX_NESTING_DEPTH
+
+
+def test_quotes_nested_past_the_limit_go_on_as_text():
+    html = render("> " * 100 + "deep")
+    assert "deep" in html and html.count("<blockquote>") == 2 * MAX_NESTING_DEPTH
+
+
+def test_field_limit_of_the_hostile_shapes_is_the_sites():
+    assert hostile_inputs.FIELD == MARKDOWN_FIELD_MAX_CHARS
+
+
+@pytest.mark.parametrize("shape", list(hostile_inputs.MARKDOWN_SHAPES))
+def test_hostile_shapes_at_the_field_limit_render_inert(shape):
+    # No budget: what publication does with text the size checks let through.
+    html = render(hostile_inputs.MARKDOWN_SHAPES[shape](MARKDOWN_FIELD_MAX_CHARS))
+    assert_inert(html)
+    assert_only_allowed_markup(html)

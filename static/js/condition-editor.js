@@ -104,16 +104,50 @@ document.addEventListener("DOMContentLoaded", function () {
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken() },
     })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
-        if (!data) { return; }
+      .then(function (response) {
+        return response.json()
+          .catch(function () { return {}; })
+          .then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        var data = result.data;
+        if (!result.ok) {
+          /* Too long, too frequent, too complex or busy: the server's sentence says which. */
+          showProblem(data.error || "The preview could not be made; try again.", data.field);
+          return;
+        }
+        if (problem && status.textContent === problem) { say(""); }
+        problem = null;
         ordered.forEach(function (item) {
-          var preview = item.editor.closest(".markdownx").querySelector(".markdownx-preview");
+          var preview = previewOf(item.editor);
           if (preview && data.previews[item.editor.name] !== undefined) {
             preview.innerHTML = data.previews[item.editor.name];
           }
         });
-      });
+      })
+      .catch(function () { say("The preview could not be made; try again."); });
+  }
+
+  var problem = null;
+
+  function previewOf(editor) {
+    var widget = editor.closest(".markdownx");
+    return widget ? widget.querySelector(".markdownx-preview") : null;
+  }
+
+  function showProblem(message, fieldName) {
+    problem = message;
+    say(message);
+    var editor = editors().filter(function (item) { return item.name === fieldName; })[0];
+    var preview = editor ? previewOf(editor) : null;
+    if (preview) {
+      var note = document.createElement("p");
+      note.className = "preview-refused";
+      note.setAttribute("role", "alert");
+      note.textContent = message;
+      preview.textContent = "";
+      preview.appendChild(note);
+    }
   }
 
   /* markdownx previews one field at a time; once it has, number the whole page. The event does
