@@ -9,7 +9,9 @@ app label and model), since a restored database numbers them its own way; users 
 password.
 
 Restoring is one transaction into a database without content: any bad record writes nothing
-and is named by its line.
+and is named by its line. Each record is checked as the admin checks what people type (every
+field's validators, choices, uniqueness), its numbers against what the database can store, and a
+publication's frozen HTML against the site's sanitiser.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO, Any
 
+import nh3
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError, DeserializedObject
 from django.core.serializers.json import DjangoJSONEncoder
@@ -35,6 +39,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS, URL_SCHEMES
 from references.models import ConditionReference, PublicationReference, Reference
 
 from . import audit, caching, search
@@ -447,6 +452,7 @@ class _Restorer:
             raise ImportProblem(f"{where}: the record has no “pk”.")
         _check_named(model, record, where)
         obj = _deserialize(record, where)
+        _check(obj.object, record, where)
         for fk in _foreign_keys(model):
             value, seen = getattr(obj.object, fk.attname), self.seen.get(fk.related_model)
             if value is not None and seen is not None and value not in seen:
@@ -479,6 +485,7 @@ class _Restorer:
         # An audit record about a user names them by their id, which this database gives anew.
         if entry.content_type_id == _user_content_type().pk and entry.object_id.isdigit():
             entry.object_id = str(self.user_ids.get(int(entry.object_id), ""))
+        _check(entry, record, where)
         _save(obj, where)
 
     # People: matched by name, numbered by this database.
@@ -487,7 +494,9 @@ class _Restorer:
         name = record["fields"].get("name")
         if Group.objects.filter(name=name).exists():
             return
-        _save(_deserialize({**record, "pk": None}, where), where)
+        obj = _deserialize({**record, "pk": None}, where)
+        _check(obj.object, record, where)
+        _save(obj, where)
 
     def _user(self, record: dict, where: str) -> None:
         fields = record["fields"]
@@ -504,6 +513,7 @@ class _Restorer:
             raise ImportProblem(f"{where}: a user record cannot set {', '.join(unknown)}.")
         obj = _deserialize({**record, "pk": None}, where)
         obj.object.set_unusable_password()
+        _check(obj.object, record, where)
         _save(obj, where)
         self.user_ids[old_id] = obj.object.pk
         self.users_created.append(username)
@@ -513,6 +523,7 @@ class _Restorer:
         obj = _deserialize({**record, "pk": None}, where)
         if ReviewerProfile.objects.filter(user_id=obj.object.user_id).exists():
             return  # a user kept as they were keeps their profile too
+        _check(obj.object, record, where)
         _save(obj, where)
 
 
@@ -534,7 +545,8 @@ def _deserialize(record: dict, where: str) -> DeserializedObject:
 def _save(obj: DeserializedObject, where: str, **options) -> None:
     try:
         obj.save(**options)
-    except DatabaseError as exc:
+    except (DatabaseError, OverflowError) as exc:
+        # A safety net: _check() refuses what it knows the database would.
         raise ImportProblem(f"{where}: the database refused it ({exc}).") from exc
 
 
@@ -542,3 +554,190 @@ def _dangling(fk: models.ForeignKey, value: Any) -> str:
     return (
         f"its “{fk.name}” points to {fk.related_model._meta.label_lower} {value}, which is not in the backup."
     )
+
+
+# --- checking a record as the admin would ---------------------------------------------------------
+
+
+def _check(obj: models.Model, record: dict, where: str) -> None:
+    """Refuse a record the database could not store, the admin would not accept, or whose frozen
+    HTML the site's sanitiser would change; the error names the field."""
+    _check_numbers(obj, where)
+    _check_choices(obj, record, where)
+    if isinstance(obj, Publication):
+        _check_frozen_html(obj, where)
+    _validate(obj, record, where)
+
+
+def _check_numbers(obj: models.Model, where: str) -> None:
+    """Ids, foreign keys and counts within the range of their database column (a 10^30 id would
+    otherwise fail inside the database driver)."""
+    for model_field in obj._meta.concrete_fields:
+        value = getattr(obj, model_field.attname)
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue
+        column = model_field.target_field if model_field.is_relation else model_field
+        kind = column.get_internal_type()
+        if kind not in connection.ops.integer_field_ranges:
+            continue
+        low, high = connection.ops.integer_field_range(kind)
+        if not low <= value <= high:
+            raise ImportProblem(
+                f"{where}: its “{model_field.name}”: {value} is outside what the database can store "
+                f"({low} to {high})."
+            )
+
+
+def _check_choices(obj: models.Model, record: dict, where: str) -> None:
+    """Fields with a fixed set of values, including those people never edit (a page's status),
+    which the model's own validation skips."""
+    for model_field in obj._meta.concrete_fields:
+        if not model_field.choices or model_field.editable or model_field.name not in record["fields"]:
+            continue
+        value = getattr(obj, model_field.attname)
+        known = [str(choice) for choice, _ in model_field.flatchoices]
+        if value not in known and not (model_field.blank and value in model_field.empty_values):
+            raise ImportProblem(
+                f"{where}: its “{model_field.name}”: “{value}” is not one of {', '.join(known)}."
+            )
+
+
+def _validate(obj: models.Model, record: dict, where: str) -> None:
+    """The model's validation, as the admin runs it on a form: every field's validators (length,
+    slug, control characters), the model's ``clean()``, uniqueness."""
+    exclude = {
+        # Rows of the backup: checked by the restorer, against rows the file has not reached yet.
+        *(fk.name for fk in _foreign_keys(type(obj)) if fk.related_model in MODELS),
+        # Fields an older backup does not have: given their defaults.
+        *(f.name for f in obj._meta.concrete_fields if f.name not in record["fields"]),
+    }
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        if isinstance(obj, Reference) and obj.needs_accessed_date:
+            # Imports store online sources without the date they were read; the publish gate
+            # asks for it before a page citing one is reviewed.
+            errors.pop("accessed_on", None)
+        if errors:
+            problems = "; ".join(
+                " ".join(messages) if name == NON_FIELD_ERRORS else f"its “{name}”: {' '.join(messages)}"
+                for name, messages in errors.items()
+            )
+            raise ImportProblem(f"{where}: {problems}") from exc
+
+
+# --- frozen HTML ---------------------------------------------------------------------------------
+
+# A publication's rendered Markdown (the sections, answers and reference list in its structured
+# data) is checked against the renderer's own allow-lists (medsite/markdown.py). "rel" is kept as
+# written rather than added: the reference list's links (references/formatting.py) have none.
+_LINK_ATTRIBUTES = {"a": ALLOWED_ATTRIBUTES["a"] | {"rel"}}
+_FRAGMENT_RULES: dict[str, Any] = {
+    "tags": ALLOWED_TAGS,
+    "attributes": {**ALLOWED_ATTRIBUTES, **_LINK_ATTRIBUTES},
+    "allowed_classes": ALLOWED_CLASSES,
+}
+# The page body (Publication.html) is that Markdown inside the page template
+# (templates/conditions/_page_body.html): landmarks, headings, the review line, question cards.
+# Inert structure only: what runs, loads or styles (script, style, iframe, img, form, event
+# handlers, style attributes, javascript: URLs) is refused here as in the Markdown.
+_PAGE_TAGS = {
+    "article", "aside", "details", "div", "figcaption", "figure", "footer", "h1", "h2", "header",
+    "nav", "section", "small", "summary", "time",
+}  # fmt: skip
+_PAGE_RULES: dict[str, Any] = {
+    "tags": ALLOWED_TAGS | _PAGE_TAGS,
+    "attributes": {
+        **ALLOWED_ATTRIBUTES,
+        **_LINK_ATTRIBUTES,
+        "*": {"class", "id", "role"},
+        "time": {"datetime"},
+    },
+    "generic_attribute_prefixes": {"aria-"},
+}
+_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def _check_frozen_html(publication: Publication, where: str) -> None:
+    """Refuse a publication whose frozen HTML the site's sanitiser would change.
+
+    Refused rather than sanitised: a publication is what a reviewer approved and the public read,
+    and the site only ever froze sanitised HTML, so a difference means the file was altered (or
+    written by a site with other rules); restoring it changed would be a page nobody reviewed.
+    """
+    pieces = [("“html”", publication.html, _PAGE_RULES)]
+    pieces += [
+        (f"“structured_data” ({name})", html, _FRAGMENT_RULES)
+        for name, html in _html_in(publication.structured_data)
+    ]
+    for name, html, rules in pieces:
+        written = _Markup.of(html)
+        sanitised = _Markup.of(nh3.clean(html, url_schemes=URL_SCHEMES, link_rel=None, **rules))
+        if written != sanitised:
+            first = next(
+                (mine for mine, kept in zip(written, sanitised, strict=False) if mine != kept),
+                written[len(sanitised)] if len(written) > len(sanitised) else "its end",
+            )
+            raise ImportProblem(
+                f"{where}: its {name} holds markup the site does not write (first: {first[:80]}); "
+                "a publication is restored only as the site's sanitiser would leave it."
+            )
+
+
+def _html_in(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """Each HTML string in a publication's structured data, named by where it is: "sections 1 html"."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            is_html = (
+                key == "html" or key.endswith("_html") or (path[:1] == ("references",) and key == "text")
+            )
+            if isinstance(value, str) and is_html:
+                yield " ".join([*path, key]), value
+            else:
+                yield from _html_in(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for number, item in enumerate(data, start=1):
+            yield from _html_in(item, (*path, str(number)))
+
+
+class _Markup(HTMLParser):
+    """HTML as the elements, attributes and text it holds, however it is spelled (quoting,
+    entities, attribute order), so two serialisations of the same markup compare equal."""
+
+    @classmethod
+    def of(cls, html: str) -> list[str]:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return parser.items
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = "".join(f" {name}={value or ''!r}" for name, value in sorted(attrs))
+        self.items.append(f"<{tag}{written}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID_ELEMENTS:
+            self.items.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.items and not self.items[-1].startswith("<"):
+            self.items[-1] += data
+        else:
+            self.items.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.items.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.items.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.items.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.items.append(f"<![{data}]>")

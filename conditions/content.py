@@ -2,8 +2,9 @@
 
 :func:`write_condition` is the programmatic twin of saving the admin form: one transaction, one
 reversion revision with a user and a comment, the edit recorded through ``workflow.save_draft``
-(so a page in expert review is refused and the page becomes a draft). Parts given as ``None``
-are left as they are, so a short-answer import does not touch the sections.
+(so a page in expert review is refused and the page becomes a draft), each value checked by its
+model field as the form checks it. Parts given as ``None`` are left as they are, so a short-answer
+import does not touch the sections.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import reversion
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from references.models import ConditionReference, Reference
@@ -71,6 +73,34 @@ def _sync_rows(existing: list, wanted: list[dict], create) -> bool:
     return changed
 
 
+def validate(data: ConditionData) -> None:
+    """Refuse what the admin form would: each value checked by its model field (required, length,
+    choices, slug, control characters). Raises ValidationError keyed by the field, e.g. "name",
+    "section 2 heading", "short answer 1 question"."""
+    errors: dict[str, list[str]] = {}
+    also_called = "\n".join(data.also_called or [])
+    condition = Condition(
+        name=data.name, slug=data.resolved_slug(), summary=data.summary or "", also_called=also_called
+    )
+    _check_fields(condition, ("name", "slug", "summary", "also_called"), "", errors)
+    for number, section in enumerate(data.sections or [], start=1):
+        _check_fields(
+            Section(**_section_row(section)), ("kind", "heading", "body"), f"section {number} ", errors
+        )
+    for number, answer in enumerate(data.short_answers or [], start=1):
+        names = ("question", "answer", "details")
+        _check_fields(ShortAnswer(**_answer_row(answer)), names, f"short answer {number} ", errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_fields(obj: models.Model, names: tuple[str, ...], prefix: str, errors: dict) -> None:
+    try:
+        obj.clean_fields(exclude={field.name for field in obj._meta.fields} - set(names))
+    except ValidationError as exc:
+        errors.update({f"{prefix}{name}": messages for name, messages in exc.message_dict.items()})
+
+
 def _field_changes(condition: Condition, data: ConditionData) -> dict:
     values = {"name": data.name}
     if data.summary is not None:
@@ -89,9 +119,11 @@ def write_condition(
 
     ``lock_version``, if given, is the page's version the data was based on: if somebody saved
     the page since, ``workflow.EditConflict`` is raised and nothing is written. Raises
+    ``ValidationError`` for a value the admin form would refuse (see :func:`validate`),
     ``workflow.WorkflowError`` if the page may not be edited now (e.g. in expert review), and
     ``Reference.DoesNotExist`` naming a key that has no reference.
     """
+    validate(data)
     slug = data.resolved_slug()
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(by)

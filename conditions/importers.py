@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from medsite.validators import CONTROL_CHARACTERS, describe
 from references.models import Reference
 from references.parsing import base_key, parse_date, parse_reference, unique_key
 
@@ -157,10 +158,15 @@ def load_documents(
         raise ImportProblem(f"--slug “{slug}” is not a slug: use lowercase letters, digits and hyphens.")
     if title is not None and not 0 < len(title.strip()) <= Condition._meta.get_field("name").max_length:
         raise ImportProblem("--title must be given as 1 to 200 characters.")
+    if title is not None and CONTROL_CHARACTERS.search(title):
+        raise ImportProblem(
+            "--title must be one line, without line breaks, tabs or other control characters."
+        )
     documents, problems = [], []
     for path in map(Path, paths):
         try:
             text = read_text(path)
+            refuse_control_characters(text, path)
             refuse_cut_short(text, path)
             documents.append(parse_document(text, source=path.name, title=title, slug=slug))
         except ImportProblem as exc:
@@ -170,8 +176,30 @@ def load_documents(
     return documents
 
 
-# How a complete text's last line ends: a sentence, a bracket or quote, a date or a link.
-_COMPLETE_ENDING = re.compile(r"""[.!?:;)\]}"”’'*…]$|https?://\S+$""")
+# Control characters that are not white space: no text means them (a terminal's escape sequence,
+# stray bytes of a binary file). The white space ones (tab, form feed, the Unicode line and
+# paragraph separators) are read as spaces and line breaks by normalise().
+_NOT_TEXT = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def refuse_control_characters(text: str, path: Path) -> None:
+    """Raise ImportProblem naming the first line of ``text`` that holds a control character which
+    is not white space: it would reach the page invisibly, or break what a name is copied into."""
+    found = list(_NOT_TEXT.finditer(text))
+    if not found:
+        return
+    lines = sorted({text.count("\n", 0, match.start()) + 1 for match in found})
+    more = f" (and {len(lines) - 1} more lines do)" if len(lines) > 1 else ""
+    raise ImportProblem(
+        f"{path}: line {lines[0]} holds {describe(found[0].group())}, which is not text{more}: "
+        "remove it and import again."
+    )
+
+
+# How a complete text's last line ends: a sentence, a bracket or quote, a date or a link. The link
+# is tried once per word, from its first "http": from each "http" in turn, a long word of them was
+# rescanned to its end each time (quadratic).
+_COMPLETE_ENDING = re.compile(r"""[.!?:;)\]}"”’'*…]$|(?<!\S)(?>\S*?https?://)\S++$""")
 
 
 def refuse_cut_short(text: str, path: Path) -> None:
@@ -189,8 +217,12 @@ def refuse_cut_short(text: str, path: Path) -> None:
 
 
 def normalise(text: str) -> str:
-    """Unix newlines, no tabs or no-break spaces, no trailing spaces: what the parsers expect."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    """Unix newlines, no tabs or no-break spaces, no trailing spaces: what the parsers expect.
+
+    Every line break Unicode knows (CR, CR LF, form feed, the line and paragraph separators) is
+    read as one, so none reaches a name or a paragraph.
+    """
+    text = "\n".join(text.splitlines()).replace("\t", "    ").replace("\x1f", " ")
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
@@ -227,10 +259,13 @@ _MEDICAL_NOUNS = (
     r"deficiency|malformation|complication|reaction|infestation|allergy|lesion|defect|type of"
 )
 # "X occurs when …", "X is a rare condition …", "X refers to …": the sentence that names the page.
+# Written so that a run of spaces is crossed once: the name never ends in a space, one space
+# pattern at a time (not "\s*,?\s+"), and none gives back what it took (before, one sentence
+# with 3,000 spaces in it took 47 s).
 _NAMING = re.compile(
-    r"(?:(?:an?|the)\s+)?(?P<name>[A-Z0-9][^.;:!?,()]{0,80}?)\s*(?:\([^)]{1,80}\)\s*)?,?\s+"
+    r"(?:(?:an?|the)\s+)?(?P<name>[A-Z0-9][^.;:!?,()]{0,80}?)(?<!\s)(?:\s*\([^)]{1,80}\))?(?:\s*,)?\s+"
     r"(?:(?:occurs?|happens?|develops?|starts?|begins?)\s+(?:when|if|because)\b"
-    rf"|(?:is|are)\s+(?:an?\s+|the\s+|one\s+)?[^.]*?\b(?:{_MEDICAL_NOUNS})\b"
+    rf"|(?:is|are)\s++(?:an?\s++|the\s++|one\s++)?[^.]*?\b(?:{_MEDICAL_NOUNS})\b"
     r"|refers\s+to\b|(?:is|are)\s+caused\s+by\b|(?:is|are)\s+characteri[sz]ed\s+by\b)",
     re.IGNORECASE,
 )
@@ -249,11 +284,15 @@ def infer_name(sentence: str) -> str | None:
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]])")
+# "<" may open a tag, a comment or an autolink, "&" an entity such as "&lt;": in plain text they
+# are the characters themselves ("<120 mm Hg & >75 years"), so they are written as entities.
+_MD_HTML = re.compile(r"<|&(?=#?[0-9A-Za-z]+;)")
 
 
 def escape_inline(text: str) -> str:
-    """Plain text made literal inside Markdown (emphasis, links, code and ``[@key]`` characters)."""
-    return _MD_INLINE.sub(r"\\\1", text)
+    """Plain text made literal inside Markdown (emphasis, links, code, ``[@key]`` and HTML characters)."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_HTML.sub(lambda match: "&lt;" if match.group() == "<" else "&amp;", text)
 
 
 def escape_block(text: str) -> str:
@@ -595,18 +634,37 @@ def parse_condition_page(
 
 # --- short-answer cards ----------------------------------------------------------------------
 
-_LAST_UPDATED = re.compile(r"Last updated:?\s*(?P<date>[^·|]+?)\s*$", re.IGNORECASE)
+_LAST_UPDATED = re.compile(r"Last updated:?\s*(?P<date>[^·|]+)$", re.IGNORECASE)
 _QUESTION = re.compile(r"(?:What|Why|How|When|Who|Which|Can|Could|Is|Are|Does|Do|Should|Will)\b[^?]{1,250}\?")
 _ASKED_ABOUT = re.compile(
     r"What (?:triggers|causes|is|are)\s+(?P<name>[^?]+?)(?:\s+(?:caused by|like|treated))?\?", re.I
 )
 # The card's crowd lines ("12 people with X have shared …", "… community members are sharing …"):
 # not reviewed medical content, so they are not imported.
-_COMMUNITY = re.compile(
-    r"\b\d[\d,]*\s+(?:people|persons|patients|members|users)\b.*\bshar(?:e|ed|ing)\b"
-    r"|\bcommunity members?\b|\bfirst-person experiences?\b",
-    re.IGNORECASE,
+_COMMUNITY = re.compile(r"\bcommunity members?\b|\bfirst-person experiences?\b", re.IGNORECASE)
+# A count of people: from the start of the number, once per number (from each digit of "1,1,1…"
+# it was rescanned to its end); "shar…" is looked for once a line, not once a count.
+_CROWD = re.compile(
+    r"(?<![\d,])(?>[\d,]*?\b\d)[\d,]*+\s+(?:people|persons|patients|members|users)\b", re.IGNORECASE
 )
+_SHARING = re.compile(r"\bshar(?:e|ed|ing)\b", re.IGNORECASE)
+
+
+def _is_crowd_line(sentence: str) -> bool:
+    """A count of people followed, on its line, by "share…", or a mention of the community."""
+    if _COMMUNITY.search(sentence):
+        return True
+    searched_to = position = 0
+    while crowd := _CROWD.search(sentence, position):
+        position = crowd.end()
+        if position >= searched_to:  # else its line was searched from an earlier count already
+            line_end = sentence.find("\n", position)
+            searched_to = len(sentence) if line_end < 0 else line_end
+            if _SHARING.search(sentence, position, searched_to):
+                return True
+    return False
+
+
 _DISCLAIMER = re.compile(r"(?:medical\s+)?disclaimer\s*:", re.IGNORECASE)
 
 
@@ -618,7 +676,7 @@ def _card_paragraphs(body: str) -> list[str]:
         text = _joined(chunk.split("\n"))
         if not text or _DISCLAIMER.match(text):
             continue
-        kept = [s for s in sentences(text) if not _COMMUNITY.search(s)]
+        kept = [s for s in sentences(text) if not _is_crowd_line(s)]
         if kept:
             paragraphs.append(" ".join(kept))
     return paragraphs
@@ -664,10 +722,10 @@ def parse_short_answer_card(
 ) -> ImportDocument:
     """A "Short answer · … · Last updated: DATE" card -> one short answer for its condition."""
     header, _, body = normalise(text).lstrip().partition("\n")
-    updated = _LAST_UPDATED.search(header)
-    updated_on = parse_date(updated["date"]) if updated else None
+    updated = _last_updated(header)
+    updated_on = parse_date(updated) if updated else None
     if updated and updated_on is None:
-        raise ImportProblem(f"{source}: the card's “Last updated” date “{updated['date']}” is not a date.")
+        raise ImportProblem(f"{source}: the card's “Last updated” date “{updated}” is not a date.")
     paragraphs = _card_paragraphs(body)
     if not paragraphs:
         raise ImportProblem(f"{source}: the short-answer card has a header but no answer.")
@@ -692,6 +750,14 @@ def parse_short_answer_card(
         name_hints=list(dict.fromkeys([name, *hints])),
         title_given=bool(title),
     )
+
+
+def _last_updated(header: str) -> str | None:
+    """The date written after the header's "Last updated", if it has one."""
+    # Searched for after the header's last "·" or "|" only (a date holds neither): from each
+    # earlier "Last updated" the rest of the line was rescanned (quadratic).
+    match = _LAST_UPDATED.search(header, max(header.rfind("·"), header.rfind("|")) + 1)
+    return (match["date"].rstrip() or match["date"][-1:]) if match else None
 
 
 def _asked_about(question: str | None) -> str | None:
@@ -734,6 +800,8 @@ def _write_document(document: ImportDocument, *, by) -> ImportResult:
             condition, changed = write_condition(data, by=by, comment=comment)
     except workflow.WorkflowError as exc:
         raise ImportProblem(f"{document.source}: {exc}") from exc
+    except ValidationError as exc:
+        raise ImportProblem(f"{document.source}: {_field_problems(exc)}.") from exc
     return ImportResult(document.source, data, condition, created=existing is None, changed=changed)
 
 
@@ -792,10 +860,13 @@ def store_references(parsed: list[dict], *, source: str) -> list[str]:
             try:
                 found.full_clean()
             except ValidationError as exc:
-                problems = "; ".join(
-                    f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items()
-                )
-                raise ImportProblem(f"{source}: reference {number} cannot be stored ({problems}).") from exc
+                raise ImportProblem(
+                    f"{source}: reference {number} cannot be stored ({_field_problems(exc)})."
+                ) from exc
             found.save()
         keys.append(found.key)
     return keys
+
+
+def _field_problems(error: ValidationError) -> str:
+    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())

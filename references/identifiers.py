@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-# A DOI is "10.<registrant>/<suffix>"; people write it as a URL, with "doi:", in any case.
-_DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+from medsite.validators import describe
+
+# A DOI is "10.<registrant>/<suffix>"; people write it as a URL, with "doi:", in any case. The
+# registrant is ASCII digits; the suffix any visible characters.
+_DOI = re.compile(r"(10\.[0-9]{4,9}/\S+)", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^\s*(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _PMID = re.compile(r"^\s*(?:pmid:?\s*|https?://pubmed\.ncbi\.nlm\.nih\.gov/)?(\d{1,9})/?\s*$", re.IGNORECASE)
 
@@ -23,6 +26,14 @@ def normalize_doi(value: str) -> str:
     text = _DOI_PREFIX.sub("", (value or "").strip())
     if not text:
         return ""
+    # Control characters, and the invisible ones a DOI copied from a web page or PDF can carry
+    # (zero-width spaces, soft hyphens): the same DOI would otherwise be stored twice.
+    hidden = next((character for character in text if not character.isprintable()), None)
+    if hidden is not None:
+        visible = "".join(character for character in value if character.isprintable())
+        raise InvalidIdentifier(
+            f"“{visible}” is not a DOI: it holds {describe(hidden)}, which no DOI has; type it again."
+        )
     match = _DOI.fullmatch(text.rstrip(".,;"))
     if not match:
         raise InvalidIdentifier(f"“{value}” is not a DOI (a DOI looks like 10.1000/xyz123).")

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from medsite.validators import validate_lines, validate_single_line
+
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 
 
@@ -28,20 +30,25 @@ class Reference(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     authors = models.TextField(
-        blank=True, help_text="One author per line, family name then initials (e.g. Feldman M)."
+        blank=True,
+        help_text="One author per line, family name then initials (e.g. Feldman M).",
+        validators=[validate_lines],
     )
-    title = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500, blank=True, validators=[validate_single_line])
     container_title = models.CharField(
-        max_length=500, blank=True, help_text="Journal, book (for a chapter) or website."
+        max_length=500,
+        blank=True,
+        help_text="Journal, book (for a chapter) or website.",
+        validators=[validate_single_line],
     )
-    edition = models.CharField(max_length=40, blank=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    place = models.CharField(max_length=200, blank=True)
+    edition = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
+    publisher = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    place = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     year = models.PositiveSmallIntegerField(null=True, blank=True)
-    volume = models.CharField(max_length=40, blank=True)
-    issue = models.CharField(max_length=40, blank=True)
-    pages = models.CharField(max_length=40, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    volume = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
+    issue = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
+    pages = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
+    url = models.URLField(max_length=1000, blank=True, validators=[validate_single_line])
     doi = models.CharField(max_length=200, blank=True, help_text="e.g. 10.1016/S0140-6736(21)00569-9")
     pmid = models.CharField(
         max_length=20, blank=True, verbose_name="PMID", help_text="PubMed id, digits only."

@@ -465,3 +465,95 @@ def test_dry_run_checks_everything_and_writes_nothing(backup_lines, tmp_path):
     report = restore(_write(tmp_path, backup_lines), "--dry-run")
     assert "Would restore" in report and "Dry run: nothing was written." in report
     assert counts() == before
+
+
+# --- records the admin would refuse ---------------------------------------------------------------
+
+
+def _altered(backup_lines: list[str], model: str, change) -> tuple[list[str], str]:
+    """The lines with the first ``model`` record changed by ``change(record)``, and how the
+    refusal names that record: "line N (model pk)"."""
+    index = next(i for i, line in enumerate(backup_lines) if f'"model": "{model}"' in line)
+    record = json.loads(backup_lines[index])
+    change(record)
+    named = f"line {index + 1} ({model} {record['pk']})"
+    return [*backup_lines[:index], json.dumps(record) + "\n", *backup_lines[index + 1 :]], named
+
+
+def _set(**fields):
+    return lambda record: record["fields"].update(fields)
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [("conditions.condition", "slug"), ("conditions.slughistory", "slug"), ("references.reference", "key")],
+)
+def test_an_address_that_is_not_a_slug_is_refused(backup_lines, tmp_path, model, name):
+    lines, named = _altered(backup_lines, model, _set(**{name: "../../etc/passwd"}))
+    _refused(_write(tmp_path, lines), named, f"“{name}”", "Enter a valid “slug”")
+
+
+def test_an_unknown_status_is_refused(backup_lines, tmp_path):
+    lines, named = _altered(backup_lines, "conditions.condition", _set(status="live"))
+    _refused(
+        _write(tmp_path, lines), named, "“status”", "“live” is not one of draft, expert_review, published"
+    )
+
+
+def test_a_name_with_a_line_break_is_refused(backup_lines, tmp_path):
+    lines, named = _altered(backup_lines, "conditions.condition", _set(name="Gout\r\nBcc: all@example.org"))
+    _refused(_write(tmp_path, lines), named, "“name”", "U+000D (carriage return)")
+
+
+def test_a_reference_the_admin_would_refuse_is_refused(backup_lines, tmp_path):
+    lines, named = _altered(backup_lines, "references.reference", _set(doi="not a doi"))
+    _refused(_write(tmp_path, lines), named, "“doi”", "“not a doi” is not a DOI")
+
+
+@pytest.mark.parametrize(
+    ("model", "change", "name"),
+    [
+        ("conditions.slughistory", lambda record: record.update(pk=10**30), "id"),
+        ("conditions.condition", _set(lock_version=10**30), "lock_version"),
+        ("conditions.section", _set(condition=10**30), "condition"),
+        ("conditions.shortanswer", _set(position=-1), "position"),
+    ],
+)
+def test_numbers_the_database_cannot_store_are_refused_naming_the_line(
+    backup_lines, tmp_path, model, change, name
+):
+    lines, named = _altered(backup_lines, model, change)
+    _refused(_write(tmp_path, lines), named, f"“{name}”")
+
+
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("“html”", lambda data: data.update(html=data["html"] + "<script>alert(1)</script>")),
+        (
+            "“structured_data” (sections 1 html)",
+            lambda data: data["structured_data"]["sections"][0].update(
+                html='<p onmouseover="alert(1)">Hi</p>'
+            ),
+        ),
+        (
+            "“structured_data” (references 1 text)",
+            lambda data: data["structured_data"]["references"][0].update(
+                text='<a href="javascript:alert(1)">Feldman</a>'
+            ),
+        ),
+    ],
+)
+def test_frozen_html_the_sanitiser_would_change_is_refused(backup_lines, tmp_path, where, change):
+    lines, named = _altered(backup_lines, "conditions.publication", lambda record: change(record["fields"]))
+    _refused(_write(tmp_path, lines), named, where, "markup the site does not write")
+
+
+def test_a_web_reference_stored_without_its_access_date_still_restores(editor, tmp_path):
+    # Imports store one (the publish gate asks for the date later); a backup of it must restore.
+    make_reference("nhs2024", kind=Reference.Kind.WEB_PAGE, url="https://www.nhs.uk/y", title="NHS")
+    make_condition(editor, reference_keys=["nhs2024"])
+    lines = export().splitlines(keepends=True)
+    empty_content()
+    restore(_write(tmp_path, lines))
+    assert Reference.objects.get(key="nhs2024").accessed_on is None

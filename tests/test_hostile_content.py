@@ -10,6 +10,8 @@ queries are fed the same vectors.
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
@@ -20,13 +22,18 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
+from bench import hostile_inputs
+from conditions import importers as condition_importers
 from conditions import structured, workflow
 from conditions.content import write_condition
 from conditions.importers import ImportProblem
 from conditions.models import Condition, Publication
+from medsite import limits
 from references.citations import format_reference
-from references.importers import parse_references, write_references
+from references.exporters import split_author
+from references.importers import guess_format, parse_references, write_references
 from references.models import ConditionReference, Reference
+from references.parsing import parse_reference
 from tests.factories import publish
 from tests.xss_checks import (
     assert_inert,
@@ -43,6 +50,7 @@ from tests.xss_corpus import (
     JS,
     MARKUP,
     NAME,
+    ONE_LINE_TEXT,
     PUBLISHABLE,
     SCRIPT_URLS,
     SHORT_TEXT,
@@ -183,7 +191,7 @@ def test_public_condition_page_is_inert(client, hostile):
 
 def test_question_pages_are_inert(client, hostile):
     answers = structured.short_answers(hostile.live_publication)
-    assert len(answers) == len(TEXT)
+    assert len(answers) == len(ONE_LINE_TEXT)
     for answer in answers:
         response = _get(client, reverse("conditions:question", args=[hostile.slug, answer["slug"]]))
         assert_inert_page(response.content)
@@ -360,6 +368,13 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+def _text_file(text: str) -> str:
+    """Vectors as a text file can hold them: the import refuses control characters that are not
+    white space (tests/test_import.py), and reads the Unicode line separators as line breaks,
+    which would split the numbered reference list."""
+    return re.sub(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u2028\u2029]", "", text)
+
+
 def _imported_page_text() -> str:
     """A page in the scraped-page format whose every paragraph carries a vector."""
     paragraphs = [f"Zorblax fever is a rare condition of the toes. {MARKUP[0]} {TEXT[1]}"]
@@ -367,7 +382,7 @@ def _imported_page_text() -> str:
     paragraphs += ["Causes", *[f"{vector.replace(chr(10), ' ')}." for vector in MARKUP[40:80]]]
     paragraphs += ["References", f"1. Doe J. {TEXT[0]}. J Things. 2020;1:1-2. {SCRIPT_URLS[0]}"]
     paragraphs += [f"{n}. {vector}" for n, vector in enumerate(TEXT[1:], start=2)]
-    return "\n\n".join(paragraphs) + "\n"
+    return _text_file("\n\n".join(paragraphs) + "\n")
 
 
 def test_imported_condition_page_is_inert_in_preview_and_once_published(
@@ -397,7 +412,7 @@ def test_imported_short_answer_card_is_inert(client, tmp_path, editor, reviewer,
         )
         + "\n"
     )
-    path = _write(tmp_path, "card.txt", card)
+    path = _write(tmp_path, "card.txt", _text_file(card))
     call_command("import_condition", str(path), "--title", NAME, "--slug", "card", stdout=StringIO())
     condition = Condition.objects.get(slug="card")
     client.force_login(superuser)
@@ -497,3 +512,73 @@ def test_structured_data_survives_hostile_names_in_every_field(hostile):
 def test_listed_references_keep_their_hostile_keys_out_of_markup(client, hostile):
     assert ConditionReference.objects.filter(reference__key=CITATION_KEYS[0]).exists()
     assert_inert_page(_get(client, hostile.get_absolute_url()).content)
+
+
+# --- bounded work: the bounded-work issue's inputs are rendered or refused, never a worker's end ----
+# (How long each takes is measured by bench/hostile.py, not here.)
+
+
+@pytest.mark.parametrize(("what", "shape", "size"), hostile_inputs.MARKDOWN_INPUTS)
+def test_hostile_preview_is_rendered_inert_or_refused_with_a_reason(client, editor, what, shape, size):
+    client.force_login(editor)
+    text = hostile_inputs.MARKDOWN_SHAPES[shape](size)
+    response = client.post(reverse("editor-page-preview"), {"field": ["sections-0-body"], "text": [text]})
+    if size > limits.MARKDOWN_FIELD_MAX_CHARS:
+        assert response.status_code == 413
+        assert "the most is 20,000" in response.json()["error"]
+    elif response.status_code == 200:
+        assert_inert_json(response.json(), html_keys=lambda key: key == "sections-0-body")
+    else:  # on a slow or busy machine a shape may run out of its budget
+        assert response.status_code == 422
+        assert "too complex to preview in time" in response.json()["error"]
+
+
+def test_free_text_reference_of_repeated_labels_keeps_the_date_after_them():
+    text = "Doe J. Title. " + "Updated " * 18_000 + ". Accessed August 24, 2020."
+    fields = parse_reference(text)
+    assert fields["accessed_on"] == date(2020, 8, 24)
+    assert fields["authors"] == "Doe J" and fields["title"] == "Title"
+
+
+def test_free_text_reference_with_runs_of_spaces_reads_as_without():
+    text = "Doe J.   Title.\tJ Things.  2020;1:1-2.   Accessed" + " " * 50_000 + "August 24, 2020."
+    spaced, plain = parse_reference(text), parse_reference(" ".join(text.split()))
+    assert spaced == plain and spaced["accessed_on"] == date(2020, 8, 24)
+
+
+def test_exported_author_with_a_run_of_spaces_keeps_its_initials():
+    assert split_author("Doe" + " " * 100_000 + "JA") == ("Doe", "J. A.", "")
+    assert split_author("van der Berg M Jr") == ("van der Berg", "M.", "Jr")
+    assert split_author("World Health Organization") is None
+
+
+def test_imported_page_name_after_runs_of_spaces():
+    assert (
+        condition_importers.infer_name("Carcinoid   syndrome" + " " * 50_000 + "is a rare   condition.")
+        == "Carcinoid syndrome"
+    )
+    assert condition_importers.infer_name("Zorblax" + " " * 50_000 + "x") is None
+
+
+def test_short_answer_card_header_of_repeated_labels():
+    header = "Short answer · " + "Last updated " * 10_000 + "· Last updated:  March 3, 2025  "
+    document = condition_importers.parse_document(
+        f"{header}\nZorblax fever is a rare condition.\n", source="card.txt"
+    )
+    assert document.data.short_answers[0].source_updated_on == date(2025, 3, 3)
+
+
+def test_crowd_lines_are_found_whatever_precedes_them():
+    assert condition_importers._is_crowd_line("1," * 50_000 + " people have shared their story")
+    assert not condition_importers._is_crowd_line("1," * 50_000 + " people")
+    assert condition_importers._is_crowd_line("12 people with it have shared")
+
+
+def test_reference_file_after_many_blank_lines_is_still_bibtex():
+    assert guess_format(" \n" * 50_000 + "@article{key,\n  title = {T}\n}\n") == "bibtex"
+    assert guess_format(" \n" * 50_000 + "plain text\n") is None
+
+
+def test_bibtex_url_in_howpublished_is_still_read():
+    text = "@misc{k,\n  title = {T},\n  howpublished = {\\url{https://example.org/a}}\n}\n"
+    assert parse_references(text, "bibtex")[0].fields["url"] == "https://example.org/a"

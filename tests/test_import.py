@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from io import StringIO
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils.html import strip_tags
 from reversion.models import Revision, Version
 
 from conditions import importers, workflow
@@ -485,3 +487,60 @@ def test_bad_slug_is_refused(seed_condition_page):
     with pytest.raises(CommandError, match="not a slug"):
         run(seed_condition_page, "--slug", "Not a slug!")
     assert Condition.objects.count() == 0
+
+
+# --- text that is not what it looks like -------------------------------------------------------
+
+
+def test_a_control_character_in_the_text_is_refused_naming_its_line(tmp_path):
+    page = FROSTBITE_PAGE.replace("Mild frostbite", "Mild \x1b[31mfrostbite")
+    before = row_counts()
+    with pytest.raises(CommandError) as caught:
+        run(write(tmp_path, "frostbite.txt", page))
+    assert "frostbite.txt: line 3 holds U+001B (control character)" in str(caught.value)
+    assert row_counts() == before
+
+
+def test_line_and_page_breaks_of_other_systems_are_read_as_line_breaks(tmp_path):
+    page = FROSTBITE_PAGE.replace("Frostbite is an injury", "Frostbite\u2028is an injury").replace(
+        "\n\n\nWhen to see a doctor", "\n\x0c\n\nWhen to see a doctor"
+    )
+    run(write(tmp_path, "frostbite.txt", page))
+    condition = Condition.objects.get()
+    assert condition.name == "Frostbite"
+    overview = condition.sections.get(kind="overview").body
+    assert overview.startswith("Frostbite is an injury caused by freezing")
+    assert not any(
+        re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]", s.body) for s in condition.sections.all()
+    )
+
+
+def test_a_title_given_with_a_line_break_is_refused(seed_condition_page):
+    with pytest.raises(CommandError, match=r"--title .*line break"):
+        run(seed_condition_page, "--title", "Carcinoid\nBcc: everyone@example.org")
+    assert Condition.objects.count() == 0
+
+
+def test_a_reference_whose_doi_the_admin_refuses_is_refused(tmp_path):
+    # A soft hyphen, as a DOI copied from a web page can carry: invisible, and never in a DOI.
+    page = FROSTBITE_PAGE.replace(
+        "Emerg Med Clin North Am. 2017;35(2):281-299.",
+        "Emerg Med Clin North Am. 2017;35(2):281-299. doi:10.1016/j.emc.2017.\u00ad01.004",
+    )
+    with pytest.raises(CommandError) as caught:
+        run(write(tmp_path, "frostbite.txt", page))
+    assert "frostbite.txt: reference 1 cannot be stored (doi:" in str(caught.value)
+    assert "U+00AD (invisible character)" in str(caught.value)
+    assert Reference.objects.count() == 0
+
+
+def test_angle_brackets_and_ampersands_in_plain_text_reach_the_page_as_text(tmp_path):
+    plain = (
+        "Seek medical care if your blood pressure stays <120 mm Hg & you are >75 years; "
+        "a chart may write it as &lt;120, and the form field is called <systolic>."
+    )
+    page = FROSTBITE_PAGE.replace("Seek medical care if the skin stays numb or turns dark.", plain)
+    run(write(tmp_path, "frostbite.txt", page))
+    body = Condition.objects.get().sections.get(kind="when_to_see_a_doctor").body
+    visible = html.unescape(strip_tags(str(render(body))))
+    assert visible.strip() == plain

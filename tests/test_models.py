@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpRequest
 from reversion.models import Version
@@ -143,3 +145,63 @@ def test_duplicate_headings_get_unique_anchors(editor):
     condition = make_condition(editor, sections=[("overview", "a"), ("other", "b"), ("other", "c")])
     html = render_condition(condition).html
     assert 'id="overview"' in html and 'id="other"' in html and 'id="other-2"' in html
+
+
+# --- one line of text -----------------------------------------------------------------------
+
+# Every single-line text field people or imports fill in; "key" is a slug, refused already.
+SINGLE_LINE_FIELDS = [
+    ("conditions.Condition", "name"),
+    ("conditions.Section", "heading"),
+    ("conditions.ShortAnswer", "question"),
+    ("conditions.ReviewerProfile", "display_name"),
+    ("conditions.ReviewerProfile", "specialty"),
+    ("conditions.Publication", "title"),
+    ("conditions.Publication", "reviewed_by_name"),
+    *(
+        ("references.Reference", name)
+        for name in ("title", "container_title", "edition", "publisher", "place", "volume", "issue", "pages")
+    ),
+    ("references.Reference", "url"),
+]
+# Lists kept one item a line.
+LINE_LIST_FIELDS = [
+    ("conditions.Condition", "also_called"),
+    ("conditions.Publication", "also_called"),
+    ("references.Reference", "authors"),
+]
+
+
+def _field(label: str, name: str):
+    return apps.get_model(label)._meta.get_field(name)
+
+
+@pytest.mark.parametrize(("label", "name"), SINGLE_LINE_FIELDS)
+@pytest.mark.parametrize("control", ["\r\n", "\t", "\x1b", "\u2028"])
+def test_single_line_fields_refuse_control_characters(label, name, control):
+    value = f"https://example.org/a{control}b" if name == "url" else f"Gout{control}Bcc: x@example.org"
+    with pytest.raises(ValidationError, match="on one line"):
+        _field(label, name).clean(value, None)
+
+
+@pytest.mark.parametrize(("label", "name"), LINE_LIST_FIELDS)
+def test_one_item_a_line_fields_keep_line_breaks_and_refuse_other_controls(label, name):
+    field = _field(label, name)
+    assert field.clean("Podagra\r\nGouty arthritis", None) == "Podagra\r\nGouty arthritis"
+    with pytest.raises(ValidationError, match="one item on each line"):
+        field.clean("Podagra\nGouty\tarthritis", None)
+
+
+def test_write_condition_refuses_what_the_admin_refuses_and_writes_nothing(editor):
+    data = ConditionData(
+        name="Gout\r\nBcc: victim@example.org",
+        sections=[SectionData("overview", "About gout.", heading="Over\tview")],
+        short_answers=[ShortAnswerData("Is it\u2028hereditary?", "Partly.")],
+    )
+    with pytest.raises(ValidationError) as caught:
+        write_condition(data, by=editor, comment="x")
+    errors = caught.value.message_dict
+    assert "U+000D (carriage return)" in " ".join(errors["name"])
+    assert "U+0009 (tab)" in " ".join(errors["section 1 heading"])
+    assert "U+2028" in " ".join(errors["short answer 1 question"])
+    assert not Condition.objects.exists()

@@ -222,3 +222,13 @@ class TestPagePreview:
         viewer.user_permissions.add(Permission.objects.get(codename="view_condition"))
         client.force_login(viewer)
         assert client.post(self.url, {"field": ["x"], "text": ["y"]}).status_code == 403
+
+
+def test_admin_refuses_invisible_characters_in_a_doi_and_line_breaks_in_a_title(client, editor):
+    client.force_login(editor)
+    url = reverse("admin:references_reference_add")
+    form = _reference_form(doi="10.1016/S0140-6736\u200b(20)30469-4", title="Gout\r\nand more")
+    page = client.post(url, form).content.decode()
+    assert "is not a DOI" in page and "U+200B (invisible character)" in page
+    assert "Write this on one line" in page
+    assert not Reference.objects.exists()

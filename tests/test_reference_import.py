@@ -656,3 +656,64 @@ def test_one_key_for_two_different_sources_in_a_file_is_refused(tmp_path):
         _write(tmp_path, "refs.json", items),
         "refs.json, item 3 (line 35): the key “feldman2021” is already used by item 2 (line 21).",
     )
+
+
+# --- identifiers and text the admin refuses ------------------------------------------------------
+
+# A zero-width space, as a DOI copied from a web page or PDF can carry: invisible, and never in a DOI.
+PASTED_DOI = "10.1016/S0140-6736\u200b(20)30469-4"
+# The escape that starts a terminal's control sequences: no text has it.
+ESCAPE = "\x1b"
+
+
+def _line_of(text: str, part: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if part in line)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("pubmed.nbib", MEDLINE), ("refs.ris", RIS), ("refs.bib", BIBTEX)]
+)
+def test_a_doi_the_admin_refuses_is_refused_in_every_format_naming_its_line(tmp_path, name, text):
+    text = text.replace("10.1016/S0140-6736(20)30469-4", PASTED_DOI, 1)
+    _assert_refused(
+        _write(tmp_path, name, text),
+        f"{name}, line {_line_of(text, PASTED_DOI)}: “",
+        "is not a DOI",
+        "U+200B (invisible character)",
+    )
+
+
+def test_a_csl_json_doi_the_admin_refuses_is_refused_naming_its_item(tmp_path):
+    # JSON may spell any character as an escape, control characters included.
+    for escaped in ("\\u200b", "\\u0007"):
+        text = CSL_JSON.replace('"DOI": "10.1016/S0140-', f'"DOI": "10.1016/S0140-{escaped}')
+        _assert_refused(_write(tmp_path, "refs.json", text), "refs.json, item 1 (line 2): “", "is not a DOI")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "title"),
+    [
+        ("pubmed.nbib", MEDLINE, "TI  - Functional dyspepsia."),
+        ("refs.ris", RIS, "TI  - Functional dyspepsia"),
+        ("refs.bib", BIBTEX, "title = {{Functional dyspepsia}}"),
+    ],
+)
+def test_a_control_character_in_a_field_is_refused_naming_its_line(tmp_path, name, text, title):
+    text = text.replace(title, title.replace("Functional", f"Functional{ESCAPE}[2J"), 1)
+    _assert_refused(
+        _write(tmp_path, name, text),
+        f"{name}, line {_line_of(text, ESCAPE)}: the title holds U+001B (control character)",
+    )
+
+
+def test_a_control_character_escaped_in_csl_json_is_refused_naming_its_item(tmp_path):
+    text = CSL_JSON.replace('"title": "Indigestion"', '"title": "Indigestion\\u0085\\u001b"')
+    _assert_refused(
+        _write(tmp_path, "refs.json", text), "refs.json, item 4 (line 47): the title holds U+001B"
+    )
+
+
+def test_line_breaks_and_tabs_inside_a_field_become_spaces(tmp_path):
+    text = CSL_JSON.replace('"title": "Indigestion"', '"title": "Indigestion\\r\\n\\tand\\u2028heartburn"')
+    _import(_write(tmp_path, "refs.json", text))
+    assert Reference.objects.get(key="nhs2023").title == "Indigestion and heartburn"
