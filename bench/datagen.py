@@ -413,25 +413,23 @@ def _is_simple(text: str) -> bool:
 
 def fast_render(text: str, *, citations: CitationNumbering | None = None) -> SafeString:
     """``medsite.markdown.render`` for the Markdown the generator writes (paragraphs, "- **Lead.**"
-    lists, ``[@key]`` citations), without Python-Markdown's cost; other text goes to the real one.
+    lists, ``[@key]`` citations), without the parser's cost; other text goes to the real one.
 
     Same output, byte for byte: ``build`` renders a sample of pages both ways and compares them.
     """
     if not _is_simple(text):
         return _real_render(text, citations=citations)
     numbering = citations if citations is not None else CitationNumbering()
-    blocks = [block.split("\n") for block in text.split("\n\n")]
-    lists = [n for n, lines in enumerate(blocks) if all(line.startswith("- ") for line in lines)]
-    html: dict[int, str] = {}
-    # Citations are numbered in the order Python-Markdown's inline pass meets them: the text of
-    # top-level paragraphs first, then the lists, the last one first (it works from a stack).
-    for n, lines in enumerate(blocks):
-        if n not in lists:
-            html[n] = f"<p>{_fast_inline(' '.join(lines), numbering)}</p>"
-    for n in reversed(lists):
-        items = "\n".join(f"<li>{_fast_inline(line[2:], numbering)}</li>" for line in blocks[n])
-        html[n] = f"<ul>\n{items}\n</ul>"
-    return mark_safe("\n".join(html[n] for n in range(len(blocks))))  # noqa: S308 - generator text only
+    html = []
+    # Citations are numbered in document order, as markdown-it's inline pass meets them.
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if all(line.startswith("- ") for line in lines):
+            items = "\n".join(f"<li>{_fast_inline(line[2:], numbering)}</li>" for line in lines)
+            html.append(f"<ul>\n{items}\n</ul>")
+        else:
+            html.append(f"<p>{_fast_inline(' '.join(lines), numbering)}</p>")
+    return mark_safe("\n".join(html))  # noqa: S308 - generator text only
 
 
 _real_render = rendering.render
@@ -597,6 +595,7 @@ def _publish(plans: list[_Plan]) -> list[Publication]:
             condition=condition,
             number=1,
             title=condition.name,
+            slug=condition.slug,
             summary=condition.summary,
             also_called=condition.also_called,
             html=page.html,
@@ -617,7 +616,7 @@ def _publish(plans: list[_Plan]) -> list[Publication]:
     Publication.objects.bulk_create(publications)
     PublicationReference.objects.bulk_create(
         (
-            PublicationReference(publication=publication, reference=reference, number=number)
+            PublicationReference(publication=publication, reference_id=reference.id, number=number)
             for publication, pairs in zip(publications, links, strict=True)
             for number, reference in pairs
         ),

@@ -242,6 +242,7 @@ ACTIONS = {
     "approve": (workflow.approve, "comment"),
     "cancel_schedule": (workflow.cancel_schedule, "comment"),
     "unpublish": (workflow.unpublish, "reason"),
+    "retract": (workflow.retract, "reason"),
     "confirm_answers": (workflow.confirm_short_answers, "comment"),
 }
 PREDICATES = {
@@ -251,6 +252,7 @@ PREDICATES = {
     "approve": workflow.can_approve,
     "cancel_schedule": workflow.can_cancel_schedule,
     "unpublish": workflow.can_unpublish,
+    "retract": workflow.can_retract,
     "confirm_answers": workflow.can_confirm_short_answers,
 }
 DONE = {
@@ -260,8 +262,30 @@ DONE = {
     "approve": "approved",
     "cancel_schedule": "scheduled publication cancelled",
     "unpublish": "taken offline",
+    "retract": "versions withdrawn from the public archive",
     "confirm_answers": "short answers confirmed",
 }
+# Decisions on a version in review: each form names the version it was made on.
+DECISIONS = {"approve", "request_changes"}
+
+
+def _reviewed_version(post) -> workflow.ReviewedVersion:
+    """The version a decision form was rendered for (hidden fields of the review forms).
+
+    A form without them names no version, which the workflow refuses like any other.
+    """
+    try:
+        revision_id = int(post.get("reviewed_revision", ""))
+    except ValueError:
+        revision_id = 0
+    return workflow.ReviewedVersion(revision_id, post.get("reviewed_hash", "")[:64])
+
+
+def _version_numbers(values: list[str]) -> list[int]:
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        raise workflow.WorkflowError("Choose the versions from the list.") from None
 
 
 def _approve_options(post) -> dict:
@@ -360,7 +384,7 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         publication = obj.live_publication
         if publication is None:
             return "Not published"
-        url = reverse("conditions:detail", args=[obj.slug])
+        url = reverse("conditions:detail", args=[obj.public_slug])
         return format_html(
             '<a href="{}">Version {}</a>, approved {:%Y-%m-%d}',
             url,
@@ -451,9 +475,21 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         function, text_keyword = ACTIONS[action]
         kwargs = {text_keyword: request.POST.get("text", "").strip()}
         try:
+            if action in DECISIONS:
+                kwargs["reviewed"] = _reviewed_version(request.POST)
             if action == "approve":
                 kwargs.update(_approve_options(request.POST))
+            if action == "unpublish":
+                kwargs["retract"] = _version_numbers(request.POST.getlist("retract"))
+            if action == "retract":
+                kwargs["numbers"] = _version_numbers(request.POST.getlist("retract"))
             result = function(condition, by=request.user, **kwargs)
+        except workflow.StaleDecision as error:
+            review_url = reverse("admin:conditions_condition_review", args=[condition.pk])
+            messages.error(
+                request, format_html('{} <a href="{}">Read the version in review</a>.', error, review_url)
+            )
+            return HttpResponseRedirect(review_url)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
@@ -488,12 +524,7 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
             "workflow_actions": allowed,
             "workflow_problems": problems,
             "review_events": condition.review_events.select_related("actor")[:10],
-            "approval_kinds": Publication.Kind.choices,
-            "checklist": workflow.CHECKLIST.items(),
-            "time_zone": timezone.get_current_timezone_name(),
-            "stale_answers": [a for a in condition.short_answers.all() if a.needs_review],
-            "can_approve_editorial": "approve" in allowed
-            and condition.publications.filter(kind=Publication.Kind.CLINICAL).exists(),
+            **decision_context(condition, allowed),
         }
 
     def history_view(self, request, object_id, extra_context=None):
@@ -546,6 +577,26 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         if request.method == "POST":
             return _revert(self, request, version)
         return super().recover_view(request, version_id, extra_context)
+
+
+def decision_context(condition: Condition, allowed: list[str]) -> dict:
+    """What the workflow forms need besides the actions allowed (shared with the review screen)."""
+    archived = []
+    if {"unpublish", "retract"} & set(allowed):
+        archived = list(
+            condition.publications.readable().defer("html", "structured_data").order_by("-number")
+        )
+    return {
+        "approval_kinds": Publication.Kind.choices,
+        "checklist": workflow.CHECKLIST.items(),
+        "time_zone": timezone.get_current_timezone_name(),
+        "stale_answers": [a for a in condition.short_answers.all() if a.needs_review],
+        "can_approve_editorial": "approve" in allowed
+        and condition.publications.filter(kind=Publication.Kind.CLINICAL).exists(),
+        "reviewed": workflow.reviewed_version(condition) if DECISIONS & set(allowed) else None,
+        "archived_versions": archived,
+        "earlier_versions": [p for p in archived if p.pk != condition.live_publication_id],
+    }
 
 
 def _condition_versions() -> models.QuerySet:

@@ -108,6 +108,13 @@ def review_view(model_admin: ConditionAdmin, request: HttpRequest, object_id: st
         old = snapshot_from_publication(
             publication, label=f"the public version {publication.number} ({publication.get_kind_display()})"
         )
+    from .admin import PREDICATES, decision_context
+
+    allowed = [
+        name
+        for name in ("request_changes", "approve", "withdraw")
+        if PREDICATES[name](condition, request.user)
+    ]
     context = _context(
         model_admin,
         request,
@@ -117,7 +124,11 @@ def review_view(model_admin: ConditionAdmin, request: HttpRequest, object_id: st
         publication=publication,
         taken_offline=taken_offline,
         problems=publish_problems(condition),
-        can_approve=workflow.can_approve(condition, request.user),
+        can_approve="approve" in allowed,
+        workflow_actions=allowed,
+        address_notes=workflow.address_notes(condition),
+        submission=workflow.submission_label(condition),
         preview_url=reverse("admin:conditions_condition_preview", args=[condition.pk]),
+        **decision_context(condition, allowed),
     )
     return render(request, "admin/conditions/condition/review.html", context)

@@ -22,8 +22,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
-from references.models import Reference
-
 from . import structured
 from .caching import cached_page
 from .discovery import question_path
@@ -109,13 +107,14 @@ def condition_list(request: HttpRequest) -> JsonResponse:
         Condition.objects.live()
         .only(
             "slug",
+            "live_publication__slug",
             "live_publication__title",
             "live_publication__summary",
             "live_publication__reviewed_on",
             "live_publication__next_review_due",
             "live_publication__went_live_at",
         )
-        .order_by(Lower("live_publication__title"), "slug")
+        .order_by(Lower("live_publication__title"), "live_publication__slug")
     )
     if request.GET.get("updated_since", "").strip():
         try:
@@ -145,21 +144,24 @@ def _list_item(request: HttpRequest, condition: Condition) -> dict:
     publication = condition.live_publication
     return {
         "name": publication.title,
-        "slug": condition.slug,
+        "slug": condition.public_slug,
         "summary": publication.summary,
         "last_reviewed": _date(publication.reviewed_on),
         "next_review_due": _date(publication.next_review_due),
-        **_urls(request, condition.slug),
+        **_urls(request, condition.public_slug),
         "updated": _date(publication.went_live_at),
     }
 
 
-# Not in the page cache: its references carry each source's current bibliographic fields, which
-# are edited outside the workflow that retires cached pages.
+@cached_page
 @read_only
 def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    """One live page as approved; an old slug redirects (conditions.middleware)."""
-    # Queries: 1 the condition joined to its live publication, 1 its references.
+    """One live page as approved; an old slug redirects (conditions.middleware).
+
+    Everything comes from the live publication, references included (every field was frozen at
+    approval), so it changes only when the workflow retires cached pages.
+    """
+    # Queries: 1 the condition joined to its live publication.
     try:
         condition = _get_live_condition(slug)
     except Gone:
@@ -171,10 +173,10 @@ def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return _json(
         {
             "name": data.get("name", publication.title),
-            "slug": condition.slug,
+            "slug": condition.public_slug,
             "also_called": data.get("also_called", []),
             "summary": data.get("summary", publication.summary),
-            **_urls(request, condition.slug),
+            **_urls(request, condition.public_slug),
             "version": publication.number,
             "updated": _date(publication.went_live_at),
             "sections": [
@@ -201,7 +203,7 @@ def _short_answers(request: HttpRequest, condition: Condition, publication: Publ
     answers = []
     for answer in structured.short_answers(publication):
         item = {key: answer.get(key, "") for key in _ANSWER_FIELDS}
-        path = question_path(condition.slug, answer["slug"])
+        path = question_path(condition.public_slug, answer["slug"])
         if path is not None:
             item["url"] = request.build_absolute_uri(path)
         answers.append(item)
@@ -209,38 +211,29 @@ def _short_answers(request: HttpRequest, condition: Condition, publication: Publ
 
 
 def _references(publication: Publication) -> list[dict]:
-    """The reference list as published, with each source's bibliographic fields.
-
-    The number, identifiers and formatted text are the frozen ones; the fields come from the
-    reference the publication recorded under that number.
-    """
-    links = publication.reference_links.select_related("reference")
-    sources = {link.number: link.reference for link in links}
-    return [
-        _reference(frozen, sources.get(frozen["number"]))
-        for frozen in publication.structured_data.get("references", [])
-    ]
+    """The reference list as published: every field as the reviewer approved it."""
+    return [_reference(frozen) for frozen in publication.structured_data.get("references", [])]
 
 
-def _reference(frozen: dict, source: Reference | None) -> dict:
+def _reference(frozen: dict) -> dict:
     text = frozen.get("text", "")
     return {
         "number": frozen["number"],
         "key": frozen["key"],
         "kind": frozen.get("kind", ""),
-        "authors": source.author_list if source else [],
-        "title": source.title if source else "",
-        "container_title": source.container_title if source else "",
-        "edition": source.edition if source else "",
-        "publisher": source.publisher if source else "",
-        "year": source.year if source else None,
-        "volume": source.volume if source else "",
-        "issue": source.issue if source else "",
-        "pages": source.pages if source else "",
+        "authors": frozen.get("authors", []),
+        "title": frozen.get("title", ""),
+        "container_title": frozen.get("container_title", ""),
+        "edition": frozen.get("edition", ""),
+        "publisher": frozen.get("publisher", ""),
+        "year": frozen.get("year"),
+        "volume": frozen.get("volume", ""),
+        "issue": frozen.get("issue", ""),
+        "pages": frozen.get("pages", ""),
         "url": frozen.get("url", ""),
         "doi": frozen.get("doi", ""),
         "pmid": frozen.get("pmid", ""),
-        "accessed_on": _date(source.accessed_on) if source else None,
+        "accessed_on": frozen.get("accessed_on"),
         "text": unescape(strip_tags(text)),
         "html": text,
     }

@@ -314,6 +314,7 @@ class Snapshot:
 
     label: str
     name: str = ""
+    slug: str = ""
     also_called: list[str] = field(default_factory=list)
     summary: str = ""
     sections: list[SectionText] = field(default_factory=list)
@@ -362,6 +363,7 @@ def _snapshot(parts: _Parts, references: Mapping[int, Reference], label: str) ->
     return Snapshot(
         label=label,
         name=parts.condition.name,
+        slug=parts.condition.slug,
         also_called=parts.condition.synonyms,
         summary=parts.condition.summary,
         sections=[
@@ -446,6 +448,7 @@ def snapshot_from_publication(publication: Publication, *, label: str = "") -> S
     return Snapshot(
         label=label or f"the published version {publication.number}",
         name=data.get("name", publication.title),
+        slug=publication.slug or data.get("slug", ""),
         also_called=list(data.get("also_called") or []),
         summary=data.get("summary", publication.summary),
         sections=[
@@ -681,12 +684,17 @@ ANSWER_KEYS: tuple[Keyer, ...] = (lambda a: a.row_id, lambda a: a.question.casef
 REFERENCE_KEYS: tuple[Keyer, ...] = (lambda r: r.key,)
 
 
+def _address(slug: str) -> str:
+    return f"/conditions/{slug}/" if slug else ""
+
+
 def compare(old: Snapshot, new: Snapshot) -> Comparison:
     """What changed from ``old`` to ``new``: fields, sections, short answers and references."""
     fields = [
         FieldChange(label, diff)
         for label, before, after in (
             ("Name", [old.name], [new.name]),
+            ("Public address", [_address(old.slug)], [_address(new.slug)]),
             ("Also called", old.also_called, new.also_called),
             ("Summary", _lines(old.summary), _lines(new.summary)),
         )

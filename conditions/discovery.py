@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.dateformat import format as format_date
@@ -37,7 +37,11 @@ def question_path(condition_slug: str, question_slug: str) -> str | None:
 
 def _live_conditions() -> QuerySet[Condition]:
     # The page list needs neither the frozen HTML nor the structured data.
-    return Condition.objects.live().only("slug", "live_publication__went_live_at").order_by("name", "pk")
+    return (
+        Condition.objects.live()
+        .only("slug", "live_publication__slug", "live_publication__went_live_at")
+        .order_by("name", "pk")
+    )
 
 
 class StaticPagesSitemap(Sitemap):
@@ -61,13 +65,16 @@ class QuestionSitemap(Sitemap):
 
     def items(self) -> list[tuple[str, datetime | None]]:
         pages = _live_conditions().only(
-            "slug", "live_publication__went_live_at", "live_publication__structured_data"
+            "slug",
+            "live_publication__slug",
+            "live_publication__went_live_at",
+            "live_publication__structured_data",
         )
         items = []
         for condition in pages:
             publication = condition.live_publication
             for answer in structured.short_answers(publication):
-                path = question_path(condition.slug, answer["slug"])
+                path = question_path(condition.public_slug, answer["slug"])
                 if path is not None:
                     items.append((path, publication.went_live_at))
         return items
@@ -98,12 +105,12 @@ class UpdatesFeed(Feed):
             condition=OuterRef("condition"), number__lt=OuterRef("number")
         )
         return (
-            Publication.objects.public()
+            Publication.objects.readable()
             # A page taken offline answers 410; its entries would only lead readers there.
             .filter(condition__live_publication__isnull=False)
             .select_related("condition")
             .defer("html", "structured_data", "attestation")
-            .annotate(is_update=Exists(earlier))
+            .annotate(is_update=Exists(earlier), live_slug=F("condition__live_publication__slug"))
             .order_by("-went_live_at", "-pk")[:FEED_LENGTH]
         )
 
@@ -121,7 +128,7 @@ class UpdatesFeed(Feed):
         return escape(" ".join(part for part in (item.summary, review) if part))
 
     def item_link(self, item: Publication) -> str:
-        return item.condition.get_absolute_url()
+        return reverse("conditions:detail", args=[item.live_slug])
 
     def item_guid(self, item: Publication) -> str:
         # An id that survives renames and host aliases (RFC 4151 tag URI): one per version.

@@ -13,6 +13,9 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from medsite.limits import validate_markdown_field
+from medsite.validators import validate_lines, validate_single_line
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -45,16 +48,20 @@ class ConditionQuerySet(models.QuerySet):
     # length: the review log is read through correlated subqueries, never row by row.
 
     def awaiting_review_by(self, user) -> ConditionQuerySet:
-        """In expert review, and not edited or submitted by ``user`` since the last approval.
+        """In expert review, and not written or submitted by ``user`` (four eyes).
 
-        The SQL form of ``workflow.contributors()`` (four eyes: nobody approves their own version).
-        Whether ``user`` may review at all is the caller's check. Annotated with
-        ``latest_submit_id``; oldest submission first, as a queue.
+        Reads the contributors the submission recorded (``conditions.authorship``, computed from
+        the content when it was submitted); approval computes them again. Whether ``user`` may
+        review at all is the caller's check. Annotated with ``latest_submit_id``; oldest
+        submission first, as a queue.
         """
+        contributed = ReviewEvent.contributors.through.objects.filter(
+            reviewevent_id=OuterRef("latest_submit_id"), user_id=user.pk
+        )
         return (
             self.awaiting_review()
-            .exclude(_contributed_since_approval(user, [ReviewEvent.Action.EDIT, ReviewEvent.Action.SUBMIT]))
             .annotate(latest_submit_id=_latest_event("id", action=ReviewEvent.Action.SUBMIT))
+            .exclude(Exists(contributed))
             .order_by("latest_submit_id", "name")
         )
 
@@ -131,9 +138,11 @@ def _contributed_since_approval(user, actions: list[str]) -> Exists:
 
 
 class Condition(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
-    also_called = models.TextField(blank=True, help_text="Other names for the condition, one per line.")
+    also_called = models.TextField(
+        blank=True, help_text="Other names for the condition, one per line.", validators=[validate_lines]
+    )
     summary = models.TextField(
         blank=True,
         help_text="One or two plain sentences for search results and cards (no Markdown).",
@@ -204,11 +213,24 @@ class Condition(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("conditions:detail", args=[self.slug])
+        return reverse("conditions:detail", args=[self.public_slug])
+
+    @property
+    def public_slug(self) -> str:
+        """The address the public reads the page at: the live version's, which only an approval
+        changes; a page that is not live has only its working copy's."""
+        publication = self.live_publication
+        return publication.slug if publication is not None and publication.slug else self.slug
 
     @property
     def synonyms(self) -> list[str]:
         return lines(self.also_called)
+
+    @property
+    def public_name(self) -> str:
+        """The name the public knows the page by: the live version's, else the working copy's."""
+        publication = self.live_publication
+        return publication.title if publication is not None else self.name
 
     @property
     def is_live(self) -> bool:
@@ -236,8 +258,15 @@ class Section(models.Model):
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
-    heading = models.CharField(max_length=200, blank=True, help_text="Leave blank to use the kind's name.")
-    body = models.TextField(blank=True, help_text="Markdown. Cite sources as [@key].")
+    heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Leave blank to use the kind's name.",
+        validators=[validate_single_line],
+    )
+    body = models.TextField(
+        blank=True, help_text="Markdown. Cite sources as [@key].", validators=[validate_markdown_field]
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -257,9 +286,13 @@ class ShortAnswer(models.Model):
     """A short reviewed answer to a common question, published with its condition."""
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="short_answers")
-    question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown: the short answer, a few sentences.")
-    details = models.TextField(blank=True, help_text="Markdown: the longer explanation.")
+    question = models.CharField(max_length=300, validators=[validate_single_line])
+    answer = models.TextField(
+        help_text="Markdown: the short answer, a few sentences.", validators=[validate_markdown_field]
+    )
+    details = models.TextField(
+        blank=True, help_text="Markdown: the longer explanation.", validators=[validate_markdown_field]
+    )
     position = models.PositiveIntegerField(default=0)
     source_updated_on = models.DateField(
         null=True, blank=True, help_text="Date the imported source gave as its last update."
@@ -281,6 +314,10 @@ class PublicationQuerySet(models.QuerySet):
         """Versions that were shown to the public (not those still scheduled or cancelled)."""
         return self.filter(went_live_at__isnull=False)
 
+    def readable(self) -> PublicationQuerySet:
+        """Versions the public archive serves: shown to the public and not retracted since."""
+        return self.public().filter(retracted_at__isnull=True)
+
 
 def lines(text: str) -> list[str]:
     """The non-blank lines of ``text``, trimmed: a list kept one item a line."""
@@ -297,13 +334,30 @@ class Publication(models.Model):
     # PROTECT: what the public was shown is a record; a published page is unpublished, not deleted.
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="publications")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
+    slug = models.SlugField(
+        max_length=200, help_text="The page's public address while this version is the live one."
+    )
     summary = models.TextField(blank=True)
-    also_called = models.TextField(blank=True, help_text="Other names, one a line, as approved.")
+    also_called = models.TextField(
+        blank=True, help_text="Other names, one a line, as approved.", validators=[validate_lines]
+    )
     html = models.TextField(help_text="The rendered page body, frozen at approval.")
     structured_data = models.JSONField(default=dict)
     revision = models.ForeignKey(
         "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_revision = models.ForeignKey(
+        "reversion.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The submitted revision the reviewer read and approved; the page is built from it.",
+    )
+    content_hash = models.CharField(max_length=64, blank=True)
+    content_atoms = models.JSONField(
+        default=dict, blank=True, help_text="A hash of each part of the approved content (authorship)."
     )
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -313,9 +367,16 @@ class Publication(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True, help_text="Scheduled, then cancelled.")
     attestation = models.JSONField(default=dict, blank=True, help_text="The reviewer's checklist answers.")
     reviewed_on = models.DateField(null=True, blank=True)
-    reviewed_by_name = models.CharField(max_length=200, blank=True)
+    reviewed_by_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     next_review_due = models.DateField(null=True, blank=True)
     change_summary = models.TextField(blank=True)
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Withdrawn from the public archive (for a safety reason)."
+    )
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retraction_reason = models.TextField(blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -328,6 +389,8 @@ class Publication(models.Model):
         indexes = [
             # The newest public versions first (the dashboard's "recently published").
             models.Index(fields=["went_live_at", "id"], name="publication_went_live_idx"),
+            # A public address to the page that serves (or served) it.
+            models.Index(fields=["slug", "went_live_at"], name="publication_slug_idx"),
             models.Index(
                 fields=["go_live_at"],
                 condition=models.Q(went_live_at__isnull=True, cancelled_at__isnull=True),
@@ -341,6 +404,10 @@ class Publication(models.Model):
     @property
     def synonyms(self) -> list[str]:
         return lines(self.also_called)
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
 
 
 class ReviewEvent(models.Model):
@@ -356,6 +423,7 @@ class ReviewEvent(models.Model):
         CANCEL_SCHEDULE = "cancel_schedule", "Scheduled publication cancelled"
         UNPUBLISH = "unpublish", "Unpublished"
         CONFIRM_ANSWERS = "confirm_answers", "Short answers confirmed"
+        RETRACT = "retract", "Versions withdrawn from the archive"
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="review_events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -369,6 +437,15 @@ class ReviewEvent(models.Model):
     )
     publication = models.ForeignKey(
         Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="The content submitted, or decided on (see pagecontent)."
+    )
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="On a submission: everyone who wrote the version submitted, who may not approve it.",
     )
 
     class Meta:
@@ -466,8 +543,12 @@ class ReviewerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
     )
-    display_name = models.CharField(max_length=200, help_text='Name with credentials, e.g. "Jane Doe, MD".')
-    specialty = models.CharField(max_length=200, blank=True)
+    display_name = models.CharField(
+        max_length=200,
+        help_text='Name with credentials, e.g. "Jane Doe, MD".',
+        validators=[validate_single_line],
+    )
+    specialty = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
 
     def __str__(self) -> str:
         return self.display_name

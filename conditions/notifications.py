@@ -47,10 +47,14 @@ def _submitter(condition: Condition):
 def _send(subject: str, body: str, recipients: list[str]) -> None:
     if not settings.MEDSITE_NOTIFICATIONS or not recipients:
         return
+    # A header is one line: a name with a line break in it (older data, an import) must not
+    # make the mail invalid.
+    subject = " ".join(f"[{settings.MEDSITE_SITE_NAME}] {subject}".split())
     try:
-        send_mail(f"[{settings.MEDSITE_SITE_NAME}] {subject}", body, None, recipients)
-    except OSError:
-        # A mail outage must not undo or hide a review decision that has already been saved.
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        # The review decision is already saved: whatever goes wrong with the mail (an outage, a
+        # bad address or header) is logged, and must not turn the committed change into an error.
         logger.exception("Could not send workflow email %r", subject)
 
 

@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from medsite.markdown import render
-from references.citations import CitationNumbering, find_keys, format_reference
+from references.citations import CitationNumbering, format_reference
 from references.models import Reference
 
 from .models import Condition
+from .pagecontent import PageContent, ReferenceContent, content_of
 from .structured import question_slugs
 
 
@@ -33,7 +34,7 @@ class RenderedPage:
     html: str
     structured_data: dict
     unknown_keys: list[str] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)  # in reference-list order
+    references: list[ReferenceContent] = field(default_factory=list)  # in reference-list order
 
 
 def page_texts(condition: Condition) -> list[str]:
@@ -61,16 +62,34 @@ def _anchor_ids(headings: list[str], reserved: set[str]) -> list[str]:
 
 
 def render_condition(condition: Condition, review: ReviewInfo | None = None) -> RenderedPage:
-    """Render the working copy of ``condition`` as the public will see it."""
+    """Render the working copy of ``condition`` as the public will see it (the staff preview)."""
+    return render_page(content_of(condition), review)
+
+
+def _reference_data(ref: ReferenceContent) -> dict:
+    """Every field of a reference as the publication freezes it (the API serves these)."""
+    return {
+        "authors": ref.author_list,
+        "title": ref.title,
+        "container_title": ref.container_title,
+        "edition": ref.edition,
+        "publisher": ref.publisher,
+        "place": ref.place,
+        "year": ref.year,
+        "volume": ref.volume,
+        "issue": ref.issue,
+        "pages": ref.pages,
+        "accessed_on": ref.accessed_on.isoformat() if ref.accessed_on else None,
+    }
+
+
+def render_page(content: PageContent, review: ReviewInfo | None = None) -> RenderedPage:
+    """Render ``content`` (a working copy, or a submitted revision) as the public will see it."""
     review = review or ReviewInfo()
-    sections = list(condition.sections.all())
-    answers = list(condition.short_answers.all())
-    listed = [link.reference for link in condition.condition_references.select_related("reference")]
-    keys = [key for text in page_texts(condition) for key in find_keys(text)]
-    references = known_references(keys)
-    references.update({ref.key: ref for ref in listed})
+    references = content.reference_by_key()
     numbering = CitationNumbering(references)
 
+    sections = content.sections
     ids = _anchor_ids([s.display_heading for s in sections], reserved={"questions", "references"})
     rendered_sections = [
         {
@@ -82,6 +101,7 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
         }
         for section, anchor in zip(sections, ids, strict=True)
     ]
+    answers = content.answers
     rendered_answers = [
         {
             "id": f"question-{n}",
@@ -97,6 +117,7 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
         )
     ]
 
+    listed = [content.references[pk] for pk in content.listed if pk in content.references]
     ordered = [references[key] for key in numbering.cited_keys]
     ordered += [ref for ref in dict.fromkeys(listed) if ref.key not in numbering.numbers]
     rendered_references = [
@@ -104,7 +125,7 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
             "number": number,
             "key": ref.key,
             "kind": ref.kind,
-            "html": format_reference(ref),
+            "html": format_reference(ref.as_reference()),
             "backlinks": numbering.backlinks.get(ref.key, []),
             "url": ref.url,
             "doi": ref.doi,
@@ -114,8 +135,8 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
     ]
 
     context = {
-        "condition": condition,
-        "synonyms": condition.synonyms,
+        "condition": content,
+        "synonyms": content.synonyms,
         "sections": rendered_sections,
         "short_answers": rendered_answers,
         "references": rendered_references,
@@ -123,15 +144,19 @@ def render_condition(condition: Condition, review: ReviewInfo | None = None) -> 
     }
     html = render_to_string("conditions/_page_body.html", context)
     structured = {
-        "name": condition.name,
-        "slug": condition.slug,
-        "also_called": condition.synonyms,
-        "summary": condition.summary,
+        "name": content.name,
+        "slug": content.slug,
+        "also_called": content.synonyms,
+        "summary": content.summary,
         "sections": [{k: str(v) for k, v in s.items()} for s in rendered_sections],
         "short_answers": [{k: str(v) for k, v in a.items()} for a in rendered_answers],
         "references": [
-            {**{k: v for k, v in r.items() if k != "html"}, "text": str(r["html"])}
-            for r in rendered_references
+            {
+                **{k: v for k, v in r.items() if k != "html"},
+                "text": str(r["html"]),
+                **_reference_data(ref),
+            }
+            for r, ref in zip(rendered_references, ordered, strict=True)
         ],
         "review": {
             "reviewed_by": review.reviewed_by,

@@ -508,6 +508,7 @@ def _results(condition_ids: list[int], terms: Sequence[str]) -> list[SearchResul
     conditions = Condition.objects.filter(pk__in=condition_ids, live_publication__isnull=False)
     conditions = conditions.select_related("live_publication").only(
         "slug",
+        "live_publication__slug",
         "live_publication__title",
         "live_publication__summary",
         "live_publication__structured_data",
@@ -524,7 +525,7 @@ def _results(condition_ids: list[int], terms: Sequence[str]) -> list[SearchResul
         results.append(
             SearchResult(
                 name=data.get("name") or publication.title,
-                slug=condition.slug,
+                slug=condition.public_slug,
                 url=condition.get_absolute_url(),
                 summary=summary,
                 also_called=list(data.get("also_called", [])),

@@ -11,8 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
+from medsite import limits
+from medsite.markdown import RenderTooSlow
 from medsite.markdown import render as render_markdown
 from references.citations import CitationNumbering, find_keys
 
@@ -61,6 +64,7 @@ def _live_conditions():
     """Live pages for the lists, with the name, other names and summary they were approved with."""
     return Condition.objects.live().only(
         "slug",
+        "live_publication__slug",
         "live_publication__title",
         "live_publication__summary",
         "live_publication__also_called",
@@ -88,22 +92,38 @@ def condition_index(request: HttpRequest) -> HttpResponse:
 
 
 def _get_live_condition(slug: str) -> Condition:
-    """The condition at ``slug`` with its live publication; 404 if never published, 410 if withdrawn.
+    """The condition the public reads at ``slug``, with its live publication.
 
-    An old slug of a renamed page raises :class:`Moved`, which the middleware answers with a 301.
+    Addresses belong to publications: a page is read at its live version's address, which only
+    an approval changes. An address the page had before redirects (:class:`Moved`, answered with
+    a 301 by conditions.middleware); one whose page was taken offline is :class:`Gone` (410);
+    any other, including a draft's proposed address, is not found.
     """
-    condition = Condition.objects.select_related("live_publication").filter(slug=slug).first()
-    if condition is None:
-        # A renamed page keeps its old address: conditions.middleware turns this into a 301.
-        current_slug = SlugHistory.objects.filter(slug=slug).values_list("condition__slug", flat=True).first()
-        if current_slug:
-            raise Moved(current_slug)
+    condition = (
+        Condition.objects.select_related("live_publication").filter(live_publication__slug=slug).first()
+    )
+    if condition is not None:
+        return condition
+    moved = SlugHistory.objects.filter(slug=slug).select_related("condition__live_publication").first()
+    last = moved.condition if moved else _last_public_holder(slug)
+    if last is None:
         raise Http404("No condition page at this address.")
-    if condition.live_publication is None:
-        if condition.publications.public().exists():
-            raise Gone(condition)
-        raise Http404("No condition page at this address.")
-    return condition
+    if last.live_publication is not None:
+        raise Moved(last.public_slug)
+    raise Gone(last)
+
+
+def _last_public_holder(slug: str) -> Condition | None:
+    """The page whose public version was last read at ``slug``."""
+    publication = (
+        Publication.objects.public()
+        .filter(slug=slug)
+        .select_related("condition__live_publication")
+        .only("condition")
+        .order_by("-went_live_at", "-pk")
+        .first()
+    )
+    return publication.condition if publication else None
 
 
 class Gone(Exception):
@@ -207,8 +227,13 @@ def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
     try:
         condition = _get_live_condition(slug)
     except Gone as gone:
+        withdrawn = gone.condition.publications.public().filter(number=number, retracted_at__isnull=False)
+        if withdrawn.exists():
+            return _retracted(request, gone.condition, withdrawn.get())
         return _gone(request, gone.condition)
     publication = get_object_or_404(Publication.objects.public(), condition=condition, number=number)
+    if publication.is_retracted:
+        return _retracted(request, condition, publication)
     response = render(
         request,
         "conditions/detail.html",
@@ -219,6 +244,12 @@ def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
         },
     )
     return _dated(response, condition)
+
+
+def _retracted(request: HttpRequest, condition: Condition, publication: Publication) -> HttpResponse:
+    """A version withdrawn from the archive: 410, saying when and why, and where the page is now."""
+    context = {"condition": condition, "publication": publication}
+    return render(request, "conditions/retracted.html", context, status=410)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -236,12 +267,25 @@ def _may_edit(request: HttpRequest) -> bool:
 @require_POST
 @login_required
 def editor_preview(request: HttpRequest) -> HttpResponse:
-    """Live preview: the publishing renderer, with citations checked against the references."""
+    """Live preview: the publishing renderer, with citations checked against the references.
+
+    markdownx puts whatever this answers into the preview pane, so a refusal (too long, too
+    frequent, too slow, busy) is a short paragraph saying so, with its status.
+    """
     if not _may_edit(request):
         return HttpResponse("You do not have permission to preview condition pages.", status=403)
     text = request.POST.get("content", "")
-    numbering = CitationNumbering(known_references(find_keys(text)))
-    return HttpResponse(render_markdown(text, citations=numbering))
+    try:
+        with limits.preview_work(request.user, [("content", text)]) as budget:
+            numbering = CitationNumbering(known_references(find_keys(text)))
+            return HttpResponse(render_markdown(text, citations=numbering, budget=budget()))
+    except limits.Refused as refused:
+        response = HttpResponse(
+            format_html('<p class="preview-refused" role="alert">{}</p>', str(refused)), status=refused.status
+        )
+        if refused.retry_after:
+            response["Retry-After"] = str(refused.retry_after)
+        return response
 
 
 # Enough for a long page; a bigger form is not an editor's page.
@@ -254,17 +298,31 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
     """Preview every Markdown field of a page at once, numbering citations across the page.
 
     The editor's script posts ``field``/``text`` pairs in page order (sections by position, then
-    short answers), so each preview shows the numbers the published page will show.
+    short answers), so each preview shows the numbers the published page will show. A refusal is
+    ``{"error": sentence, "field": name or null}`` with its status.
     """
     if not _may_edit(request):
         return JsonResponse({"error": "You do not have permission to preview condition pages."}, status=403)
     names, texts = request.POST.getlist("field"), request.POST.getlist("text")
     if len(names) != len(texts) or len(names) > MAX_PREVIEW_FIELDS:
         return JsonResponse({"error": "The preview request was malformed."}, status=400)
-    numbering = CitationNumbering(known_references([key for text in texts for key in find_keys(text)]))
-    previews = {
-        name: str(render_markdown(text, citations=numbering)) for name, text in zip(names, texts, strict=True)
-    }
+    fields = list(zip(names, texts, strict=True))
+    try:
+        with limits.preview_work(request.user, fields) as budget:
+            keys = [key for text in texts for key in find_keys(text)]
+            numbering = CitationNumbering(known_references(keys))
+            previews = {}
+            for name, text in fields:
+                try:
+                    previews[name] = str(render_markdown(text, citations=numbering, budget=budget()))
+                except RenderTooSlow as slow:
+                    slow.field = name
+                    raise
+    except limits.Refused as refused:
+        response = JsonResponse({"error": str(refused), "field": refused.field}, status=refused.status)
+        if refused.retry_after:
+            response["Retry-After"] = str(refused.retry_after)
+        return response
     return JsonResponse({"previews": previews, "unknown": numbering.unknown})
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,7 +26,7 @@ from medsite.admin_input import CarefulAdminInput
 from .citations import format_reference
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from .models import Reference
-from .usage import usage
+from .usage import pages_in_review, refusal_change_in_review, usage
 
 LOOKUP_LIMIT = 10
 
@@ -51,8 +52,29 @@ def lookup_filter(query: str) -> Q:
     return condition
 
 
+class ReferenceForm(forms.ModelForm):
+    url = forms.URLField(max_length=1000, required=False, assume_scheme="https", label="URL")
+
+    class Meta:
+        model = Reference
+        # The admin's fieldsets choose the fields shown; these are every field an editor writes.
+        fields = [
+            "key", "kind", "authors", "title", "container_title", "edition", "publisher", "place", "year",
+            "volume", "issue", "pages", "url", "doi", "pmid", "accessed_on", "note",
+        ]  # fmt: skip
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # A page in review must be approved exactly as submitted, references included.
+        refusal = refusal_change_in_review(self.instance) if self.has_changed() else None
+        if refusal:
+            raise ValidationError(f"{refusal} Your changes were not saved; they are still in the form.")
+        return cleaned
+
+
 @admin.register(Reference)
 class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
+    form = ReferenceForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
@@ -83,7 +105,7 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # What the public was shown rests on its sources; the database refuses it too (PROTECT).
-        if obj is not None and obj.publication_links.exists():
+        if obj is not None and (obj.publication_links.exists() or pages_in_review(obj)):
             return False
         return super().has_delete_permission(request, obj)
 

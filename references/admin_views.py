@@ -27,7 +27,7 @@ def export_references(
         raise Http404("No such reference format.")
     condition = model_admin._get_condition_for_user(request, object_id)
     serialise, content_type = EXPORTS[fmt]
-    references = render_condition(condition).references
+    references = [ref.as_reference() for ref in render_condition(condition).references]
     audit.record(
         audit.Action.EXPORT, actor=request.user, target=condition, format=fmt, references=len(references)
     )

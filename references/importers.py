@@ -26,6 +26,7 @@ from django.db import transaction
 
 from conditions.importers import ImportProblem, read_text
 from conditions.models import system_user
+from medsite.validators import CONTROL_CHARACTERS, describe
 
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from .models import Reference
@@ -41,6 +42,7 @@ from .readers import (
     read_medline,
     read_ris,
 )
+from .usage import refusal_change_in_review
 
 Kind = Reference.Kind
 FORMATS = ("bibtex", "ris", "csl-json", "medline")
@@ -72,7 +74,9 @@ def guess_format(text: str) -> str | None:
         return "ris"
     if re.search(r"^PMID- ", text, re.MULTILINE):
         return "medline"
-    if re.search(r"^\s*@\s*\w+\s*[{(]", text, re.MULTILINE):
+    # Spaces before the "@" within its own line ("\s*" from each line start ran on across every
+    # blank line after it: quadratic in a file of blank lines).
+    if re.search(r"^[^\S\n]*@\s*\w+\s*[{(]", text, re.MULTILINE):
         return "bibtex"
     return None
 
@@ -148,6 +152,7 @@ def finish(entry: RawEntry, problems: list[str]) -> ParsedReference | None:
     if "authors" in entry.values:
         names = [" ".join(str(name).split()) for name in entry.values["authors"][0]]
         fields["authors"] = "\n".join(name for name in names if name)
+    _refuse_control_characters(entry, fields, problems)
     _finish_identifiers(entry, fields, problems)
     _finish_dates(entry, fields, problems)
     # A personal communication (AMA: "Doe J (expert opinion). Mayo Clinic; 2020.") has no title.
@@ -157,6 +162,17 @@ def finish(entry: RawEntry, problems: list[str]) -> ParsedReference | None:
         return None
     fields = {name: value for name, value in fields.items() if value not in ("", None)}
     return ParsedReference(entry.line, entry.where(), fields, clean_key(entry.key))
+
+
+def _refuse_control_characters(entry: RawEntry, fields: dict, problems: list[str]) -> None:
+    """Line breaks and tabs inside a value became spaces above; any other control character
+    (an escape, a NUL written as ``\\u0000`` in JSON) is not text, as the admin's fields say too."""
+    texts = [(name, fields[name]) for name in _TEXT_FIELDS if name in fields]
+    texts += [("authors", author) for author in fields.get("authors", "").split("\n")]
+    for name, text in texts:
+        if match := CONTROL_CHARACTERS.search(text):
+            label = name.replace("_", " ")
+            problems.append(f"{entry.where(name)}: the {label} holds {describe(match.group())}: remove it.")
 
 
 def _finish_identifiers(entry: RawEntry, fields: dict, problems: list[str]) -> None:
@@ -272,6 +288,8 @@ def plan_import(parsed: list[ParsedReference], *, source: str) -> list[Outcome]:
     for outcome in outcomes:
         if outcome.action != SKIPPED and outcome.duplicate_of is None:
             problems += _validate(outcome)
+        if outcome.action == UPDATED and (frozen := refusal_change_in_review(outcome.reference)):
+            problems.append(f"{outcome.parsed.where}: {frozen}")
     if problems:
         raise _problems(source, problems)
     return outcomes

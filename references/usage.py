@@ -83,3 +83,36 @@ def usage(reference: Reference) -> Usage:
     return Usage(
         listed_on=_uses(listed), cited_by=_citing_conditions(reference), publications=_uses(publications)
     )
+
+
+def pages_in_review(reference: Reference) -> list[Condition]:
+    """Pages in expert review that list or cite ``reference`` (as stored: by its saved key)."""
+    in_review = Condition.objects.awaiting_review()
+    listed = set(in_review.filter(condition_references__reference=reference).values_list("pk", flat=True))
+    needle = f"@{reference.key}"
+    sections = Section.objects.filter(condition__in=in_review, body__contains=needle).values_list(
+        "condition_id", "body"
+    )
+    answers = ShortAnswer.objects.filter(
+        Q(answer__contains=needle) | Q(details__contains=needle), condition__in=in_review
+    ).values_list("condition_id", "answer", "details")
+    cited = {
+        row[0] for row in [*sections, *answers] if any(reference.key in find_keys(text) for text in row[1:])
+    }
+    return list(Condition.objects.filter(pk__in=listed | cited).order_by("name", "pk"))
+
+
+def refusal_change_in_review(reference: Reference) -> str | None:
+    """Why ``reference`` may not change now: pages in review show it, and their reviewers must
+    approve exactly what was submitted. None when it may change."""
+    if reference.pk is None:
+        return None
+    stored = Reference.objects.filter(pk=reference.pk).first()
+    pages = pages_in_review(stored) if stored else []
+    if not pages:
+        return None
+    names = ", ".join(f"“{page}”" for page in pages[:10]) + (" and more" if len(pages) > 10 else "")
+    return (
+        f"“{stored.key}” is shown by pages in expert review ({names}), so it cannot change until "
+        "their review is decided: ask for them to be withdrawn from review, or wait for the decision."
+    )

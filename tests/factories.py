@@ -65,3 +65,11 @@ def publish(
     workflow.submit(condition, by=editor)
     approve_options.setdefault("attestation", CHECKED)
     return workflow.approve(condition, by=reviewer, kind=kind, comment=comment, **approve_options)
+
+
+def reviewed_fields(condition: Condition) -> dict[str, str]:
+    """The hidden fields of the review screen's decision forms: the version now in review."""
+    version = workflow.reviewed_version(Condition.objects.get(pk=condition.pk))
+    if version is None:
+        return {}
+    return {"reviewed_revision": str(version.revision_id), "reviewed_hash": version.content_hash}

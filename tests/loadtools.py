@@ -287,6 +287,11 @@ APPROVAL = [("kind", "clinical"), ("text", "Checked.")] + [
 ]
 
 
+def decision_fields(review_screen: str) -> list[tuple[str, str]]:
+    """The hidden fields naming the version in review, as the review screen's forms carry them."""
+    return re.findall(r'name="(reviewed_revision|reviewed_hash)" value="([^"]*)"', review_screen)[:2]
+
+
 def all_at_once(browsers: list[Browser], path: str, form: list) -> list[str]:
     """Each browser posts the form at the same moment; the page each is sent to next, as text."""
     start = threading.Barrier(len(browsers))
@@ -322,7 +327,9 @@ def keep_reviewing(
                 f"cycle {n}: save {saved.status}, submit {submitted.status} {told.text[:300]!r}"
             )
             return
-        said = all_at_once(reviewers, f"{workflow}approve/", APPROVAL)
+        # Each reviewer reads the review screen, whose forms name the version read.
+        version = decision_fields(reviewers[0].get(f"/admin/conditions/condition/{page['id']}/review/").text)
+        said = all_at_once(reviewers, f"{workflow}approve/", APPROVAL + version)
         approved = sum(f"“{page['name']}”: approved." in text for text in said)
         refused = sum("is not in expert review" in text for text in said)
         if (approved, refused) != (1, len(reviewers) - 1):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from conditions.models import Condition, Status
-from tests.factories import CHECKED, make_condition, make_reference, publish
+from tests.factories import CHECKED, make_condition, make_reference, publish, reviewed_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -157,10 +157,11 @@ def test_reviewer_approves_through_admin_and_public_page_appears(client, editor,
     client.force_login(editor)
     client.post(_workflow_url(condition, "submit"))
     client.force_login(reviewer)
-    unticked = client.post(_workflow_url(condition, "approve"), {"kind": "clinical"}, follow=True)
+    version = reviewed_fields(condition)
+    unticked = client.post(_workflow_url(condition, "approve"), {"kind": "clinical", **version}, follow=True)
     assert "needs every item of the review checklist" in unticked.content.decode()
     assert client.get(condition.get_absolute_url()).status_code == 404
-    data = {"kind": "clinical", "text": "First review", "attestation": CHECKED}
+    data = {"kind": "clinical", "text": "First review", "attestation": CHECKED, **version}
     response = client.post(_workflow_url(condition, "approve"), data, follow=True)
     assert "“Example syndrome”: approved." in response.content.decode()
     public = client.get(condition.get_absolute_url())
@@ -291,3 +292,19 @@ def test_admin_history_is_paged_newest_first(client, editor, monkeypatch):
     assert f'value="{versions[2]}"' not in first
     assert f'value="{versions[-1]}"' in last
     assert '<a href="?p=2">2</a>' in first and "5 versions" in first
+
+
+def test_admin_refuses_a_name_with_a_line_break_and_says_why(client, editor):
+    condition = make_condition(editor, "Gout")
+    client.force_login(editor)
+    data = _form_data(condition, name="Gout\r\nBcc: everyone@example.org")
+    data["sections-0-heading"] = "Over\tview"
+    response = client.post(_change_url(condition), data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Write this on one line, without line breaks, tabs or other control characters" in text
+    assert "U+000D (carriage return)" in text
+    assert "U+0009 (tab)" in text
+    condition.refresh_from_db()
+    assert condition.name == "Gout"
+    assert condition.lock_version == 0

@@ -325,8 +325,13 @@ def test_unpublished_page_is_410_json(client, live, reviewer):
     assert [item["slug"] for item in client.get(LIST).json()["results"]] == []
 
 
-def test_old_slug_redirects_to_the_new_api_url(client, live, editor):
+def test_old_slug_redirects_to_the_new_api_url(
+    client, live, editor, reviewer, django_capture_on_commit_callbacks
+):
     _rename(live, "carcinoid-tumour-syndrome", by=editor)
+    assert client.get("/api/conditions/carcinoid-syndrome/").json()["slug"] == "carcinoid-syndrome"
+    with django_capture_on_commit_callbacks(execute=True):  # the approval retires cached pages
+        publish(live, editor=editor, reviewer=reviewer)
     response = client.get("/api/conditions/carcinoid-syndrome/")
     assert response.status_code == 301
     assert response["Location"] == "/api/conditions/carcinoid-tumour-syndrome/"

@@ -88,6 +88,14 @@ def _published(p):
     return condition
 
 
+def _revised(p):
+    """Live in its second version, so the first can be withdrawn from the archive."""
+    condition = _published(p)
+    _edit(condition, p)
+    publish(condition, editor=p.editor, reviewer=p.reviewer)
+    return condition
+
+
 def _scheduled(p):
     condition = _in_review(p)
     workflow.approve(condition, by=p.reviewer, attestation=CHECKED, go_live_at=timezone.now() + timedelta(1))
@@ -158,6 +166,12 @@ TRANSITIONS = {
         _published,
         lambda c, p: workflow.unpublish(c, by=p.reviewer, reason="Superseded by new guidance."),
         ReviewEvent.Action.UNPUBLISH,
+        "reviewer",
+    ),
+    "retract": Transition(
+        _revised,
+        lambda c, p: workflow.retract(c, by=p.reviewer, numbers=[1], reason="A dosing error."),
+        ReviewEvent.Action.RETRACT,
         "reviewer",
     ),
     "confirm_short_answers": Transition(

@@ -17,7 +17,7 @@ from reversion.models import Version
 from conditions import workflow
 from conditions.models import Condition, Publication, ReviewEvent, Section
 from references.models import Reference
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import make_condition, make_reference, publish, reviewed_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -437,7 +437,12 @@ def test_approval_with_a_bad_go_live_time_is_explained(client, editor, reviewer2
     draft.refresh_from_db()
     client.force_login(reviewer2)
     before = _counts()
-    data = {"kind": "clinical", "attestation": ["nonsense"], "go_live_at": go_live_at}
+    data = {
+        "kind": "clinical",
+        "attestation": ["nonsense"],
+        "go_live_at": go_live_at,
+        **reviewed_fields(draft),
+    }
     response = client.post(_workflow_url(draft, "approve"), data, follow=True)
     assert response.status_code == 200
     [message] = response.context["messages"]

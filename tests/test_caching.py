@@ -177,12 +177,18 @@ def test_unpublish_answers_410_at_once(client, live, reviewer, django_capture_on
     assert "Carcinoid syndrome" not in client.get("/conditions/").content.decode()
 
 
-def test_rename_redirects_at_once(client, live, editor, django_capture_on_commit_callbacks):
+def test_approved_rename_redirects_at_once(
+    client, live, editor, reviewer, django_capture_on_commit_callbacks
+):
     assert client.get(PAGE).status_code == 200
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), reversion.create_revision():
         reversion.set_user(editor)
         live.slug = "carcinoid-tumour-syndrome"
         workflow.save_draft(live, by=editor, comment="Renamed")
+    # A rename is a proposal until it is approved: the cached page stays right.
+    assert client.get(PAGE).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(live, editor=editor, reviewer=reviewer)
     response = client.get(PAGE)
     assert (response.status_code, response["Location"]) == (301, "/conditions/carcinoid-tumour-syndrome/")
     assert client.get("/conditions/carcinoid-tumour-syndrome/").status_code == 200

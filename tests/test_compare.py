@@ -359,7 +359,7 @@ def test_review_screen_shows_edit_against_the_public_version(client, editor, rev
     assert "Review changes to “Example syndrome”" in page
     assert "In expert review" in page
     assert "The public sees version 1" in page
-    assert "Approve or request changes on the page" in page
+    assert "Your decision" in page and "Approve and publish" in page and "Request changes" in page
     assert 'sudden<ins><span class="visually-hidden">added: </span>, severe</ins> joint' in page
     assert '<ins><span class="visually-hidden">added: </span>[lee2019]</ins>.' in page
     assert "Shin pain in runners" in page  # the newly cited reference, listed as added
@@ -452,5 +452,7 @@ def test_review_view_queries_do_not_grow_with_the_page(client, editor, reviewer)
     # Session, user, the condition, user and group permissions, sections, short answers (both
     # prefetched for the snapshot and the publish gate), the live publication, the last editor,
     # the listed reference ids, the references, the publish gate's cited and listed references,
-    # and the approval predicate's last approval and contributors.
-    assert _count(client, urls[0]) == _count(client, urls[1]) == 15
+    # the submission in review (with its submitter, shared by the approval predicate, the
+    # decision forms and the "you are reading" line) and its recorded contributors, and whether
+    # an earlier clinical review allows an editorial approval.
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 16

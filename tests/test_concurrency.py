@@ -28,7 +28,7 @@ from conditions import workflow
 from conditions.admin import ConditionAdmin
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication, ReviewEvent, Section, Status
-from tests.factories import CHECKED, make_condition
+from tests.factories import CHECKED, make_condition, reviewed_fields
 
 # serialized_rollback: the roles (groups) made by a data migration come back after each flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -261,7 +261,12 @@ def test_two_reviewers_approving_at_once_publish_once(editor, reviewer, reviewer
 def test_two_reviewers_approving_at_once_in_the_admin_publish_once(editor, reviewer, reviewer2, hold_locks):
     page = make_condition(editor)
     workflow.submit(page, by=editor)
-    data = {"kind": "clinical", "text": "Checked against the guideline.", "attestation": CHECKED}
+    data = {
+        "kind": "clinical",
+        "text": "Checked against the guideline.",
+        "attestation": CHECKED,
+        **reviewed_fields(page),
+    }
 
     def approve(user):
         client = logged_in(user)

@@ -103,10 +103,28 @@ def _build_world() -> SimpleNamespace:
 
     w.review = make_condition(editor, "Review page")
     workflow.submit(w.review, by=editor)
+    # A decision form opened on an earlier version of the page in review (the editor withdrew,
+    # changed and resubmitted it since): names a version that is not the one in review.
+    w.stale_version = {
+        "reviewed_revision": str(w.review.review_events.get(action="edit").revision_id),
+        "reviewed_hash": workflow.reviewed_version(w.review).content_hash,
+    }
+    # A reference shown by a page in review: frozen until the review is decided.
+    w.reviewed_reference = make_reference("kim2022", title="Night cramps in older adults")
+    w.citing_review = make_condition(
+        editor, "Citing page", sections=[("overview", "Cramps are common at night [@kim2022].")]
+    )
+    workflow.submit(w.citing_review, by=editor)
 
     w.live = make_condition(editor, "Live page", short_answers=answers)
     w.publication = publish(w.live, editor=editor, reviewer=reviewer)
     w.question = structured.short_answers(w.publication)[0]["slug"]
+
+    # Live in its second version: the first may be withdrawn from the archive.
+    w.revised = make_condition(editor, "Revised page")
+    publish(w.revised, editor=editor, reviewer=reviewer)
+    _edit(w.revised, editor)
+    publish(w.revised, editor=editor, reviewer=reviewer)
 
     w.scheduled = make_condition(editor, "Scheduled page")
     workflow.submit(w.scheduled, by=editor)
@@ -137,7 +155,7 @@ def _build_world() -> SimpleNamespace:
         "conditions.auditrecord": w.audit_record,
         **_axes_objects(),
     }
-    for condition in (w.draft, w.review, w.live, w.scheduled, w.own_edit):
+    for condition in (w.draft, w.review, w.live, w.scheduled, w.own_edit, w.revised, w.citing_review):
         condition.refresh_from_db()
     return w
 
@@ -336,9 +354,9 @@ def _model_rows(label: str, view, add, change, delete) -> list[Row]:
     ]
 
 
-def _workflow(action: str, page: str, expect: dict, writes=NOBODY, **data) -> Row:
+def _workflow(action: str, page: str, expect: dict, writes=NOBODY, note: str = "", **data) -> Row:
     return Row(
-        f"workflow {action} ({page})",
+        f"workflow {action} ({page}{', ' + note if note else ''})",
         url("admin:conditions_condition_workflow", pk(page), const(action)),
         expect,
         "post",
@@ -349,6 +367,26 @@ def _workflow(action: str, page: str, expect: dict, writes=NOBODY, **data) -> Ro
 
 # A refused transition is reported on the change page (302), and changes nothing.
 TRANSITION = cells(EDITORS, ok="302")
+
+
+def _version_in_review(page: str) -> dict:
+    """The hidden fields of a decision form opened on the version of ``page`` now in review."""
+
+    def field(name: str) -> Callable[[SimpleNamespace], str]:
+        def value(w: SimpleNamespace) -> str:
+            version = workflow.reviewed_version(getattr(w, page))
+            return str(version.revision_id if name == "reviewed_revision" else version.content_hash)
+
+        return value
+
+    return {name: field(name) for name in ("reviewed_revision", "reviewed_hash")}
+
+
+IN_REVIEW = _version_in_review("review")
+OWN_EDIT = _version_in_review("own_edit")
+STALE = {
+    name: (lambda w, name=name: w.stale_version[name]) for name in ("reviewed_revision", "reviewed_hash")
+}
 
 SPECIAL_ROWS = [
     # Public pages: anonymous GETs, the same for everybody; drafts are never public.
@@ -494,11 +532,43 @@ SPECIAL_ROWS = [
     _workflow("submit", "draft", TRANSITION, EDITORS),
     # The submitter may take their page back, as may a reviewer.
     _workflow("withdraw", "review", TRANSITION, EDITORS),
-    _workflow("request_changes", "review", TRANSITION, REVIEWERS, text="Cite the guideline."),
-    _workflow("approve", "review", TRANSITION, REVIEWERS, kind="clinical", attestation=CHECKED),
-    _workflow("approve", "own_edit", TRANSITION, NOBODY, kind="clinical", attestation=CHECKED),
+    _workflow("request_changes", "review", TRANSITION, REVIEWERS, text="Cite the guideline.", **IN_REVIEW),
+    _workflow("approve", "review", TRANSITION, REVIEWERS, kind="clinical", attestation=CHECKED, **IN_REVIEW),
+    _workflow("approve", "own_edit", TRANSITION, NOBODY, kind="clinical", attestation=CHECKED, **OWN_EDIT),
+    # A decision names the version it was made on: on any other, it is refused for everybody.
+    _workflow(
+        "approve",
+        "review",
+        TRANSITION,
+        NOBODY,
+        "stale version",
+        kind="clinical",
+        attestation=CHECKED,
+        **STALE,
+    ),
+    _workflow("request_changes", "review", TRANSITION, NOBODY, "stale version", text="Cite it.", **STALE),
+    _workflow(
+        "approve", "review", TRANSITION, NOBODY, "no version named", kind="clinical", attestation=CHECKED
+    ),
     _workflow("cancel_schedule", "scheduled", TRANSITION, REVIEWERS),
     _workflow("unpublish", "live", TRANSITION, REVIEWERS, text="Superseded by new guidance."),
+    _workflow("unpublish", "revised", TRANSITION, REVIEWERS, text="A dosing error.", retract=["1", "2"]),
+    _workflow("retract", "revised", TRANSITION, REVIEWERS, text="A dosing error.", retract=["1"]),
+    # A reference a page in review shows cannot change (the form says why) until it is decided.
+    Row(
+        "reference shown by a page in review: change",
+        url("admin:references_reference_change", pk("reviewed_reference")),
+        cells(EDITORS),
+        "post",
+        lambda w: _reference_form(w.reviewed_reference, title="A forum post", url="https://forum.example/x"),
+    ),
+    Row(
+        "reference shown by a page in review: delete",
+        url("admin:references_reference_delete", pk("reviewed_reference")),
+        cells(NOBODY),
+        "post",
+        const({"post": "yes"}),
+    ),
     _workflow("confirm_answers", "draft", TRANSITION, EDITORS),
     # References' own screens.
     Row(

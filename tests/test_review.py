@@ -16,7 +16,7 @@ from conditions.content import ConditionData, SectionData, ShortAnswerData, writ
 from conditions.models import Condition, Publication, ReviewEvent, Status
 from conditions.workflow import WorkflowError
 from medsite.dates import add_months
-from tests.factories import CHECKED, make_condition, publish
+from tests.factories import CHECKED, make_condition, publish, reviewed_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,12 @@ def test_admin_schedules_shows_and_cancels(client, editor, reviewer):
     client.force_login(reviewer)
     url = reverse("admin:conditions_condition_workflow", args=[condition.pk, "approve"])
     when = (timezone.localtime() + timedelta(days=1)).replace(second=0, microsecond=0)
-    data = {"kind": "clinical", "attestation": CHECKED, "go_live_at": when.strftime("%Y-%m-%dT%H:%M")}
+    data = {
+        "kind": "clinical",
+        "attestation": CHECKED,
+        "go_live_at": when.strftime("%Y-%m-%dT%H:%M"),
+        **reviewed_fields(condition),
+    }
     page = client.post(url, data, follow=True).content.decode()
     assert f"it goes live on {when:%Y-%m-%d at %H:%M}" in page
     assert "scheduled to go live on" in page
@@ -192,7 +197,14 @@ def test_admin_rejects_a_garbled_go_live_time(client, editor, reviewer):
     client.force_login(reviewer)
     url = reverse("admin:conditions_condition_workflow", args=[condition.pk, "approve"])
     page = client.post(
-        url, {"kind": "clinical", "attestation": CHECKED, "go_live_at": "next tuesday"}, follow=True
+        url,
+        {
+            "kind": "clinical",
+            "attestation": CHECKED,
+            "go_live_at": "next tuesday",
+            **reviewed_fields(condition),
+        },
+        follow=True,
     )
     assert "is not a date and time" in page.content.decode()
     condition.refresh_from_db()

@@ -62,7 +62,8 @@ def test_edit_is_reviewed_and_published(page: Page, live_server, editor, reviewe
     expect(
         page.locator(".medsite-diff ins").filter(has_text="diary: it shows what sets attacks off")
     ).to_be_visible()
-    page.get_by_role("link", name="Approve or request changes on the page's edit screen").click()
+    # The decision is taken where the changes were read.
+    expect(page.get_by_role("heading", name="Your decision")).to_be_visible()
     boxes = page.get_by_role("group", name="Review checklist").get_by_role("checkbox")
     expect(boxes).to_have_count(len(workflow.CHECKLIST))
     for box in boxes.all():
