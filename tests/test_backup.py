@@ -164,6 +164,9 @@ def rows() -> dict[str, list]:
         if model is Version:
             for record in records:
                 record["fields"].pop("serialized_data")
+        for record in records:  # a many-to-many field is a set: the database keeps no order
+            for field in model._meta.many_to_many:
+                record["fields"][field.name] = sorted(record["fields"][field.name])
         out[model._meta.label] = records
     out["version data"] = [
         {
