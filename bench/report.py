@@ -242,6 +242,7 @@ def _hostile_targets(run: Run) -> list[Target]:
     slowest = max(hostile["inputs"], key=lambda i: i["seconds"])
     unexpected = [i for i in hostile["inputs"] if i["status"] not in (None, 200, 413, 422)]
     load = hostile["load"]
+    loads = [load, *([hostile["load_impolite"]] if hostile.get("load_impolite") else [])]
     return [
         (
             "6",
@@ -250,18 +251,26 @@ def _hostile_targets(run: Run) -> list[Target]:
             f"{slowest['outcome']}); {len(hostile['inputs'])} inputs, {len(unexpected)} other answers",
             verdict(slowest["seconds"] <= HOSTILE_LIMIT_S and not unexpected),
         ),
-        (
-            "6",
-            f"public page latency, {load['clients']} hostile previewers ≤ {HOSTILE_LATENCY_RATIO:g} × quiet",
-            f"{load['ratio_median']:.2f} × (median {load['loaded']['median_ms']:.2f} vs "
-            f"{load['quiet']['median_ms']:.2f} ms)",
-            verdict(load["ratio_median"] <= HOSTILE_LATENCY_RATIO),
+        *(
+            (
+                "6",
+                f"public page latency, {each['clients']} hostile previewers "
+                f"{'honouring' if each['polite'] else 'ignoring'} Retry-After "
+                f"≤ {HOSTILE_LATENCY_RATIO:g} × quiet",
+                f"{each['ratio_median']:.2f} × (median {each['loaded']['median_ms']:.2f} vs "
+                f"{each['quiet']['median_ms']:.2f} ms)",
+                verdict(each["ratio_median"] <= HOSTILE_LATENCY_RATIO),
+            )
+            for each in loads
         ),
         (
             "6",
             "no worker killed or erroring under hostile previews",
-            f"{load['worker_timeouts']} timeouts, {load['server_errors_logged']} tracebacks",
-            verdict(load["worker_timeouts"] == 0 and load["server_errors_logged"] == 0),
+            f"{sum(each['worker_timeouts'] for each in loads)} timeouts, "
+            f"{sum(each['server_errors_logged'] for each in loads)} tracebacks",
+            verdict(
+                all(each["worker_timeouts"] == 0 and each["server_errors_logged"] == 0 for each in loads)
+            ),
         ),
     ]
 
@@ -478,8 +487,10 @@ def _hostile_section(run: Run) -> list[str]:
         f"{', '.join(f'{x:.1f}' for x in hostile.get('load_average_at_start', []))}. "
         f"Limits: {limits['field_chars']:,} characters a "
         f"Markdown field, {limits['page_chars']:,} a page; preview budget {limits['preview_budget_s']} s; "
-        f"{limits['previews_per_minute']} previews a minute per editor; {limits['preview_slots']} preview(s) "
-        "rendering at once on this machine. Markdown goes through the preview endpoints in-process "
+        f"{limits.get('preview_seconds_per_minute', '?')} s of rendering and "
+        f"{limits['previews_per_minute']:,} previews a minute per editor; "
+        f"{limits['preview_slots']} preview(s) rendering at once on this machine. "
+        "Markdown goes through the preview endpoints in-process "
         "(test client, logged in); the rest through the reference formatter, exporters, free-text "
         "parser and importers. Seconds are one run's wall clock; peak MiB is the Python memory "
         "tracemalloc saw during a second run of the same request.",
@@ -493,12 +504,13 @@ def _hostile_section(run: Run) -> list[str]:
     out.append(
         f"- **{load['clients']} editors posting hostile page previews** (five fields of `![` at the field "
         "limit, again as soon as answered, waiting as long as a refusal's Retry-After says, as the "
-        "editor's page does), gunicorn with 2 sync workers: " + _load_line(load)
+        "editor's page does), gunicorn as configured for production (gunicorn.conf.py, "
+        f"{load.get('workers', '2 × cores + 1')} sync workers): " + _load_line(load)
     )
     if impolite:
         out.append(
-            "- **The same clients ignoring Retry-After** (a script posting again at once, a flood of "
-            "requests rather than of work; not the target's case): " + _load_line(impolite)
+            "- **The same clients ignoring Retry-After** (a script posting again at once): "
+            + _load_line(impolite)
         )
     return [*out, ""]
 
