@@ -13,7 +13,7 @@
   event it records: edits, a submission, the approval, and for some pages later edits, a new
   submission or a request for changes;
 * one live publication per page, assembled by ``conditions.rendering.render_condition`` with its
-  PublicationReference rows, and the page indexed for search by ``conditions.search.index``.
+  PublicationReference rows, and the page indexed for search by ``conditions.public.search.index``.
   The Markdown step uses :func:`fast_render` (the same HTML for the generator's Markdown subset,
   at a fraction of the cost); every tenth page and the page the admin benchmarks open are also
   rendered by the real renderer, compared byte for byte, and kept from it.
@@ -51,7 +51,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from reversion.models import Revision, Version
 
-from conditions import rendering, search, workflow
+from conditions import rendering, workflow
 from conditions.models import (
     Condition,
     Publication,
@@ -62,6 +62,7 @@ from conditions.models import (
     Status,
     system_user,
 )
+from conditions.public import search
 from conditions.rendering import ReviewInfo, render_condition
 from medsite.dates import add_months
 from references.citations import CITATION_RE, CitationNumbering, parse_group, render_group

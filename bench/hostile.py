@@ -55,7 +55,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from conditions import importers, workflow  # noqa: E402
+from conditions import importing as importers  # noqa: E402
+from conditions import workflow  # noqa: E402
 from conditions.content import ConditionData, SectionData, write_condition  # noqa: E402
 from conditions.models import ReviewerProfile  # noqa: E402
 from medsite import limits  # noqa: E402

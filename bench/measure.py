@@ -40,9 +40,10 @@ from django.urls import reverse  # noqa: E402
 from reversion.models import Version  # noqa: E402
 
 from bench import datagen, textgen  # noqa: E402
-from conditions import search, workflow  # noqa: E402
+from conditions import workflow  # noqa: E402
 from conditions.content import ConditionData, SectionData, write_condition  # noqa: E402
 from conditions.models import Condition, Status  # noqa: E402
+from conditions.public import search  # noqa: E402
 from references.models import Reference  # noqa: E402
 
 EDITOR, REVIEWER, SECOND_REVIEWER = "bench-editor-1", "bench-reviewer-2", "bench-reviewer-3"

@@ -410,7 +410,7 @@ def _search_section(run: Run) -> list[str]:
         out += [
             f"## Search on {name} (measured {run.when(f'search_{backend}.json')})",
             "",
-            f"`conditions.search.search()` in-process, {found['queries']} fixed queries (names, parts "
+            f"`conditions.public.search.search()` in-process, {found['queries']} fixed queries (names, parts "
             f"of names, other names, symptoms, body parts, word starts) over {found['live_pages']:,} "
             f"live pages: median {found['median_ms']:.1f} ms, p90 {found['p90_ms']:.1f}, p95 "
             f"{found['p95_ms']:.1f}, max {found['max_ms']:.1f}. Matches per query: median "

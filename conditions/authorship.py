@@ -24,10 +24,8 @@ from dataclasses import dataclass, field
 
 from reversion.models import Version
 
-from references.models import Reference
-
-from .models import Condition, Publication
-from .pagecontent import (
+from conditions.models import Condition, Publication
+from conditions.pagecontent import (
     PageContent,
     ReferenceContent,
     RevisionRows,
@@ -35,6 +33,7 @@ from .pagecontent import (
     stored_fields,
     value_hash,
 )
+from references.models import Reference
 
 
 @dataclass(frozen=True)

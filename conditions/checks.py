@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from conditions.models import Condition, Section
+from conditions.rendering import known_references, page_texts
 from medsite import limits
 from references.citations import find_keys
-
-from .models import Condition, Section
-from .rendering import known_references, page_texts
 
 
 def publish_problems(condition: Condition) -> list[str]:

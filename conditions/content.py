@@ -17,10 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from conditions import workflow
+from conditions.models import Condition, Section, ShortAnswer
 from references.models import ConditionReference, Reference
-
-from . import workflow
-from .models import Condition, Section, ShortAnswer
 
 
 @dataclass

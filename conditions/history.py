@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import formats, timezone
 from reversion.models import Version
 
+from conditions import workflow
+from conditions.models import Condition, Section, ShortAnswer
+from conditions.pagecontent import stored_fields
+from medsite import audit
 from references.models import ConditionReference, Reference
-
-from . import audit, workflow
-from .models import Condition, Section, ShortAnswer
-from .pagecontent import stored_fields
 
 # Fields the workflow owns; a restored version must not bring back old values of these.
 WORKFLOW_FIELDS = (

@@ -44,7 +44,7 @@ class ConditionQuerySet(models.QuerySet):
     def awaiting_review(self) -> ConditionQuerySet:
         return self.filter(status=Status.EXPERT_REVIEW)
 
-    # The review dashboard's lists (conditions/dashboard.py). Each is one SQL query whatever its
+    # The review dashboard's lists (conditions/admin/dashboard.py). Each is one SQL query whatever its
     # length: the review log is read through correlated subqueries, never row by row.
 
     def awaiting_review_by(self, user) -> ConditionQuerySet:
@@ -464,7 +464,7 @@ class ReviewEvent(models.Model):
 class AuditRecord(models.Model):
     """One line of the audit log: a change the review log (ReviewEvent) does not record.
 
-    Written only through :func:`conditions.audit.record`, in the transaction of the change it
+    Written only through :func:`medsite.audit.record`, in the transaction of the change it
     records. ``target`` names the object as it was, so a record outlives a deleted object.
     """
 

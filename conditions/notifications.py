@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
 
-from .models import Condition, Publication, ReviewEvent, display_name
+from conditions.models import Condition, Publication, ReviewEvent, display_name
 
 logger = logging.getLogger(__name__)
 

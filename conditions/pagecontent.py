@@ -24,10 +24,9 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date
 from reversion.models import Revision, Version
 
+from conditions.models import Condition, Section, ShortAnswer, lines
 from references.citations import find_keys
 from references.models import ConditionReference, Reference
-
-from .models import Condition, Section, ShortAnswer, lines
 
 # What a page shows of each reference: every field the reference list, the API and the structured
 # data print (not the editor's bookkeeping: original text, timestamps).

@@ -12,13 +12,12 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from conditions.models import Condition
+from conditions.pagecontent import PageContent, ReferenceContent, content_of
+from conditions.public.structured import question_slugs
 from medsite.markdown import render
 from references.citations import CitationNumbering, format_reference
 from references.models import Reference
-
-from .models import Condition
-from .pagecontent import PageContent, ReferenceContent, content_of
-from .structured import question_slugs
 
 
 @dataclass

@@ -21,14 +21,14 @@ from django.db.models import Max, Q
 from django.utils import formats, timezone
 from reversion.models import Version
 
+from conditions import authorship, notifications
+from conditions.checks import publish_problems
+from conditions.models import Condition, Publication, ReviewEvent, SlugHistory, Status, display_name
+from conditions.pagecontent import PageContent, content_at, content_of
+from conditions.public import caching, search
+from conditions.rendering import ReviewInfo, render_page
 from medsite.dates import add_months
 from references.models import PublicationReference, Reference
-
-from . import authorship, caching, notifications, search
-from .checks import publish_problems
-from .models import Condition, Publication, ReviewEvent, SlugHistory, Status, display_name
-from .pagecontent import PageContent, content_at, content_of
-from .rendering import ReviewInfo, render_page
 
 logger = logging.getLogger(__name__)
 

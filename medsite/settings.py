@@ -134,11 +134,11 @@ MIDDLEWARE = [
     # stored page never carries a header (or a nonce) made for another one.
     "csp.middleware.CSPMiddleware",
     # 304 Not Modified from the ETag / Last-Modified of the final response, cached or not
-    # (conditions/caching.py sets them on the public pages).
+    # (conditions/public/caching.py sets them on the public pages).
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers' public pages from the shared cache, before the session and CSRF work a
     # cached page does not need.
-    "conditions.caching.PublicPageCacheMiddleware",
+    "conditions.public.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A posted form that is not UTF-8 is refused before anything reads it as mangled text.
@@ -148,7 +148,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of renamed condition pages redirect (301) to the new ones.
-    "conditions.middleware.RenamedConditionMiddleware",
+    "conditions.public.middleware.RenamedConditionMiddleware",
     # Last, as axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,7 +207,7 @@ DATABASES = {"default": _database()}
 # One cache for the whole site. Local memory by default; with several processes or servers, Redis
 # (see README, "Running in production"), which every app server then shares.
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
-# How long a rendered public page is kept for anonymous readers (conditions/caching.py). Every
+# How long a rendered public page is kept for anonymous readers (conditions/public/caching.py). Every
 # public change retires all of them at once, so this only bounds how long a new release's template
 # changes take to show. Off in debug, where templates are being edited; 0 turns it off.
 MEDSITE_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
@@ -278,7 +278,7 @@ AXES_VERBOSE = False
 MEDSITE_PROXY_COUNT = env_int("MEDSITE_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "medsite.security.client_ip"
 
-# Editor: markdownx's widget talks to our own permission-checked endpoints (see conditions/views.py),
+# Editor: markdownx's widget talks to our own permission-checked endpoints (see conditions/public/views.py),
 # and its preview uses the same renderer as publication.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "medsite.markdown.markdownify"
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"

@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from conditions import dashboard, discovery, views
-from conditions.caching import cached_page
+from conditions.admin import dashboard
+from conditions.public import discovery, views
+from conditions.public.caching import cached_page
 from medsite import health
 
 urlpatterns = [
@@ -29,4 +30,4 @@ urlpatterns = [
     path(settings.MEDSITE_ADMIN_URL, admin.site.urls),
 ]
 
-handler404 = "conditions.views.not_found"
+handler404 = "conditions.public.views.not_found"

@@ -19,9 +19,9 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from conditions import audit
-from conditions.admin_audit import AuditedDeletes
+from medsite import audit
 from medsite.admin_input import CarefulAdminInput
+from medsite.audit.admin import AuditedDeletes
 
 from .citations import format_reference
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid

@@ -24,7 +24,7 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from conditions.importers import ImportProblem, read_text
+from conditions.importing import ImportProblem, read_text
 from conditions.models import system_user
 from medsite.validators import CONTROL_CHARACTERS, describe
 

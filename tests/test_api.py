@@ -8,9 +8,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conditions import api, discovery, workflow
+from conditions import workflow
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
 from conditions.models import Publication
+from conditions.public import api, discovery
 from tests.factories import make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from conditions import audit, history, workflow
+from conditions import history, workflow
 from conditions.content import ConditionData, write_condition
 from conditions.models import AuditRecord, Condition, Publication, ReviewEvent, ShortAnswer, system_user
+from medsite import audit
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish
 

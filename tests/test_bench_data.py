@@ -18,8 +18,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from bench import datagen, importfiles, textgen
-from conditions import search
 from conditions.models import Condition, Section, Status
+from conditions.public import search
 from medsite.markdown import render
 from references.citations import CitationNumbering
 

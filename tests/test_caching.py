@@ -21,9 +21,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
-from conditions import caching, workflow
+from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication
+from conditions.public import caching
 from tests.factories import CHECKED, make_condition, publish
 from tests.test_settings import run_with_settings
 

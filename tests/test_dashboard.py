@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conditions import workflow
-from conditions.dashboard import PER_PAGE
+from conditions.admin.dashboard import PER_PAGE
 from conditions.models import Condition, ShortAnswer
 from tests.factories import make_condition, publish
 

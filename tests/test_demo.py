@@ -10,7 +10,7 @@ from reversion.models import Revision, Version
 
 from conditions.content import ConditionData, write_condition
 from conditions.demo import ACCOUNTS
-from conditions.demo_content import PAGES
+from conditions.demo.pages import PAGES
 from conditions.models import (
     Condition,
     Publication,

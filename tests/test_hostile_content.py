@@ -23,11 +23,12 @@ from django.urls import reverse
 from reversion.models import Version
 
 from bench import hostile_inputs
-from conditions import importers as condition_importers
-from conditions import structured, workflow
+from conditions import importing as condition_importers
+from conditions import workflow
 from conditions.content import write_condition
-from conditions.importers import ImportProblem
+from conditions.importing import ImportProblem
 from conditions.models import Condition, Publication
+from conditions.public import structured
 from medsite import limits
 from references.citations import format_reference
 from references.exporters import split_author

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from reversion.models import Revision, Version
 
-from conditions import importers, workflow
+from conditions import importing as importers
+from conditions import workflow
 from conditions.models import Condition, ReviewEvent, Section, ShortAnswer, Status, system_user
 from medsite.markdown import render
 from references.models import ConditionReference, Reference

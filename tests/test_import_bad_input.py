@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from reversion.models import Revision, Version
 
-from conditions import importers
+from conditions import importing as importers
 from conditions.models import AuditRecord, Condition, Publication, Section, ShortAnswer
 from references.models import ConditionReference, Reference
 from tests.factories import make_condition

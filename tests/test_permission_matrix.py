@@ -30,9 +30,11 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from conditions import audit, history, structured, workflow
+from conditions import history, workflow
 from conditions.content import ConditionData, write_condition
 from conditions.models import Condition, ReviewerProfile, Status
+from conditions.public import structured
+from medsite import audit
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish
 
@@ -825,7 +827,7 @@ def test_reverting_a_reference_leaves_the_pages_saved_with_it_alone(client, edit
     reference = make_reference("lee2019", title="Old title")
     condition = make_condition(editor, "Imported page")
     publish(condition, editor=editor, reviewer=reviewer)
-    with reversion.create_revision():  # as conditions/importers.py writes a re-import
+    with reversion.create_revision():  # as conditions/importing/__init__.py writes a re-import
         reversion.set_user(editor)
         reference.save()
         _edit(condition, editor)

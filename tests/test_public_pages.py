@@ -134,7 +134,7 @@ def test_not_found_and_gone_pages_offer_search(client, live, reviewer):
 
 
 def test_server_error_page_leaks_nothing(client, settings, monkeypatch):
-    from conditions import views
+    from conditions.public import views
 
     settings.DEBUG = False
 

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from conditions import audit, history, workflow
+from conditions import history, workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import AuditRecord, Condition, Publication, Section, Status
 from conditions.workflow import StaleDecision, WorkflowError
+from medsite import audit
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish, reviewed_fields
 

@@ -17,9 +17,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conditions import search, workflow
+from conditions import workflow
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
 from conditions.models import SearchDocument
+from conditions.public import search
 from medsite.markdown import render
 from tests.factories import make_condition, publish
 

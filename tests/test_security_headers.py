@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches, path, reverse
 
 import medsite.urls
-from conditions.caching import cached_page
+from conditions.public.caching import cached_page
 from tests.factories import make_condition, publish
 from tests.test_settings import PRODUCTION, load_settings, run_with_settings
 

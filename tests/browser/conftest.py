@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 from conditions import workflow
 from conditions.content import write_condition
 from conditions.demo import load_demo
-from conditions.demo_content import MIGRAINE
+from conditions.demo.pages import MIGRAINE
 from conditions.models import Condition
 from tests.factories import publish
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from conditions import structured
+from conditions.public import structured
 
 from .conftest import DemoSite
 

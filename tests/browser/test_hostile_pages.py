@@ -17,8 +17,8 @@ from django.urls import reverse
 from playwright.sync_api import Page
 from reversion.models import Version
 
-from conditions import structured
 from conditions.models import Condition
+from conditions.public import structured
 from references.models import Reference
 from tests.xss_corpus import HOSTILE_KEY, JS, MARKUP, SHORT_TEXT, TEXT, make_hostile_page
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conditions import audit, backup
+from conditions import backup
 from conditions.models import system_user
+from medsite import audit
 
 
 class Command(BaseCommand):

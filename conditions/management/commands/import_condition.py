@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from conditions import audit, importers
+from conditions import importing as importers
 from conditions.models import system_user
+from medsite import audit
 
 
 class Command(BaseCommand):

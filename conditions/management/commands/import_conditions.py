@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from conditions import backup
-from conditions.importers import ImportProblem
+from conditions.importing import ImportProblem
 
 
 class Command(BaseCommand):

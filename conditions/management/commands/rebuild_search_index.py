@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from conditions import search
 from conditions.models import Condition
+from conditions.public import search
 
 
 class Command(BaseCommand):

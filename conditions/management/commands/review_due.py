@@ -9,7 +9,7 @@ import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conditions.dashboard import REVIEW_SOON_DAYS, due_reviews
+from conditions.admin.dashboard import REVIEW_SOON_DAYS, due_reviews
 
 
 def _days(value: str) -> int:

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from conditions import audit
 from conditions.models import system_user
+from medsite import audit
 from references import importers
 
 

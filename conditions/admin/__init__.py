@@ -23,14 +23,10 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from medsite.admin_input import CarefulAdminInput, id_or_404
-from references.models import ConditionReference, Reference
-
-from . import history, workflow
-from .admin_audit import AuditedDeletes
-from .checks import publish_problems
-from .dashboard import REVIEW_SOON_DAYS
-from .models import (
+from conditions import history, workflow
+from conditions.admin.dashboard import REVIEW_SOON_DAYS
+from conditions.checks import publish_problems
+from conditions.models import (
     AuditRecord,
     Condition,
     Publication,
@@ -39,7 +35,10 @@ from .models import (
     Section,
     ShortAnswer,
 )
-from .rendering import ReviewInfo, render_condition
+from conditions.rendering import ReviewInfo, render_condition
+from medsite.admin_input import CarefulAdminInput, id_or_404
+from medsite.audit.admin import AuditedDeletes
+from references.models import ConditionReference, Reference
 
 MARKDOWN_WIDGETS = {models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}}
 HISTORY_PER_PAGE = 100
@@ -412,9 +411,8 @@ class ConditionAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         # Imported here to keep the comparison screens' wiring in this one method.
         from functools import partial
 
-        from references import admin_views as reference_views
-
-        from . import admin_compare
+        from conditions.admin import exports as reference_views
+        from conditions.admin import review as admin_compare
 
         own = [
             path(

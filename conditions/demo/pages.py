@@ -9,9 +9,8 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from conditions.content import ConditionData, SectionData, ShortAnswerData
 from references.models import Reference
-
-from .content import ConditionData, SectionData, ShortAnswerData
 
 
 def _md(text: str) -> str:

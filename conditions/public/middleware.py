@@ -7,11 +7,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from .views import Moved
+from conditions.public.views import Moved
 
 
 class RenamedConditionMiddleware:
-    """Answer :class:`conditions.views.Moved` with a 301 to the same view at the page's new slug.
+    """Answer :class:`conditions.public.views.Moved` with a 301 to the same view at the page's new slug.
 
     Every public view that finds its page through ``views._get_live_condition`` (page, history,
     archived version, question, API) follows a rename this way, with no redirect code of its own:

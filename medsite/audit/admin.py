@@ -1,4 +1,4 @@
-"""Admin screens that write the audit log (conditions/audit.py): deletions, and who may do what.
+"""Admin screens that write the audit log (medsite/audit/__init__.py): deletions, and who may do what.
 
 Django's own admin log (LogEntry) notes that a user's "Groups" or "Staff status" changed, but not
 to what; the audit records here keep the access before and after, so "who made this person a
@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
-from . import audit
+from medsite import audit
 
 
 class AuditedDeletes:

@@ -14,16 +14,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
+from conditions.models import Condition, Publication, SlugHistory
+from conditions.public import search as site_search
+from conditions.public import structured
+from conditions.public.caching import cached_page, set_last_modified
+from conditions.rendering import known_references
 from medsite import limits
 from medsite.markdown import RenderTooSlow
 from medsite.markdown import render as render_markdown
 from references.citations import CitationNumbering, find_keys
-
-from . import search as site_search
-from . import structured
-from .caching import cached_page, set_last_modified
-from .models import Condition, Publication, SlugHistory
-from .rendering import known_references
 
 RECENT_COUNT = 6
 
@@ -96,7 +95,7 @@ def _get_live_condition(slug: str) -> Condition:
 
     Addresses belong to publications: a page is read at its live version's address, which only
     an approval changes. An address the page had before redirects (:class:`Moved`, answered with
-    a 301 by conditions.middleware); one whose page was taken offline is :class:`Gone` (410);
+    a 301 by conditions.public.middleware); one whose page was taken offline is :class:`Gone` (410);
     any other, including a draft's proposed address, is not found.
     """
     condition = (
@@ -133,7 +132,7 @@ class Gone(Exception):
 
 
 class Moved(Exception):
-    """The page now lives at ``slug``: the same view answers there (see conditions.middleware)."""
+    """The page now lives at ``slug``: the same view answers there (see conditions.public.middleware)."""
 
     def __init__(self, slug: str) -> None:
         super().__init__(slug)

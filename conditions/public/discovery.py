@@ -21,8 +21,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from . import structured
-from .models import Condition, Publication
+from conditions.models import Condition, Publication
+from conditions.public import structured
 
 FEED_LENGTH = 30
 

@@ -27,13 +27,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from conditions import workflow
+from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
+from conditions.models import Condition, Section, system_user
 from medsite.validators import CONTROL_CHARACTERS, describe
 from references.models import Reference
 from references.parsing import base_key, parse_date, parse_reference, unique_key
-
-from . import workflow
-from .content import ConditionData, SectionData, ShortAnswerData, write_condition
-from .models import Condition, Section, system_user
 
 Kind = Section.Kind
 PAGE, CARD = "condition page", "short-answer card"

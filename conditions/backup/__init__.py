@@ -39,12 +39,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS, URL_SCHEMES
-from references.models import ConditionReference, PublicationReference, Reference
-
-from . import audit, caching, search
-from .importers import ImportProblem, decode_text, open_file, refuse_binary
-from .models import (
+from conditions.importing import ImportProblem, decode_text, open_file, refuse_binary
+from conditions.models import (
     AuditRecord,
     Condition,
     Publication,
@@ -56,6 +52,10 @@ from .models import (
     SlugHistory,
     system_user,
 )
+from conditions.public import caching, search
+from medsite import audit
+from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS, URL_SCHEMES
+from references.models import ConditionReference, PublicationReference, Reference
 
 FORMAT = "medsite-backup"
 FORMAT_VERSION = 1

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from conditions import audit
 from conditions.rendering import render_condition
-
-from .exporters import EXPORTS
+from medsite import audit
+from references.exporters import EXPORTS
 
 if TYPE_CHECKING:
     from conditions.admin import ConditionAdmin

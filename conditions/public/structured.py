@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from .models import Condition, Publication
+from conditions.models import Condition, Publication
 
 # Section kinds whose list items name signs, causes and complications.
 _ITEM_KINDS = {"symptoms": "signOrSymptom", "causes": "cause", "complications": "possibleComplication"}

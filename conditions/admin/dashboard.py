@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from . import workflow
-from .models import (
+from conditions import workflow
+from conditions.models import (
     PUBLICATION_PAGE,
     Condition,
     ConditionQuerySet,

@@ -19,12 +19,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from conditions import workflow
+from conditions.content import write_condition
+from conditions.demo.pages import PAGES, REFERENCES, DemoPage
+from conditions.models import Condition, ReviewerProfile
 from references.models import Reference
-
-from . import workflow
-from .content import write_condition
-from .demo_content import PAGES, REFERENCES, DemoPage
-from .models import Condition, ReviewerProfile
 
 EDITORS = "Editors"
 REVIEWERS = "Medical reviewers"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditRecord
+from conditions.models import AuditRecord
 
 Action = AuditRecord.Action
 

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Condition, Publication, SearchDocument
+from conditions.models import Condition, Publication, SearchDocument
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10

@@ -22,11 +22,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
-from . import structured
-from .caching import cached_page
-from .discovery import question_path
-from .models import Condition, Publication
-from .views import Gone, _get_live_condition
+from conditions.models import Condition, Publication
+from conditions.public import structured
+from conditions.public.caching import cached_page
+from conditions.public.discovery import question_path
+from conditions.public.views import Gone, _get_live_condition
 
 PAGE_SIZE = 50
 CACHE_SECONDS = 300
@@ -156,7 +156,7 @@ def _list_item(request: HttpRequest, condition: Condition) -> dict:
 @cached_page
 @read_only
 def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    """One live page as approved; an old slug redirects (conditions.middleware).
+    """One live page as approved; an old slug redirects (conditions.public.middleware).
 
     Everything comes from the live publication, references included (every field was frozen at
     approval), so it changes only when the workflow retires cached pages.

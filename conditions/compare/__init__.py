@@ -26,11 +26,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Version
 
+from conditions.models import Condition, Publication, Section, ShortAnswer
 from medsite.markdown import render
 from references.citations import CitationNumbering, find_keys, format_reference
 from references.models import ConditionReference, Reference
-
-from .models import Condition, Publication, Section, ShortAnswer
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"

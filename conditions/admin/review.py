@@ -17,21 +17,20 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from reversion.models import Version
 
-from medsite.admin_input import parse_id
-
-from . import workflow
-from .checks import publish_problems
-from .compare import (
+from conditions import workflow
+from conditions.checks import publish_problems
+from conditions.compare import (
     Snapshot,
     compare,
     snapshot_from_publication,
     snapshot_from_working_copy,
     snapshots_from_versions,
 )
-from .models import Condition
+from conditions.models import Condition
+from medsite.admin_input import parse_id
 
 if TYPE_CHECKING:
-    from .admin import ConditionAdmin
+    from conditions.admin import ConditionAdmin
 
 
 def _version_ids(request: HttpRequest) -> tuple[int, int] | None:
@@ -108,7 +107,7 @@ def review_view(model_admin: ConditionAdmin, request: HttpRequest, object_id: st
         old = snapshot_from_publication(
             publication, label=f"the public version {publication.number} ({publication.get_kind_display()})"
         )
-    from .admin import PREDICATES, decision_context
+    from conditions.admin import PREDICATES, decision_context
 
     allowed = [
         name
