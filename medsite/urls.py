@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from conditions.admin import dashboard
+from conditions.admin import dashboard, preview
 from conditions.public import discovery, views
 from conditions.public.caching import cached_page
 from medsite import health
@@ -18,9 +18,9 @@ urlpatterns = [
     path("feeds/updates/", cached_page(discovery.UpdatesFeed()), name="feed-updates"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
-    path("editor/markdownify/", views.editor_preview, name="editor-preview"),
-    path("editor/upload/", views.editor_upload, name="editor-upload"),
-    path("editor/page-preview/", views.editor_page_preview, name="editor-page-preview"),
+    path("editor/markdownify/", preview.editor_preview, name="editor-preview"),
+    path("editor/upload/", preview.editor_upload, name="editor-upload"),
+    path("editor/page-preview/", preview.editor_page_preview, name="editor-page-preview"),
     # Before the admin, whose catch-all would otherwise answer; admin_view asks for a staff login.
     path(
         f"{settings.MEDSITE_ADMIN_URL}review-dashboard/",

@@ -1,0 +1,95 @@
+"""The editor's live previews: the markdownx widget and the page editor post here.
+
+Staff with the right to edit pages only; every preview passes the limits of medsite/limits.py
+(size, rate, a free slot, a time budget) and renders with the one renderer, so what an editor
+previews is what the public will read.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from conditions.rendering import known_references
+from medsite import limits
+from medsite.markdown import RenderTooSlow
+from medsite.markdown import render as render_markdown
+from references.citations import CitationNumbering, find_keys
+
+
+def _may_edit(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm("conditions.change_condition")
+
+
+@require_POST
+@login_required
+def editor_preview(request: HttpRequest) -> HttpResponse:
+    """Live preview: the publishing renderer, with citations checked against the references.
+
+    markdownx puts whatever this answers into the preview pane, so a refusal (too long, too
+    frequent, too slow, busy) is a short paragraph saying so, with its status.
+    """
+    if not _may_edit(request):
+        return HttpResponse("You do not have permission to preview condition pages.", status=403)
+    text = request.POST.get("content", "")
+    try:
+        with limits.preview_work(request.user, [("content", text)]) as budget:
+            numbering = CitationNumbering(known_references(find_keys(text)))
+            return HttpResponse(render_markdown(text, citations=numbering, budget=budget()))
+    except limits.Refused as refused:
+        response = HttpResponse(
+            format_html('<p class="preview-refused" role="alert">{}</p>', str(refused)), status=refused.status
+        )
+        if refused.retry_after:
+            response["Retry-After"] = str(refused.retry_after)
+        return response
+
+
+# Enough for a long page; a bigger form is not an editor's page.
+MAX_PREVIEW_FIELDS = 200
+
+
+@require_POST
+@login_required
+def editor_page_preview(request: HttpRequest) -> HttpResponse:
+    """Preview every Markdown field of a page at once, numbering citations across the page.
+
+    The editor's script posts ``field``/``text`` pairs in page order (sections by position, then
+    short answers), so each preview shows the numbers the published page will show. A refusal is
+    ``{"error": sentence, "field": name or null}`` with its status.
+    """
+    if not _may_edit(request):
+        return JsonResponse({"error": "You do not have permission to preview condition pages."}, status=403)
+    names, texts = request.POST.getlist("field"), request.POST.getlist("text")
+    if len(names) != len(texts) or len(names) > MAX_PREVIEW_FIELDS:
+        return JsonResponse({"error": "The preview request was malformed."}, status=400)
+    fields = list(zip(names, texts, strict=True))
+    try:
+        with limits.preview_work(request.user, fields) as budget:
+            keys = [key for text in texts for key in find_keys(text)]
+            numbering = CitationNumbering(known_references(keys))
+            previews = {}
+            for name, text in fields:
+                try:
+                    previews[name] = str(render_markdown(text, citations=numbering, budget=budget()))
+                except RenderTooSlow as slow:
+                    slow.field = name
+                    raise
+    except limits.Refused as refused:
+        response = JsonResponse({"error": str(refused), "field": refused.field}, status=refused.status)
+        if refused.retry_after:
+            response["Retry-After"] = str(refused.retry_after)
+        return response
+    return JsonResponse({"previews": previews, "unknown": numbering.unknown})
+
+
+@require_POST
+@login_required
+def editor_upload(request: HttpRequest) -> HttpResponse:
+    """Image uploads are not offered: pages carry text and references only."""
+    if not _may_edit(request):
+        return JsonResponse({"image": ["You do not have permission to upload files."]}, status=403)
+    return JsonResponse({"image": ["Image uploads are not available on this site."]}, status=400)
