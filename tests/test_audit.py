@@ -15,17 +15,24 @@ from types import SimpleNamespace
 
 import pytest
 import reversion
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from conditions import history, workflow
 from conditions.content import ConditionData, write_condition
-from conditions.models import AuditRecord, Condition, Publication, ReviewEvent, ShortAnswer, system_user
+from conditions.models import Condition, Publication, ReviewEvent, ShortAnswer, system_user
 from medsite import audit
+from medsite.audit.admin import AuditedGroupAdmin, AuditedUserAdmin, AuditRecordAdmin
+from medsite.audit.models import AuditRecord
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish
 
@@ -245,7 +252,7 @@ def test_a_revert_whose_record_fails_is_undone(editor, monkeypatch):
     first = Version.objects.get_for_object(condition).order_by("pk").first()
     write_condition(ConditionData(name="Changed", slug=condition.slug), by=editor, comment="edit")
     state = _state(condition)
-    monkeypatch.setattr(audit.AuditRecord, "save", _boom)
+    monkeypatch.setattr(AuditRecord, "save", _boom)
     with pytest.raises(Boom):
         history.revert(first, by=editor)
     assert _state(condition) == state
@@ -271,7 +278,7 @@ def test_delete_and_recover_of_a_page_are_recorded(client, editor, superuser):
 
 def test_a_delete_whose_record_fails_deletes_nothing(client, editor, superuser, monkeypatch):
     condition = make_condition(editor)
-    monkeypatch.setattr(audit.AuditRecord, "save", _boom)
+    monkeypatch.setattr(AuditRecord, "save", _boom)
     client.force_login(superuser)
     client.raise_request_exception = True
     with pytest.raises(Boom):
@@ -335,26 +342,26 @@ def reference_form(version: Version) -> dict:
 # --- import and export -----------------------------------------------------------------------
 
 
-def test_import_condition_is_recorded_under_the_system_user(seed_condition_page):
+def test_import_condition_is_recorded_under_the_system_user(import_case):
     before = timezone.now()
-    call_command("import_condition", str(seed_condition_page), stdout=StringIO())
+    call_command("import_condition", str(import_case.page_file), stdout=StringIO())
     record = _only_record(action=Action.IMPORT, **_recent(before))
     assert record.actor == system_user()
     condition = Condition.objects.get()
-    assert record.details["files"] == [seed_condition_page.name]
+    assert record.details["files"] == [import_case.page_file.name]
     assert record.details["created"] == [condition.slug]
 
 
-def test_a_dry_run_imports_nothing_and_records_nothing(seed_condition_page):
-    call_command("import_condition", str(seed_condition_page), "--dry-run", stdout=StringIO())
+def test_a_dry_run_imports_nothing_and_records_nothing(import_case):
+    call_command("import_condition", str(import_case.page_file), "--dry-run", stdout=StringIO())
     assert not AuditRecord.objects.exists()
 
 
-def test_an_import_whose_record_fails_writes_nothing(seed_condition_page, monkeypatch):
+def test_an_import_whose_record_fails_writes_nothing(import_case, monkeypatch):
     system_user()
-    monkeypatch.setattr(audit.AuditRecord, "save", _boom)
+    monkeypatch.setattr(AuditRecord, "save", _boom)
     with pytest.raises(Boom):
-        call_command("import_condition", str(seed_condition_page), stdout=StringIO())
+        call_command("import_condition", str(import_case.page_file), stdout=StringIO())
     assert not Condition.objects.exists() and not Reference.objects.exists()
 
 
@@ -547,7 +554,7 @@ def test_superusers_read_the_log_filtered_by_action_and_actor(client, superuser,
     audit.record(Action.EXPORT, actor=reviewer, target="a file")
     audit.record(Action.DELETE, actor=superuser, target="Gone page")
     client.force_login(superuser)
-    url = reverse("admin:conditions_auditrecord_changelist")
+    url = reverse("admin:audit_auditrecord_changelist")
     page = client.get(url, {"action__exact": "export"}).content.decode()
     assert condition.name in page and "a file" in page and "Gone page" not in page
     page = client.get(url, {"actor__id__exact": reviewer.pk}).content.decode()
@@ -558,3 +565,47 @@ def test_superusers_read_the_log_filtered_by_action_and_actor(client, superuser,
 def test_record_refuses_an_unknown_action(editor):
     with pytest.raises(ValueError, match="Unknown audit action"):
         audit.record("shrug", actor=editor)
+
+
+def test_the_audit_app_registers_the_log_and_the_audited_user_and_role_screens():
+    assert apps.get_app_config("audit").get_model("auditrecord") is AuditRecord
+    assert AuditRecord._meta.db_table == "conditions_auditrecord"  # the table the log always had
+    assert isinstance(admin.site._registry[AuditRecord], AuditRecordAdmin)
+    assert isinstance(admin.site._registry[User], AuditedUserAdmin)
+    assert isinstance(admin.site._registry[Group], AuditedGroupAdmin)
+
+
+# --- the move of the log from the conditions app to its own (conditions 0010, audit 0001) ---------
+
+BEFORE_THE_MOVE = ("conditions", "0009_field_checks")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_a_database_with_audit_records_keeps_them_and_their_permissions():
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_THE_MOVE, ("audit", None)])
+    old = executor.loader.project_state(BEFORE_THE_MOVE).apps
+    content_type = old.get_model("contenttypes", "ContentType").objects.get(model="auditrecord")
+    assert content_type.app_label == "conditions"  # audit 0001 undone gives the old label back
+    permission = old.get_model("auth", "Permission").objects.get(codename="view_auditrecord")
+    auditors = old.get_model("auth", "Group").objects.create(name="Auditors")
+    auditors.permissions.add(permission)
+    actor = old.get_model("auth", "User").objects.create(username="ada")
+    old_record = old.get_model("conditions", "AuditRecord")
+    first = old_record.objects.create(actor=actor, action="export", target="Gout", details={"format": "bib"})
+    second = old_record.objects.create(actor=actor, action="revert", target="Shingles")
+
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    ContentType.objects.clear_cache()
+    records = AuditRecord.objects.order_by("pk")
+    assert list(records.values_list("pk", "actor__username", "action", "target", "details")) == [
+        (first.pk, "ada", "export", "Gout", {"format": "bib"}),
+        (second.pk, "ada", "revert", "Shingles", {}),
+    ]
+    assert ContentType.objects.get_for_model(AuditRecord).pk == content_type.pk
+    assert not ContentType.objects.filter(app_label="conditions", model="auditrecord").exists()
+    ada = User.objects.get(username="ada")
+    ada.groups.add(Group.objects.get(name="Auditors"))
+    assert User.objects.get(pk=ada.pk).has_perm("audit.view_auditrecord")

@@ -1,9 +1,10 @@
-"""Admin screens that write the audit log (medsite/audit/__init__.py): deletions, and who may do what.
+"""The audit log's admin screens: the log itself (superusers, read-only), and the screens that
+write it: deletions (:class:`AuditedDeletes`, used by the content apps' admins), and who may do what.
 
 Django's own admin log (LogEntry) notes that a user's "Groups" or "Staff status" changed, but not
 to what; the audit records here keep the access before and after, so "who made this person a
-medical reviewer, and when" has an answer. Importing this module registers the audited user and
-role (group) screens in place of Django's.
+medical reviewer, and when" has an answer. :func:`register`, called when the app is ready
+(medsite/audit/apps.py), puts the audited user and role (group) screens in place of Django's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
 from medsite import audit
+from medsite.admin_input import CarefulAdminInput
+from medsite.audit.models import AuditRecord
 
 
 class AuditedDeletes:
@@ -138,7 +141,36 @@ class AuditedGroupAdmin(AuditedDeletes, GroupAdmin):
         )
 
 
-admin.site.unregister(get_user_model())
-admin.site.register(get_user_model(), AuditedUserAdmin)
-admin.site.unregister(Group)
-admin.site.register(Group, AuditedGroupAdmin)
+class AuditRecordAdmin(CarefulAdminInput, admin.ModelAdmin):
+    """The audit log, for superusers only, and read-only for them too."""
+
+    list_display = ["created_at", "action", "actor", "target", "details"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor"]
+    search_fields = ["target", "object_id", "actor__username"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "action", "actor", "content_type", "object_id", "target", "details"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def register(site: admin.AdminSite) -> None:
+    """Register the audit log, and the audited user and role screens in place of Django's."""
+    site.register(AuditRecord, AuditRecordAdmin)
+    for model, model_admin in ((get_user_model(), AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+        if site.is_registered(model):
+            site.unregister(model)
+        site.register(model, model_admin)
