@@ -24,18 +24,6 @@ from conditions.pagecontent import stored_fields
 from medsite import audit
 from references.models import ConditionReference, Reference
 
-# Fields the workflow owns; a restored version must not bring back old values of these.
-WORKFLOW_FIELDS = (
-    "status",
-    "live_publication_id",
-    "scheduled_publication_id",
-    "last_reviewed_on",
-    "next_review_due",
-    "lock_version",
-    "created_at",
-    "created_by_id",
-)
-
 
 def revert(version: Version, *, by) -> Condition:
     """Restore the condition in ``version`` (existing or deleted) as a draft, recorded as an edit."""
@@ -44,13 +32,12 @@ def revert(version: Version, *, by) -> Condition:
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(by)
         reversion.set_comment(comment)
-        current = Condition.objects.select_for_update().filter(pk=version.object_id).first()
-        refusal = workflow.refusal_edit(current or Condition(), by)
-        if refusal:
-            raise workflow.WorkflowError(refusal)
+        current = workflow.check_editable(Condition(pk=version.object_id), by)
         if current is not None:
-            kept = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
+            kept = {name: getattr(current, name) for name in workflow.owned_fields()}
         else:
+            # Recovered after deletion, which only a page never approved allows (publications
+            # protect it): nothing the version says makes it public or reviewed.
             kept = {
                 "live_publication_id": None,
                 "scheduled_publication_id": None,

@@ -135,10 +135,7 @@ class PageContent:
 
     def texts(self) -> list[str]:
         """Every Markdown text of the page, in citation-numbering order."""
-        texts = [section.body for section in self.sections]
-        for answer in self.answers:
-            texts += [answer.answer, answer.details]
-        return texts
+        return markdown_texts(self.sections, self.answers)
 
     def cited_keys(self) -> list[str]:
         return [key for text in self.texts() for key in find_keys(text)]
@@ -171,6 +168,15 @@ class PageContent:
 
     def content_hash(self) -> str:
         return value_hash(sorted(self.atoms().items()))
+
+
+def markdown_texts(sections: Iterable, answers: Iterable) -> list[str]:
+    """Every Markdown text of a page, in reading order, which is the order citations are numbered
+    in: each section's body, then each short answer's answer and details (rows or content)."""
+    texts = [section.body for section in sections]
+    for answer in answers:
+        texts += [answer.answer, answer.details]
+    return texts
 
 
 def reference_atom(reference_id: int) -> str:
@@ -206,7 +212,7 @@ def content_of(condition: Condition) -> PageContent:
         listed,
         {},
     )
-    return _with_references(content, _current_references(content.cited_keys(), listed))
+    return with_references(content, _current_references(content.cited_keys(), listed))
 
 
 def _current_references(keys: Iterable[str], ids: Iterable[int]) -> dict[int, ReferenceContent]:
@@ -214,7 +220,7 @@ def _current_references(keys: Iterable[str], ids: Iterable[int]) -> dict[int, Re
     return {ref.pk: ReferenceContent.of(ref) for ref in found}
 
 
-def _with_references(content: PageContent, available: Mapping[int, ReferenceContent]) -> PageContent:
+def with_references(content: PageContent, available: Mapping[int, ReferenceContent]) -> PageContent:
     """``content`` with the references it shows, picked from ``available``."""
     by_key = {ref.key: ref for ref in available.values()}
     cited = {by_key[key].id: by_key[key] for key in content.cited_keys() if key in by_key}
@@ -249,7 +255,7 @@ def content_at(revision: Revision | int, condition_id: int) -> PageContent | Non
     by_key = {ref.key: ref for ref in held.values()}
     missing_keys = {key for key in content.cited_keys() if key not in by_key}
     missing_ids = wanted_ids - set(held)
-    return _with_references(content, {**_references_as_of(revision_id, missing_keys, missing_ids), **held})
+    return with_references(content, {**_references_as_of(revision_id, missing_keys, missing_ids), **held})
 
 
 def _references_as_of(revision_id: int, keys: set[str], ids: set[int]) -> dict[int, ReferenceContent]:

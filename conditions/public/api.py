@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from functools import wraps
-from html import unescape
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models.functions import Lower
@@ -19,14 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.html import strip_tags
 from django.views.decorators.csrf import csrf_exempt
 
-from conditions.models import Condition, Publication
-from conditions.public import structured
+from conditions.models import Condition
 from conditions.public.caching import cached_page
 from conditions.public.discovery import question_path
 from conditions.public.views import Gone, _get_live_condition
+from conditions.publishedpage import PublishedPage, PublishedReference
+from medsite.htmltext import html_to_text
 
 PAGE_SIZE = 50
 CACHE_SECONDS = 300
@@ -169,22 +168,19 @@ def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
     except Http404:
         return _error(f"No published condition page has the slug “{slug}”.", 404)
     publication = condition.live_publication
-    data = publication.structured_data
+    page = publication.page
     return _json(
         {
-            "name": data.get("name", publication.title),
+            "name": page.name,
             "slug": condition.public_slug,
-            "also_called": data.get("also_called", []),
-            "summary": data.get("summary", publication.summary),
+            "also_called": list(page.also_called),
+            "summary": page.summary,
             **_urls(request, condition.public_slug),
             "version": publication.number,
             "updated": _date(publication.went_live_at),
-            "sections": [
-                {key: section.get(key, "") for key in ("id", "kind", "heading", "markdown", "html")}
-                for section in data.get("sections", [])
-            ],
-            "short_answers": _short_answers(request, condition, publication),
-            "references": _references(publication),
+            "sections": [_fields(section, _SECTION_FIELDS) for section in page.sections],
+            "short_answers": _short_answers(request, condition, page),
+            "references": [_reference(reference) for reference in page.references],
             "review": {
                 "reviewed_by": publication.reviewed_by_name,
                 "last_reviewed": _date(publication.reviewed_on),
@@ -196,44 +192,51 @@ def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
     )
 
 
+# What the API shows of each part of the page: named here, so a field added to the published
+# page is not served until it is meant to be.
+_SECTION_FIELDS = ("id", "kind", "heading", "markdown", "html")
 _ANSWER_FIELDS = ("question", "answer_markdown", "answer_html", "details_markdown", "details_html")
+_REFERENCE_FIELDS = (
+    "number",
+    "key",
+    "kind",
+    "authors",
+    "title",
+    "container_title",
+    "edition",
+    "publisher",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "url",
+    "doi",
+    "pmid",
+    "accessed_on",
+)
 
 
-def _short_answers(request: HttpRequest, condition: Condition, publication: Publication) -> list[dict]:
+def _fields(part: object, names: tuple[str, ...]) -> dict:
+    return {name: getattr(part, name) for name in names}
+
+
+def _short_answers(request: HttpRequest, condition: Condition, page: PublishedPage) -> list[dict]:
     answers = []
-    for answer in structured.short_answers(publication):
-        item = {key: answer.get(key, "") for key in _ANSWER_FIELDS}
-        path = question_path(condition.public_slug, answer["slug"])
+    for answer in page.short_answers:
+        item = _fields(answer, _ANSWER_FIELDS)
+        path = question_path(condition.public_slug, answer.slug)
         if path is not None:
             item["url"] = request.build_absolute_uri(path)
         answers.append(item)
     return answers
 
 
-def _references(publication: Publication) -> list[dict]:
-    """The reference list as published: every field as the reviewer approved it."""
-    return [_reference(frozen) for frozen in publication.structured_data.get("references", [])]
-
-
-def _reference(frozen: dict) -> dict:
-    text = frozen.get("text", "")
+def _reference(reference: PublishedReference) -> dict:
+    """One entry of the reference list as published: every field as the reviewer approved it."""
     return {
-        "number": frozen["number"],
-        "key": frozen["key"],
-        "kind": frozen.get("kind", ""),
-        "authors": frozen.get("authors", []),
-        "title": frozen.get("title", ""),
-        "container_title": frozen.get("container_title", ""),
-        "edition": frozen.get("edition", ""),
-        "publisher": frozen.get("publisher", ""),
-        "year": frozen.get("year"),
-        "volume": frozen.get("volume", ""),
-        "issue": frozen.get("issue", ""),
-        "pages": frozen.get("pages", ""),
-        "url": frozen.get("url", ""),
-        "doi": frozen.get("doi", ""),
-        "pmid": frozen.get("pmid", ""),
-        "accessed_on": frozen.get("accessed_on"),
-        "text": unescape(strip_tags(text)),
-        "html": text,
+        **_fields(reference, _REFERENCE_FIELDS),
+        "authors": list(reference.authors),
+        "accessed_on": _date(reference.accessed_on),
+        "text": html_to_text(reference.html),
+        "html": reference.html,
     }

@@ -22,7 +22,6 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from conditions.models import Condition, Publication
-from conditions.public import structured
 
 FEED_LENGTH = 30
 
@@ -73,8 +72,8 @@ class QuestionSitemap(Sitemap):
         items = []
         for condition in pages:
             publication = condition.live_publication
-            for answer in structured.short_answers(publication):
-                path = question_path(condition.public_slug, answer["slug"])
+            for answer in publication.page.short_answers:
+                path = question_path(condition.public_slug, answer.slug)
                 if path is not None:
                     items.append((path, publication.went_live_at))
         return items

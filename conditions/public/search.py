@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from math import ceil
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -27,6 +26,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from conditions.models import Condition, Publication, SearchDocument
+from conditions.publishedpage import PublishedPage
+from medsite.htmltext import html_to_text
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -107,75 +108,6 @@ def _same_word(a: str, b: str) -> bool:
     return a == b or a in _stems(b) or b in _stems(a)
 
 
-class _TextExtractor(HTMLParser):
-    """Reader-visible text of sanitised page HTML, without citation numbers."""
-
-    BLOCKS = frozenset({
-        "blockquote", "br", "dd", "div", "dt", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre",
-        "table", "td", "th", "tr", "ul",
-    })  # fmt: skip
-    # Blocks whose text runs into the next one's on one line ("Fever Headaches") unless it ends
-    # in punctuation: a separator keeps a list readable in a snippet ("Fever · Headaches").
-    SEPARATED = frozenset({"blockquote", "dd", "dt", "h3", "h4", "h5", "h6", "li", "p", "pre", "td", "th"})
-    SKIPPED_CLASSES = frozenset({"citation", "citation-unknown"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping: str | None = None
-        self._depth = 0
-        self._last = ""  # the last character of text written, ignoring spaces
-        self._after_citation = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._skipping:
-            self._depth += tag == self._skipping
-        elif set((dict(attrs).get("class") or "").split()) & self.SKIPPED_CLASSES:
-            self._skipping, self._depth = tag, 1
-            # "claim [@key]." reads "claim." without its number, not "claim ."
-            if self.parts and self.parts[-1][-1:].isspace():
-                self.parts[-1] = self.parts[-1].rstrip()
-                self._after_citation = True
-        elif tag in {"ol", "ul"}:  # a nested list: "Fever · high or lasting"
-            self._separate()
-        elif tag in self.BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skipping:
-            self._depth -= tag == self._skipping
-            if self._depth == 0:
-                self._skipping = None
-        elif tag in self.SEPARATED:
-            self._separate()
-        elif tag in self.BLOCKS:
-            self.parts.append(" ")
-
-    def _separate(self) -> None:
-        if self._last and self._last not in ".!?:;·":
-            self.parts.append(" · ")
-            self._last = "·"
-        else:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if self._skipping:
-            return
-        if self._after_citation and data[:1].isalnum():
-            self.parts.append(" ")
-        self._after_citation = False
-        self.parts.append(data)
-        self._last = data.rstrip()[-1:] or self._last
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of frozen page HTML, as a reader would see it (blocks become spaces)."""
-    extractor = _TextExtractor()
-    extractor.feed(html or "")
-    extractor.close()
-    return " ".join("".join(extractor.parts).split()).rstrip(" ·")
-
-
 @dataclass(frozen=True)
 class PageText:
     """The searchable text of one publication, as written (not folded)."""
@@ -188,31 +120,22 @@ class PageText:
 
 def page_text(publication: Publication) -> PageText:
     """Name, other names, summary and body text (headings, sections, short answers) of a publication."""
-    data = publication.structured_data or {}
+    page = publication.page
     return PageText(
-        name=data.get("name") or publication.title,
-        synonyms=list(data.get("also_called", [])),
-        summary=_summary(publication),
-        body=" ".join(body_parts(publication)),
+        name=page.name or publication.title,
+        synonyms=list(page.also_called),
+        summary=page.summary,
+        body=" ".join(body_parts(page)),
     )
 
 
-def _summary(publication: Publication) -> str:
-    return (publication.structured_data or {}).get("summary", publication.summary) or ""
-
-
-def body_parts(publication: Publication) -> Iterator[str]:
+def body_parts(page: PublishedPage) -> Iterator[str]:
     """The body's text a part at a time (a section with its heading, a question, an answer), made
     as it is asked for: a snippet needs only the parts up to its first match."""
-    data = publication.structured_data or {}
-    for section in data.get("sections", []):
-        yield f"{section.get('heading', '')}: {html_to_text(section.get('html', ''))}"
-    for answer in data.get("short_answers", []):
-        for part in (
-            answer.get("question", ""),
-            html_to_text(answer.get("answer_html", "")),
-            html_to_text(answer.get("details_html", "")),
-        ):
+    for section in page.sections:
+        yield f"{section.heading}: {html_to_text(section.html)}"
+    for answer in page.short_answers:
+        for part in (answer.question, html_to_text(answer.answer_html), html_to_text(answer.details_html)):
             if part.strip():
                 yield part
 
@@ -520,16 +443,15 @@ def _results(condition_ids: list[int], terms: Sequence[str]) -> list[SearchResul
         if condition is None:  # unpublished between the queries
             continue
         publication = condition.live_publication
-        data = publication.structured_data or {}
-        summary = _summary(publication)
+        page = publication.page
         results.append(
             SearchResult(
-                name=data.get("name") or publication.title,
+                name=page.name or publication.title,
                 slug=condition.public_slug,
                 url=condition.get_absolute_url(),
-                summary=summary,
-                also_called=list(data.get("also_called", [])),
-                snippet=best_snippet(summary, body_parts(publication), terms),
+                summary=page.summary,
+                also_called=list(page.also_called),
+                snippet=best_snippet(page.summary, body_parts(page), terms),
             )
         )
     return results

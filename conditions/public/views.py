@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from itertools import groupby
 from string import ascii_uppercase
 
@@ -119,9 +121,17 @@ def _last_public_holder(slug: str) -> Condition | None:
 
 
 class Gone(Exception):
-    def __init__(self, condition: Condition) -> None:
+    """What the public read at this address was taken offline: the page, or (``retracted``) the
+    version of it asked for, withdrawn from the archive.
+
+    Raised by the lookups here, which alone decide what is gone; :func:`answers_gone` answers it
+    with a page, the API (``conditions.public.api``) with JSON, both with 410.
+    """
+
+    def __init__(self, condition: Condition, retracted: Publication | None = None) -> None:
         super().__init__(condition.slug)
         self.condition = condition
+        self.retracted = retracted
 
 
 class Moved(Exception):
@@ -132,20 +142,53 @@ class Moved(Exception):
         self.slug = slug
 
 
-def _gone(request: HttpRequest, condition: Condition) -> HttpResponse:
+def _get_archived_version(slug: str, number: int) -> tuple[Condition, Publication]:
+    """The page at ``slug`` and its version ``number`` as the public archive serves it.
+
+    A version withdrawn from the archive is :class:`Gone` with its reason, whether or not the page
+    is still live; any other version of a page taken offline is gone with the page.
+    """
+    try:
+        condition = _get_live_condition(slug)
+    except Gone as gone:
+        withdrawn = gone.condition.publications.public().filter(number=number, retracted_at__isnull=False)
+        raise Gone(gone.condition, retracted=withdrawn.first()) from None
+    publication = get_object_or_404(Publication.objects.public(), condition=condition, number=number)
+    if publication.is_retracted:
+        raise Gone(condition, retracted=publication)
+    return condition, publication
+
+
+def answers_gone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer :class:`Gone` raised by ``view`` with a 410 page: the notice of a withdrawn version,
+    saying when and why and where the page is now, or of a page taken offline."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Gone as gone:
+            return _gone_page(request, gone)
+
+    return wrapper
+
+
+def _gone_page(request: HttpRequest, gone: Gone) -> HttpResponse:
+    if gone.retracted is not None:
+        context = {"condition": gone.condition, "publication": gone.retracted}
+        return render(request, "conditions/retracted.html", context, status=410)
     # Named as the public last saw it, not as the working copy now reads.
-    last = condition.publications.public().order_by("-number").values_list("title", flat=True).first()
-    return render(request, "conditions/gone.html", {"name": last or condition.name}, status=410)
+    publications = gone.condition.publications.public().order_by("-number")
+    last = publications.values_list("title", flat=True).first()
+    return render(request, "conditions/gone.html", {"name": last or gone.condition.name}, status=410)
 
 
 @cached_page
 @require_safe
+@answers_gone
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Queries: 1 (the condition joined to its live publication). The body is frozen HTML.
-    try:
-        condition = _get_live_condition(slug)
-    except Gone as gone:
-        return _gone(request, gone.condition)
+    condition = _get_live_condition(slug)
     publication = condition.live_publication
     context = {
         "condition": condition,
@@ -179,15 +222,13 @@ def _json_ld(request: HttpRequest, condition: Condition, publication: Publicatio
 
 @cached_page
 @require_safe
+@answers_gone
 def question_detail(request: HttpRequest, slug: str, question: str) -> HttpResponse:
     """One short answer on its own page, as it was approved with the live page."""
     # Queries: 1 (the condition joined to its live publication).
-    try:
-        condition = _get_live_condition(slug)
-    except Gone as gone:
-        return _gone(request, gone.condition)
+    condition = _get_live_condition(slug)
     publication = condition.live_publication
-    answer = next((a for a in structured.short_answers(publication) if a["slug"] == question), None)
+    answer = next((a for a in publication.page.short_answers if a.slug == question), None)
     if answer is None:
         raise Http404("This page has no such question.")
     response = render(
@@ -200,11 +241,9 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
 
 @cached_page
 @require_safe
+@answers_gone
 def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        condition = _get_live_condition(slug)
-    except Gone as gone:
-        return _gone(request, gone.condition)
+    condition = _get_live_condition(slug)
     # Queries: 1 condition with its live publication, 1 publications that went live.
     publications = condition.publications.public().defer("html", "structured_data").order_by("-number")
     response = render(
@@ -215,17 +254,9 @@ def condition_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cached_page
 @require_safe
+@answers_gone
 def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    try:
-        condition = _get_live_condition(slug)
-    except Gone as gone:
-        withdrawn = gone.condition.publications.public().filter(number=number, retracted_at__isnull=False)
-        if withdrawn.exists():
-            return _retracted(request, gone.condition, withdrawn.get())
-        return _gone(request, gone.condition)
-    publication = get_object_or_404(Publication.objects.public(), condition=condition, number=number)
-    if publication.is_retracted:
-        return _retracted(request, condition, publication)
+    condition, publication = _get_archived_version(slug, number)
     response = render(
         request,
         "conditions/detail.html",
@@ -236,12 +267,6 @@ def publication_detail(request: HttpRequest, slug: str, number: int) -> HttpResp
         },
     )
     return _dated(response, condition)
-
-
-def _retracted(request: HttpRequest, condition: Condition, publication: Publication) -> HttpResponse:
-    """A version withdrawn from the archive: 410, saying when and why, and where the page is now."""
-    context = {"condition": condition, "publication": publication}
-    return render(request, "conditions/retracted.html", context, status=410)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,158 @@
+"""One state of a page as a reader sees it, from a reversion version, the working copy or a publication.
+
+A :class:`Snapshot` is the text of each paragraph and list item after Markdown rendering,
+citations shown by their source key. Versions and the working copy are rendered by
+``conditions.rendering.render_texts``, as the page itself is, so their citation numbers and
+reference list are the page's; a publication is read from its frozen page (``Publication.page``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import formats, timezone
+from reversion.models import Version
+
+from conditions.models import Condition, Publication
+from conditions.pagecontent import PageContent, ReferenceContent, RevisionRows, content_of, with_references
+from conditions.rendering import render_texts
+from medsite.htmltext import reader_paragraphs
+from references.models import Reference
+
+
+@dataclass(frozen=True)
+class SectionText:
+    row_id: int | None  # None where the source keeps no row ids (a publication)
+    kind: str
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    row_id: int | None
+    question: str
+    answer: tuple[str, ...]
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceText:
+    key: str
+    text: str
+
+
+@dataclass
+class Snapshot:
+    """One state of a page as a reader sees it; an empty one stands for "nothing published yet"."""
+
+    label: str
+    name: str = ""
+    slug: str = ""
+    also_called: list[str] = field(default_factory=list)
+    summary: str = ""
+    sections: list[SectionText] = field(default_factory=list)
+    short_answers: list[AnswerText] = field(default_factory=list)
+    references: list[ReferenceText] = field(default_factory=list)
+
+
+def _snapshot(content: PageContent, label: str) -> Snapshot:
+    texts = render_texts(content)
+    keys = texts.keys_by_number
+    return Snapshot(
+        label=label,
+        name=content.name,
+        slug=content.slug,
+        also_called=content.synonyms,
+        summary=content.summary,
+        sections=[
+            SectionText(s.id, s.kind, s.display_heading, tuple(reader_paragraphs(html, keys)))
+            for s, html in zip(content.sections, texts.sections, strict=True)
+        ],
+        short_answers=[
+            AnswerText(
+                a.id, a.question, tuple(reader_paragraphs(ah, keys)), tuple(reader_paragraphs(dh, keys))
+            )
+            for a, (ah, dh) in zip(content.answers, texts.answers, strict=True)
+        ],
+        references=[
+            ReferenceText(ref.key, _reference_text(html))
+            for ref, html in zip(texts.references, texts.reference_html, strict=True)
+        ],
+    )
+
+
+def _reference_text(html: str) -> str:
+    return " ".join(reader_paragraphs(html))
+
+
+def snapshot_from_working_copy(condition: Condition, *, label: str = "the working copy") -> Snapshot:
+    """The condition as it stands now (uses prefetched sections and short answers if present)."""
+    return _snapshot(content_of(condition), label)
+
+
+def version_label(version: Version) -> str:
+    revision = version.revision
+    when = formats.date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
+    who = revision.user.get_username() if revision.user else "an unknown user"
+    return f"the version saved {when} by {who}"
+
+
+def snapshots_from_versions(versions: Sequence[Version]) -> list[Snapshot]:
+    """Snapshots of Condition versions: two queries however many versions and rows.
+
+    Each version's revision holds the versions of the page's sections, short answers and listed
+    references (Condition is registered with ``follow``); they are read in one query, and the
+    references of all the versions, as they are now, in another. ``revision__user`` should be
+    select_related.
+    """
+    revision_ids = {version.revision_id for version in versions}
+    related: dict[int, list[Version]] = defaultdict(list)
+    for other in Version.objects.filter(revision_id__in=revision_ids):
+        related[other.revision_id].append(other)
+    contents = [RevisionRows(related[v.revision_id]).page(int(v.object_id)) for v in versions]
+    available = _current_references(contents)
+    return [
+        _snapshot(with_references(content, available), version_label(version))
+        for content, version in zip(contents, versions, strict=True)
+    ]
+
+
+def _current_references(contents: Sequence[PageContent]) -> dict[int, ReferenceContent]:
+    """The references cited or listed by any of ``contents``, by id: one query for all of them."""
+    keys = {key for content in contents for key in content.cited_keys()}
+    ids = {pk for content in contents for pk in content.listed}
+    found = Reference.objects.filter(Q(key__in=keys) | Q(pk__in=ids))
+    return {ref.pk: ReferenceContent.of(ref) for ref in found}
+
+
+def snapshot_from_publication(publication: Publication, *, label: str = "") -> Snapshot:
+    """What the public was shown, from the publication's frozen page (no queries)."""
+    page = publication.page
+    keys = {str(ref.number): ref.key for ref in page.references}
+    return Snapshot(
+        label=label or f"the published version {publication.number}",
+        name=page.name,
+        # The publication's own address: a version live before addresses were frozen at approval
+        # has the one the page had then (migration 0008), not the one its page data names.
+        slug=publication.slug or page.slug,
+        also_called=list(page.also_called),
+        summary=page.summary,
+        sections=[
+            SectionText(None, s.kind, s.heading, tuple(reader_paragraphs(s.html, keys)))
+            for s in page.sections
+        ],
+        short_answers=[
+            AnswerText(
+                None,
+                a.question,
+                tuple(reader_paragraphs(a.answer_html, keys)),
+                tuple(reader_paragraphs(a.details_html, keys)),
+            )
+            for a in page.short_answers
+        ],
+        references=[ReferenceText(ref.key, _reference_text(ref.html)) for ref in page.references],
+    )
