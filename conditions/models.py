@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cached_property
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from conditions.publishedpage import PublishedPage
 from medsite.limits import validate_markdown_field
 from medsite.validators import validate_lines, validate_single_line
 
@@ -409,6 +410,15 @@ class Publication(models.Model):
     def is_retracted(self) -> bool:
         return self.retracted_at is not None
 
+    @cached_property
+    def page(self) -> PublishedPage:
+        """The frozen page (``structured_data``) as typed data, whatever shape it was stored in."""
+        return PublishedPage.from_json(self.structured_data, fallback=self._page_fallback)
+
+    def _page_fallback(self) -> dict:
+        # Only the earliest pages lack these; asked only then, as a list may defer the columns.
+        return {"name": self.title, "slug": self.slug, "summary": self.summary, "also_called": self.synonyms}
+
 
 class ReviewEvent(models.Model):
     """One line of a page's review log: an edit or a workflow transition."""
@@ -459,44 +469,6 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d}"
-
-
-class AuditRecord(models.Model):
-    """One line of the audit log: a change the review log (ReviewEvent) does not record.
-
-    Written only through :func:`medsite.audit.record`, in the transaction of the change it
-    records. ``target`` names the object as it was, so a record outlives a deleted object.
-    """
-
-    class Action(models.TextChoices):
-        REVERT = "revert", "Restored an earlier version"
-        RECOVER = "recover", "Recovered a deleted item"
-        DELETE = "delete", "Deleted"
-        IMPORT = "import", "Imported"
-        EXPORT = "export", "Exported"
-        PERMISSIONS = "permissions", "Access changed (roles, permissions, staff or superuser)"
-        ACCOUNT = "account", "User account changed"
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=20, choices=Action.choices)
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    object_id = models.CharField(max_length=64, blank=True)
-    target = models.CharField(
-        max_length=300, blank=True, help_text="What was acted on, as it was named then."
-    )
-    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="auditrecord_object_idx")]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.get_action_display()}: {self.target} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"
-        )
 
 
 class SlugHistory(models.Model):

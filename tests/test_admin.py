@@ -280,7 +280,7 @@ def test_admin_history_lists_revisions_with_comments(client, editor, reviewer):
 
 
 def test_admin_history_is_paged_newest_first(client, editor, monkeypatch):
-    monkeypatch.setattr("conditions.admin.HISTORY_PER_PAGE", 2)
+    monkeypatch.setattr("conditions.admin.conditions.HISTORY_PER_PAGE", 2)
     for n in range(5):
         condition = make_condition(editor, slug="paged", summary=f"Edition {n}.")
     newest_first = Version.objects.get_for_object(condition).order_by("-pk").values_list("pk", flat=True)

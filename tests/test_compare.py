@@ -19,12 +19,12 @@ from conditions.compare import (
     Snapshot,
     compare,
     diff_paragraphs,
-    reader_paragraphs,
     snapshot_from_publication,
     snapshot_from_working_copy,
     snapshots_from_versions,
 )
 from conditions.models import Condition
+from medsite.htmltext import reader_paragraphs
 from medsite.markdown import render
 from tests.factories import make_condition, make_reference, publish
 from tests.test_admin import _change_url, _form_data

@@ -22,9 +22,10 @@ from reversion.models import Version
 
 from conditions import history, workflow
 from conditions.content import ConditionData, SectionData, write_condition
-from conditions.models import AuditRecord, Condition, Publication, Section, Status
+from conditions.models import Condition, Publication, Section, Status
 from conditions.workflow import StaleDecision, WorkflowError
 from medsite import audit
+from medsite.audit.models import AuditRecord
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish, reviewed_fields
 

@@ -44,7 +44,7 @@ from references.models import Reference
 from references.usage import refusal_change_in_review
 from tests.factories import CHECKED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 TOKEN = re.compile(r"\b[TRI]\d+ by (\w[\w-]*)")
 SLUG = "integrity-page"

@@ -1,13 +1,11 @@
 """Admin screens that compare states of a condition page: two history versions, and the review
-screen (the working copy against what the public sees now).
+screen (the working copy against what the public sees now, with the reviewer's decision forms).
 
-Both are read-only GETs wired into ``ConditionAdmin.get_urls``; access goes through the admin's
-own ``_get_condition_for_user``. The comparing itself is :mod:`conditions.compare`.
+Both are read-only GETs, methods of ``ConditionAdmin`` (through :class:`ReviewScreens`) wired in
+its ``get_urls``. The comparing itself is :mod:`conditions.compare`.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
@@ -17,7 +15,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from reversion.models import Version
 
-from conditions import workflow
+from conditions.addresses import address_notes
+from conditions.admin.workflow_panel import offered
 from conditions.checks import publish_problems
 from conditions.compare import (
     Snapshot,
@@ -27,10 +26,12 @@ from conditions.compare import (
     snapshots_from_versions,
 )
 from conditions.models import Condition
+from conditions.submissions import submission_label
+from conditions.workflow import TRANSITIONS
 from medsite.admin_input import parse_id
 
-if TYPE_CHECKING:
-    from conditions.admin import ConditionAdmin
+# The review screen's forms: the decisions on the version in review, then its withdrawal.
+REVIEW_SCREEN = [name for name, transition in TRANSITIONS.items() if transition.decision] + ["withdraw"]
 
 
 def _version_ids(request: HttpRequest) -> tuple[int, int] | None:
@@ -38,9 +39,9 @@ def _version_ids(request: HttpRequest) -> tuple[int, int] | None:
     return None if None in ids else ids
 
 
-def _context(model_admin: ConditionAdmin, request: HttpRequest, condition: Condition, **extra) -> dict:
+def _context(admin_site, request: HttpRequest, condition: Condition, **extra) -> dict:
     return {
-        **model_admin.admin_site.each_context(request),
+        **admin_site.each_context(request),
         "opts": Condition._meta,
         "condition": condition,
         "history_url": reverse("admin:conditions_condition_history", args=[condition.pk]),
@@ -49,85 +50,80 @@ def _context(model_admin: ConditionAdmin, request: HttpRequest, condition: Condi
     }
 
 
-def compare_view(model_admin: ConditionAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """Two versions from the page's history, section by section (``?from=<id>&to=<id>``).
-
-    Queries, whatever the size of the page: session, user, permissions (2), the condition, the two
-    versions with their revisions and users, every version in those revisions, the references.
-    """
-    condition = model_admin._get_condition_for_user(request, object_id)
-    ids = _version_ids(request)
-    if ids is None:
-        messages.info(request, "Choose two versions to compare: one in the “From” column, one in “To”.")
-        return HttpResponseRedirect(reverse("admin:conditions_condition_history", args=[condition.pk]))
-    found = {
-        version.pk: version
-        for version in Version.objects.get_for_object(condition)
-        .filter(pk__in=ids)
-        .select_related("revision__user")
-    }
-    if not all(pk in found for pk in ids):
-        raise Http404("No such version of this page.")
-    # Older first whichever way round they were picked, so "added" always means "added since".
-    versions = sorted((found[pk] for pk in ids), key=lambda version: version.pk)
-    old, new = snapshots_from_versions(versions)
-    context = _context(
-        model_admin,
-        request,
-        condition,
-        title=f"Compare versions of “{condition}”",
-        comparison=compare(old, new),
-    )
-    return render(request, "admin/conditions/condition/compare.html", context)
-
-
 def _working_copy_label(condition: Condition) -> str:
     when = formats.date_format(timezone.localtime(condition.updated_at), "DATETIME_FORMAT")
     who = condition.updated_by.get_username() if condition.updated_by else "an unknown user"
     return f"the working copy ({condition.get_status_display().lower()}, last saved {when} by {who})"
 
 
-def review_view(model_admin: ConditionAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
-    """The review screen: the working copy against the live publication (or against nothing).
+class ReviewScreens:
+    """ConditionAdmin's comparison screens (see ``ConditionAdmin.get_urls``)."""
 
-    Queries, whatever the size of the page: session, user, permissions (2), the condition, its
-    live publication, last editor, sections, short answers, listed references, references; then
-    the publish gate's reference check and the approval predicate's review-log queries.
-    """
-    condition = model_admin._get_condition_for_user(request, object_id)
-    # Shared by the snapshot and the publish gate, so each is read once.
-    prefetch_related_objects([condition], "sections", "short_answers")
-    publication = condition.live_publication
-    new = snapshot_from_working_copy(condition, label=_working_copy_label(condition))
-    taken_offline = False
-    if publication is None:
-        taken_offline = condition.publications.exists()
-        old = Snapshot(label="nothing (the page is not on the public site)")
-    else:
-        old = snapshot_from_publication(
-            publication, label=f"the public version {publication.number} ({publication.get_kind_display()})"
+    def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Two versions from the page's history, section by section (``?from=<id>&to=<id>``).
+
+        Queries, whatever the size of the page: session, user, permissions (2), the condition, the two
+        versions with their revisions and users, every version in those revisions, the references.
+        """
+        condition = self._get_condition_for_user(request, object_id)
+        ids = _version_ids(request)
+        if ids is None:
+            messages.info(request, "Choose two versions to compare: one in the “From” column, one in “To”.")
+            return HttpResponseRedirect(reverse("admin:conditions_condition_history", args=[condition.pk]))
+        found = {
+            version.pk: version
+            for version in Version.objects.get_for_object(condition)
+            .filter(pk__in=ids)
+            .select_related("revision__user")
+        }
+        if not all(pk in found for pk in ids):
+            raise Http404("No such version of this page.")
+        # Older first whichever way round they were picked, so "added" always means "added since".
+        versions = sorted((found[pk] for pk in ids), key=lambda version: version.pk)
+        old, new = snapshots_from_versions(versions)
+        context = _context(
+            self.admin_site,
+            request,
+            condition,
+            title=f"Compare versions of “{condition}”",
+            comparison=compare(old, new),
         )
-    from conditions.admin import PREDICATES, decision_context
+        return render(request, "admin/conditions/condition/compare.html", context)
 
-    allowed = [
-        name
-        for name in ("request_changes", "approve", "withdraw")
-        if PREDICATES[name](condition, request.user)
-    ]
-    context = _context(
-        model_admin,
-        request,
-        condition,
-        title=f"Review changes to “{condition}”",
-        comparison=compare(old, new),
-        publication=publication,
-        taken_offline=taken_offline,
-        problems=publish_problems(condition),
-        can_approve="approve" in allowed,
-        workflow_actions=allowed,
-        address_notes=workflow.address_notes(condition),
-        submission=workflow.submission_label(condition),
-        preview_url=reverse("admin:conditions_condition_preview", args=[condition.pk]),
-        **decision_context(condition, allowed),
-    )
-    return render(request, "admin/conditions/condition/review.html", context)
+    def review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The review screen: the working copy against the live publication (or against nothing).
+
+        Queries, whatever the size of the page: session, user, permissions (2), the condition, its
+        live publication, last editor, sections, short answers, listed references, references; then
+        the publish gate's reference check and the approval predicate's review-log queries.
+        """
+        condition = self._get_condition_for_user(request, object_id)
+        # Shared by the snapshot and the publish gate, so each is read once.
+        prefetch_related_objects([condition], "sections", "short_answers")
+        publication = condition.live_publication
+        new = snapshot_from_working_copy(condition, label=_working_copy_label(condition))
+        taken_offline = False
+        if publication is None:
+            taken_offline = condition.publications.exists()
+            old = Snapshot(label="nothing (the page is not on the public site)")
+        else:
+            old = snapshot_from_publication(
+                publication,
+                label=f"the public version {publication.number} ({publication.get_kind_display()})",
+            )
+        decisions = offered(condition, request.user, REVIEW_SCREEN)
+        context = _context(
+            self.admin_site,
+            request,
+            condition,
+            title=f"Review changes to “{condition}”",
+            comparison=compare(old, new),
+            publication=publication,
+            taken_offline=taken_offline,
+            problems=publish_problems(condition),
+            workflow_forms=decisions,
+            address_notes=address_notes(condition),
+            submission=submission_label(condition),
+            preview_url=reverse("admin:conditions_condition_preview", args=[condition.pk]),
+        )
+        return render(request, "admin/conditions/condition/review.html", context)

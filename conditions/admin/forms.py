@@ -1,0 +1,113 @@
+"""The editor admin's forms: the condition with its edit lock, short answers, listed references."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
+from conditions import workflow
+from conditions.models import Condition, ShortAnswer
+from references.models import ConditionReference, Reference
+
+
+class ConditionForm(forms.ModelForm):
+    """The condition form, carrying the edit lock it was opened at."""
+
+    lock_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    editor = None  # the user saving: set by ConditionAdmin.get_form on the class it makes per request
+
+    class Meta:
+        model = Condition
+        fields = ["name", "slug", "also_called", "summary", "review_interval_months", "source_updated_on"]
+        widgets = {
+            "also_called": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version_seen"].initial = self.instance.lock_version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The workflow's edit guard, asked here rather than only in the save (a server error, the
+        # text lost), so the editor's text is shown back. It locks the row for the rest of the
+        # save, so the check and the write cannot be interleaved. A form that names no version
+        # conflicts with every one.
+        seen = cleaned.get("lock_version_seen")
+        try:
+            workflow.check_editable(self.instance, self.editor, lock_version=-1 if seen is None else seen)
+        except workflow.EditConflict as conflict:
+            saved_by = conflict.current.updated_by
+            editor = saved_by.get_username() if saved_by else "someone else"
+            raise ValidationError(
+                f"{editor} saved this page after you opened it, so your changes were not saved. "
+                "Everything you typed is still in the form below: open the page again in a new tab, "
+                "copy your changes across, and save there.",
+                code="edit_conflict",
+            ) from None
+        except workflow.WorkflowError as refusal:
+            raise ValidationError(
+                f"{refusal} Your changes were not saved; everything you typed is still in the form below.",
+                code="read_only",
+            ) from None
+        return cleaned
+
+
+class ShortAnswerForm(forms.ModelForm):
+    class Meta:
+        model = ShortAnswer
+        fields = ["question", "position", "answer", "details", "source_updated_on"]
+
+    def save(self, commit: bool = True) -> ShortAnswer:
+        # Editing a flagged answer is the editor's re-check of it.
+        if {"question", "answer", "details"} & set(self.changed_data):
+            self.instance.needs_review = False
+        return super().save(commit)
+
+
+class ListedReferenceSelect(AutocompleteSelect):
+    """The reference picker of one listed-reference row, labelled from the row's own reference.
+
+    Django's autocomplete widget looks up the chosen reference to label it, one query per row;
+    the inline reads the rows with their references, and the formset hands each row its own.
+    """
+
+    chosen: Reference | None = None
+
+    def optgroups(self, name: str, value: list[str], attr: dict | None = None) -> list:
+        picked = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.chosen is None or picked != [str(self.chosen.pk)]:
+            # A new row, or a different reference posted back with form errors: look it up.
+            return super().optgroups(name, value, attr)
+        label = self.choices.field.label_from_instance(self.chosen)
+        return [(None, [self.create_option(name, self.chosen.pk, label, True, 0)], 0)]
+
+
+class ConditionReferenceFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # The tabular inline names its columns in table headers, which are not labels: without
+        # these, a screen reader announces a bare "spin button" and "checkbox" (WCAG 1.3.1).
+        form.fields["position"].widget.attrs["aria-label"] = "Position"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete"
+        picker = form.fields["reference"].widget
+        picker = getattr(picker, "widget", picker)  # inside the admin's add/change-links wrapper
+        row = form.instance
+        if isinstance(picker, ListedReferenceSelect) and ConditionReference.reference.is_cached(row):
+            picker.chosen = row.reference
+
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            reference = form.cleaned_data.get("reference")
+            if reference in seen:
+                raise ValidationError(f"“{reference.key}” is listed twice; keep one entry.")
+            seen.add(reference)

@@ -1,0 +1,109 @@
+"""What an approval decides besides "yes" (the reviewer's checklist, the review dates it sets or
+keeps, when the approved version goes live) and the Publication it freezes. Used by
+``workflow.approve`` inside its transaction; each refusal is a
+:class:`~conditions.errors.WorkflowError` a reviewer can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db.models import Max
+from django.utils import formats, timezone
+
+from conditions.errors import WorkflowError
+from conditions.models import Condition, Publication, ReviewEvent, display_name
+from conditions.pagecontent import PageContent
+from conditions.rendering import RenderedPage
+from medsite.dates import add_months
+from references.models import PublicationReference
+
+# What a clinical reviewer confirms before approving; stored with the publication.
+CHECKLIST = {
+    "accurate": "The content is medically accurate and current.",
+    "evidence": "Every claim is supported by the evidence it cites.",
+    "references": "The references have been checked and are accessible.",
+    "patients": "The page is suitable and clear for patients.",
+}
+
+
+def checked_attestation(kind: str, attestation: Iterable[str] | None) -> dict[str, str]:
+    """The checklist a clinical reviewer confirmed, as stored: {item: the statement confirmed}."""
+    ticked = set(attestation or ())
+    unknown = ticked - set(CHECKLIST)
+    if unknown:
+        raise WorkflowError(f"Unknown checklist item(s): {', '.join(sorted(unknown))}.")
+    if kind != Publication.Kind.CLINICAL:
+        return {key: CHECKLIST[key] for key in CHECKLIST if key in ticked}
+    missing = [statement for key, statement in CHECKLIST.items() if key not in ticked]
+    if missing:
+        raise WorkflowError(
+            "A clinical review needs every item of the review checklist confirmed. Not yet confirmed: "
+            + " ".join(missing)
+        )
+    return dict(CHECKLIST)
+
+
+def _previous_clinical(condition: Condition) -> Publication | None:
+    return (
+        condition.publications.filter(kind=Publication.Kind.CLINICAL, cancelled_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+
+
+def review_dates(locked: Condition, kind: str, by, today: date) -> tuple[date | None, str, date | None]:
+    """Reviewed on, reviewed by, next review due: new for a clinical review, kept for a copy edit."""
+    if kind == Publication.Kind.CLINICAL:
+        return today, display_name(by), add_months(today, locked.review_interval_months)
+    previous = _previous_clinical(locked)
+    if previous is None:
+        raise WorkflowError(
+            "This page has never had a clinical review, so it cannot be published as an "
+            "editorial change. Approve it as a clinical review."
+        )
+    return locked.last_reviewed_on, previous.reviewed_by_name, locked.next_review_due
+
+
+def go_live_time(moment: datetime | None, now: datetime) -> datetime:
+    """When an approval is to go live: now, or a later time; a time already past is refused."""
+    if moment is None:
+        return now
+    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    # The form gives minutes: "now" typed a few seconds ago is still this minute.
+    if moment < now.replace(second=0, microsecond=0):
+        shown = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        raise WorkflowError(
+            f"The go-live time {shown} has already passed. Leave it empty to publish now, or give a "
+            "time in the future."
+        )
+    return moment
+
+
+def freeze(
+    locked: Condition, content: PageContent, page: RenderedPage, submission: ReviewEvent, **decision
+) -> Publication:
+    """The approved version, frozen: the next numbered Publication of the page, holding the
+    submitted ``content`` as rendered in ``page`` with the references it shows numbered as there.
+    ``decision`` holds the approval's own fields (approver, kind, times, review dates, checklist).
+    """
+    publication = Publication.objects.create(
+        condition=locked,
+        number=(locked.publications.aggregate(n=Max("number"))["n"] or 0) + 1,
+        title=content.name,
+        slug=content.slug,
+        summary=content.summary,
+        also_called=content.also_called,
+        html=page.html,
+        structured_data=page.structured_data,
+        content_revision_id=submission.revision_id,
+        content_hash=content.content_hash(),
+        content_atoms=content.atoms(),
+        **decision,
+    )
+    PublicationReference.objects.bulk_create(
+        PublicationReference(publication=publication, reference_id=reference.id, number=number)
+        for number, reference in enumerate(page.references, start=1)
+    )
+    return publication
