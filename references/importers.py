@@ -24,8 +24,8 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from conditions.importing import ImportProblem, read_text
 from conditions.models import system_user
+from medsite.textfiles import ImportProblem, read_text
 from medsite.validators import CONTROL_CHARACTERS, describe
 
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import reversion
 from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.cache import caches
@@ -25,6 +25,8 @@ from reversion.models import Version
 
 from conditions import backup, history, workflow
 from conditions.models import Condition, Publication, ReviewerProfile, SearchDocument, SlugHistory
+from medsite import audit
+from medsite.audit.models import AuditRecord
 from references.models import Reference
 from tests.factories import make_condition, make_reference, publish
 
@@ -239,7 +241,7 @@ def test_export_flush_import_gives_back_the_same_site(roles, editor, editor2, re
     assert "Restored from site.jsonl" in report
     after = everything(User.objects.get(username="rita"))
     # The restore adds one audit record of its own; everything else is as it was.
-    restore_record = after["rows"]["conditions.AuditRecord"].pop()
+    restore_record = after["rows"]["audit.AuditRecord"].pop()
     assert restore_record["fields"]["action"] == "import"
     assert restore_record["fields"]["actor"] == ("medsite-system",)
     for kind, records in before["rows"].items():
@@ -302,6 +304,7 @@ def test_every_model_of_the_content_apps_is_backed_up_or_left_out_on_purpose():
     content = {
         *apps.get_app_config("conditions").get_models(),
         *apps.get_app_config("references").get_models(),
+        *apps.get_app_config("audit").get_models(),
     }
     handled = {ReviewerProfile, *backup.MODELS, *backup.APPENDED, *backup.SKIPPED}
     assert content - handled == set()
@@ -560,3 +563,51 @@ def test_a_web_reference_stored_without_its_access_date_still_restores(editor, t
     empty_content()
     restore(_write(tmp_path, lines))
     assert Reference.objects.get(key="nhs2024").accessed_on is None
+
+
+# --- backups of older versions -----------------------------------------------------------------
+
+
+def _as_before_the_audit_app(line: str) -> str:
+    """A line as a backup made before the audit log was an app of its own names things: audit
+    records, and permissions on them, under the conditions app's label."""
+    value = json.loads(line)
+    if "migrations" in value:
+        value["migrations"].pop("audit")
+    if "end" in value:
+        value["counts"] = {label.replace("audit.", "conditions."): n for label, n in value["counts"].items()}
+    if value.get("model") == "audit.auditrecord":
+        value["model"] = "conditions.auditrecord"
+    if value.get("model") == "auth.group":
+        value["fields"]["permissions"] = [
+            [codename, "conditions" if app == "audit" else app, model]
+            for codename, app, model in value["fields"]["permissions"]
+        ]
+    return json.dumps(value) + "\n"
+
+
+def test_a_backup_naming_audit_records_by_their_old_label_restores(editor, reviewer, tmp_path):
+    condition = make_condition(editor)
+    audit.record(audit.Action.EXPORT, actor=editor, target=condition, format="bib")
+    audit.record(audit.Action.PERMISSIONS, actor=reviewer, target=editor, change="changed")
+    auditors = Group.objects.create(name="Auditors")
+    auditors.permissions.add(Permission.objects.get(codename="view_auditrecord"))
+    editor.groups.add(auditors)
+    lines = [_as_before_the_audit_app(line) for line in export().splitlines(keepends=True)]
+    assert sum('"model": "conditions.auditrecord"' in line for line in lines) == 2
+    assert any('["view_auditrecord", "conditions", "auditrecord"]' in line for line in lines)
+    empty_content()
+    AuditRecord.objects.all().delete()
+    auditors.delete()
+
+    report = restore(_write(tmp_path, lines))
+
+    assert "2 conditions.auditrecord" in report
+    restored = AuditRecord.objects.exclude(action=audit.Action.IMPORT)
+    assert sorted(restored.values_list("action", "target", "content_type__app_label")) == [
+        ("export", condition.name, "conditions"),
+        ("permissions", "edna", "auth"),
+    ]
+    assert restored.get(action="permissions").object_id == str(editor.pk)
+    permission = Group.objects.get(name="Auditors").permissions.get()
+    assert (permission.content_type.app_label, permission.codename) == ("audit", "view_auditrecord")

@@ -27,6 +27,7 @@ from conditions import importing as condition_importers
 from conditions import workflow
 from conditions.content import write_condition
 from conditions.importing import ImportProblem
+from conditions.importing import cards as short_answer_cards
 from conditions.models import Condition, Publication
 from conditions.public import structured
 from medsite import limits
@@ -191,12 +192,12 @@ def test_public_condition_page_is_inert(client, hostile):
 
 
 def test_question_pages_are_inert(client, hostile):
-    answers = structured.short_answers(hostile.live_publication)
+    answers = hostile.live_publication.page.short_answers
     assert len(answers) == len(ONE_LINE_TEXT)
     for answer in answers:
-        response = _get(client, reverse("conditions:question", args=[hostile.slug, answer["slug"]]))
+        response = _get(client, reverse("conditions:question", args=[hostile.slug, answer.slug]))
         assert_inert_page(response.content)
-        assert answer["question"] in page_text(response.content)
+        assert answer.question in page_text(response.content)
 
 
 def test_history_and_archived_version_are_inert(client, hostile, editor, reviewer2):
@@ -570,9 +571,9 @@ def test_short_answer_card_header_of_repeated_labels():
 
 
 def test_crowd_lines_are_found_whatever_precedes_them():
-    assert condition_importers._is_crowd_line("1," * 50_000 + " people have shared their story")
-    assert not condition_importers._is_crowd_line("1," * 50_000 + " people")
-    assert condition_importers._is_crowd_line("12 people with it have shared")
+    assert short_answer_cards._is_crowd_line("1," * 50_000 + " people have shared their story")
+    assert not short_answer_cards._is_crowd_line("1," * 50_000 + " people")
+    assert short_answer_cards._is_crowd_line("12 people with it have shared")
 
 
 def test_reference_file_after_many_blank_lines_is_still_bibtex():

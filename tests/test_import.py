@@ -18,11 +18,13 @@ from conditions.models import Condition, ReviewEvent, Section, ShortAnswer, Stat
 from medsite.markdown import render
 from references.models import ConditionReference, Reference
 from tests.factories import CHECKED, make_condition
+from tests.samples import KIDNEY_STONES, ImportCase
 
 pytestmark = pytest.mark.django_db
 
 # A made-up page in the scraped format (not seed text): bullets, a heading line, a numbered
-# reference list, a revision date and site chrome, for the parts the seeds do not show.
+# reference list, a revision date and site chrome, for the parts the samples do not show.
+# Whole files of both formats, with what importing them gives, are in tests/samples/.
 FROSTBITE_PAGE = """\
 Frostbite is an injury caused by freezing of the skin and the tissues under it. It is most common \
 on the fingers, toes, nose, ears and cheeks.
@@ -103,8 +105,8 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 
 @pytest.fixture
-def imported(seed_condition_page, seed_short_answer) -> Condition:
-    run(seed_condition_page, seed_short_answer)
+def imported(import_case) -> Condition:
+    run(import_case.page_file, import_case.card_file)
     return Condition.objects.get()
 
 
@@ -112,210 +114,197 @@ def list_items(body: str) -> list[str]:
     return [line for line in body.splitlines() if line.startswith("- ")]
 
 
-# --- the seeds -------------------------------------------------------------------------------
+def page_text(case: ImportCase) -> str:
+    return case.page_file.read_text(encoding="utf-8")
 
 
-def test_seeds_import_into_one_draft_condition(imported):
+def page_counts(case: ImportCase) -> str:
+    """What the command's report says of the case's page: "5 sections, 6 references"."""
+    return f"{len(case.page.section_kinds)} sections, {len(case.page.references)} references"
+
+
+def renamed_lead(case: ImportCase) -> tuple[str, str]:
+    """The page's text with its first symptom's lead changed, and the new lead."""
+    lead = case.page.lists["symptoms"].leads[0]
+    new_lead = f"Changed {lead.lower()}"
+    return page_text(case).replace(f"• {lead}", f"• {new_lead}", 1), new_lead
+
+
+# --- the samples of tests/samples/ and the seeds (import_case: one run each) --------------------
+
+
+def test_a_page_and_its_card_import_into_one_draft_condition(imported, import_case):
+    page = import_case.page
     assert Condition.objects.count() == 1
-    assert imported.name == "Carcinoid syndrome"
-    assert imported.slug == "carcinoid-syndrome"
+    assert imported.name == import_case.name
+    assert imported.slug == page.slug
     assert imported.status == Status.DRAFT
     assert imported.live_publication is None
-    assert imported.source_updated_on == date(2022, 7, 7)
-    assert imported.summary.startswith("Carcinoid syndrome occurs when")
-    assert [s.kind for s in imported.sections.all()] == [
-        "overview",
-        "symptoms",
-        "when_to_see_a_doctor",
-        "causes",
-        "complications",
-    ]
+    assert imported.source_updated_on == page.updated_on
+    assert imported.summary.startswith(page.summary_start)
+    assert [s.kind for s in imported.sections.all()] == list(page.section_kinds)
     assert all(s.body.strip() for s in imported.sections.all())
 
 
-def test_symptoms_become_a_list_with_bold_leads_keeping_the_continuation(imported):
-    symptoms = imported.sections.get(kind="symptoms")
-    items = list_items(symptoms.body)
-    assert len(items) == 5
-    assert all(re.match(r"- \*\*[^*]+\.\*\* \S", item) for item in items)
-    assert items[0].startswith("- **Skin flushing.** ")
-    html = str(render(symptoms.body))
-    assert html.count("<li>") == 5
-    first_item = html.split("<li>")[1].split("</li>")[0]
-    assert "<strong>Skin flushing.</strong>" in first_item
-    # The indented paragraph about triggers stays inside the flushing item.
-    assert first_item.count("<p>") == 2
-    assert "Flushing may happen" in first_item
+def test_bullets_become_a_list_with_bold_leads_keeping_their_continuation(imported, import_case):
+    assert import_case.page.lists, "every sample has a bulleted list"
+    for kind, expected in import_case.page.lists.items():
+        body = imported.sections.get(kind=kind).body
+        items = list_items(body)
+        assert [item.split("**")[1] for item in items] == list(expected.leads)
+        assert all(re.match(r"- \*\*[^*]+\.\*\* \S", item) for item in items)
+        # The indented paragraph stays inside its item, in the Markdown and on the page.
+        assert f"\n\n    {expected.continuation}" in body
+        rendered = str(render(body))
+        assert rendered.count("<li>") == len(expected.leads)
+        continued = rendered.split("<li>")[expected.continued + 1].split("</li>")[0]
+        assert f"<strong>{expected.leads[expected.continued]}</strong>" in continued
+        assert continued.count("<p>") == 2
+        assert expected.continuation in continued
 
 
-def test_complications_list_keeps_its_continuation_too(imported):
-    complications = imported.sections.get(kind="complications")
-    items = list_items(complications.body)
-    assert [item.split("**")[1] for item in items] == ["Carcinoid heart disease.", "Carcinoid crisis."]
-    assert "\n\n    Signs and symptoms" in complications.body
+def test_references_are_stored_in_order_with_parsed_fields(imported, import_case):
+    listed = re.findall(r"(?m)^\s+\d+\.\s+(.+)$", page_text(import_case))
+    refs = [link.reference for link in imported.condition_references.select_related("reference")]
+    assert [ref.key for ref in refs] == list(import_case.page.references)
+    assert [ref.original_text for ref in refs] == [line.strip() for line in listed]
+    by_key = {ref.key: ref for ref in refs}
+    for key, fields in import_case.page.reference_fields.items():
+        assert {name: getattr(by_key[key], name) for name in fields} == fields, key
 
 
-def test_references_are_stored_in_order_with_parsed_fields(imported, seed_condition_page):
-    seed_lines = re.findall(r"(?m)^\s+\d+\.\s+(.+)$", seed_condition_page.read_text(encoding="utf-8"))
-    links = list(imported.condition_references.select_related("reference"))
-    refs = [link.reference for link in links]
-    assert [ref.key for ref in refs] == [
-        "askmayoexpert2020",
-        "askmayoexpert2019",
-        "feldman2021",
-        "strosberg",
-        "ferri2021",
-        "giridhar2020",
-    ]
-    assert [ref.original_text for ref in refs] == [line.strip() for line in seed_lines]
-    feldman = refs[2]
-    assert feldman.kind == "book-chapter"
-    assert (feldman.edition, feldman.publisher, feldman.year) == ("11", "Elsevier", 2021)
-    assert feldman.accessed_on == date(2020, 8, 24)
-    assert feldman.author_list == ["Feldman M", "et al"]
-    assert refs[3].kind == "database"
-    assert refs[5].kind == "expert-opinion"
-
-
-def test_site_boilerplate_is_not_imported(imported):
+def test_site_boilerplate_is_not_imported(imported, import_case):
     texts = [imported.name, imported.summary]
     texts += [s.body for s in imported.sections.all()]
     texts += [f"{a.question} {a.answer} {a.details}" for a in imported.short_answers.all()]
     texts += [r.original_text for r in Reference.objects.all()]
     everything = "\n".join(texts).lower()
-    for phrase in ("donation", "fuel groundbreaking", "diseasemaps", "disclaimer", "community members"):
+    for phrase in (*import_case.page.chrome, *import_case.card.chrome):
         assert phrase not in everything
 
 
-def test_the_card_becomes_one_short_answer_without_repeats(imported):
+def test_the_card_becomes_one_short_answer_without_repeats(imported, import_case):
+    card = import_case.card
     answer = imported.short_answers.get()
-    assert answer.question == "What triggers Carcinoid Syndrome?"
-    assert answer.source_updated_on == date(2026, 5, 8)
-    assert answer.answer.startswith("Carcinoid syndrome is a paraneoplastic condition")
+    assert answer.question == card.question
+    assert answer.source_updated_on == card.updated_on
+    assert answer.answer.startswith(card.answer_start)
     assert "?" not in answer.answer
     paragraphs = [p for p in answer.details.split("\n\n") if p]
-    assert len(paragraphs) >= 3
+    assert len(paragraphs) == len(card.details_starts)
+    assert all(p.startswith(start) for p, start in zip(paragraphs, card.details_starts, strict=True))
     assert len(set(paragraphs)) == len(paragraphs)
     assert answer.answer not in answer.details
-    assert paragraphs[0].startswith("The primary cause")
     assert not any(p.rstrip().endswith(":") for p in paragraphs)
 
 
-def test_imported_page_publishes_through_review(imported, editor, reviewer):
+def test_imported_page_publishes_through_review(imported, import_case, editor, reviewer):
     workflow.submit(imported, by=editor)
     publication = workflow.approve(imported, by=reviewer, attestation=CHECKED)
     imported.refresh_from_db()
     assert imported.status == Status.PUBLISHED
     assert imported.live_publication == publication
-    assert "<strong>Skin flushing.</strong>" in publication.html
-    assert "What triggers Carcinoid Syndrome?" in publication.html
+    assert f"<strong>{import_case.page.lists['symptoms'].leads[0]}</strong>" in publication.html
+    assert html.escape(import_case.card.question, quote=False) in publication.html
 
 
-def test_output_has_one_line_per_file(seed_condition_page, seed_short_answer):
-    lines = run(seed_condition_page, seed_short_answer).splitlines()
+def test_output_has_one_line_per_file(import_case):
+    page, card, name = import_case.page_file, import_case.card_file, import_case.name
+    lines = run(page, card).splitlines()
     assert lines == [
-        f"Imported “Carcinoid syndrome” (created, 5 sections, 6 references) from {seed_condition_page.name}",
-        f"Imported “Carcinoid syndrome” (updated, 1 short answer) from {seed_short_answer.name}",
+        f"Imported “{name}” (created, {page_counts(import_case)}) from {page.name}",
+        f"Imported “{name}” (updated, 1 short answer) from {card.name}",
     ]
 
 
-def test_import_is_recorded_under_the_system_user(imported, seed_condition_page, system_account):
+def test_import_is_recorded_under_the_system_user(imported, import_case, system_account):
     versions = Version.objects.get_for_object(imported)
     revision = versions.first().revision
     assert revision.user == system_account
-    assert {v.revision.comment for v in versions} >= {f"Imported from {seed_condition_page.name}"}
+    assert {v.revision.comment for v in versions} >= {f"Imported from {import_case.page_file.name}"}
     assert Revision.objects.exclude(user=system_account).count() == 0
     assert set(imported.review_events.values_list("actor", flat=True)) == {system_account.pk}
     # The new references are in the page's revision, so the history shows where they came from.
     page_revision = Version.objects.get_for_object(imported).last().revision
-    assert page_revision.version_set.filter(content_type__model="reference").count() == 6
+    references = page_revision.version_set.filter(content_type__model="reference").count()
+    assert references == len(import_case.page.references)
 
 
-def test_reimport_changes_nothing(seed_condition_page, seed_short_answer):
-    run(seed_condition_page, seed_short_answer)
+def test_reimport_changes_nothing(import_case):
+    run(import_case.page_file, import_case.card_file)
     before = row_counts()
     lock_version = Condition.objects.get().lock_version
-    output = run(seed_condition_page, seed_short_answer)
+    output = run(import_case.page_file, import_case.card_file)
     assert row_counts() == before
     assert Condition.objects.get().lock_version == lock_version
     assert output.count("(unchanged,") == 2
 
 
-def test_changed_source_updates_the_same_condition(seed_condition_page, tmp_path):
-    run(seed_condition_page)
-    text = seed_condition_page.read_text(encoding="utf-8")
-    edited = write(tmp_path, "edited.txt", text.replace("Rapid heartbeat.", "Fast heartbeat."))
-    output = run(edited)
-    assert "(updated, 5 sections, 6 references)" in output
+def test_changed_source_updates_the_same_condition(import_case, tmp_path):
+    run(import_case.page_file)
+    text, new_lead = renamed_lead(import_case)
+    output = run(write(tmp_path, "edited.txt", text))
+    assert f"(updated, {page_counts(import_case)})" in output
     assert Condition.objects.count() == 1
-    assert Reference.objects.count() == 6
-    assert "**Fast heartbeat.**" in Condition.objects.get().sections.get(kind="symptoms").body
+    assert Reference.objects.count() == len(import_case.page.references)
+    assert f"**{new_lead}**" in Condition.objects.get().sections.get(kind="symptoms").body
 
 
-def test_references_already_stored_are_reused(seed_condition_page, tmp_path):
-    run(seed_condition_page)
-    text = seed_condition_page.read_text(encoding="utf-8").replace("Carcinoid syndrome occurs", "Xyz occurs")
+def test_references_already_stored_are_reused(import_case, tmp_path):
+    run(import_case.page_file)
+    text = page_text(import_case).replace(import_case.name, "Xyz", 1)
     run(write(tmp_path, "other.txt", text), "--slug", "other-page")
+    references = len(import_case.page.references)
     assert Condition.objects.count() == 2
-    assert Reference.objects.count() == 6
-    assert ConditionReference.objects.count() == 12
+    assert Reference.objects.count() == references
+    assert ConditionReference.objects.count() == 2 * references
 
 
-def test_dry_run_writes_nothing(seed_condition_page, seed_short_answer):
+def test_dry_run_writes_nothing(import_case):
     before = row_counts()
-    output = run(seed_condition_page, seed_short_answer, "--dry-run")
+    output = run(import_case.page_file, import_case.card_file, "--dry-run")
     assert row_counts() == before
-    assert "Would import “Carcinoid syndrome” (created, 5 sections, 6 references)" in output
+    assert f"Would import “{import_case.name}” (created, {page_counts(import_case)})" in output
     assert "Dry run: nothing was written." in output
 
 
-def test_dry_run_reports_an_unchanged_reimport(seed_condition_page):
-    run(seed_condition_page)
-    assert "(unchanged, 5 sections, 6 references)" in run(seed_condition_page, "--dry-run")
+def test_dry_run_reports_an_unchanged_reimport(import_case):
+    run(import_case.page_file)
+    assert f"(unchanged, {page_counts(import_case)})" in run(import_case.page_file, "--dry-run")
 
 
-def test_title_and_slug_options(seed_condition_page, seed_short_answer):
-    run(
-        seed_condition_page,
-        seed_short_answer,
-        "--title",
-        "Carcinoid syndrome (adults)",
-        "--slug",
-        "carcinoid",
-    )
+def test_title_and_slug_options(import_case):
+    title = f"{import_case.name} (adults)"
+    run(import_case.page_file, import_case.card_file, "--title", title, "--slug", "chosen-slug")
     condition = Condition.objects.get()
-    assert (condition.name, condition.slug) == ("Carcinoid syndrome (adults)", "carcinoid")
+    assert (condition.name, condition.slug) == (title, "chosen-slug")
     assert condition.short_answers.count() == 1
 
 
-def test_slug_option_targets_an_existing_page(seed_condition_page, tmp_path):
-    run(seed_condition_page, "--slug", "carcinoid")
-    run(write(tmp_path, "frost.txt", FROSTBITE_PAGE), "--slug", "carcinoid")
+def test_slug_option_targets_an_existing_page(import_case, tmp_path):
+    run(import_case.page_file, "--slug", "chosen-slug")
+    run(write(tmp_path, "frost.txt", FROSTBITE_PAGE), "--slug", "chosen-slug")
     condition = Condition.objects.get()
     # The page keeps its name (no --title) but now has the new text.
-    assert condition.name == "Carcinoid syndrome"
+    assert condition.name == import_case.name
     assert condition.sections.first().body.startswith("Frostbite")
 
 
-def test_card_alone_creates_a_draft_condition_and_the_page_then_fills_it(
-    seed_condition_page, seed_short_answer
-):
-    output = run(seed_short_answer)
-    assert "Imported “Carcinoid syndrome” (created, 1 short answer)" in output
+def test_card_alone_creates_a_draft_condition_and_the_page_then_fills_it(import_case):
+    output = run(import_case.card_file)
+    assert f"Imported “{import_case.name}” (created, 1 short answer)" in output
     condition = Condition.objects.get()
     assert condition.status == Status.DRAFT
     assert condition.sections.count() == 0
-    run(seed_condition_page)
+    run(import_case.page_file)
     condition = Condition.objects.get()
-    assert condition.sections.count() == 5
+    assert condition.sections.count() == len(import_case.page.section_kinds)
     assert condition.short_answers.count() == 1
 
 
-def test_card_finds_its_condition_by_a_synonym_in_its_text(seed_short_answer, editor):
-    condition = make_condition(
-        editor, "Neuroendocrine flushing", also_called=["Carcinoid syndrome"], slug="nf"
-    )
-    run(seed_short_answer)
+def test_card_finds_its_condition_by_a_synonym_in_its_text(import_case, editor):
+    condition = make_condition(editor, "Another name", also_called=[import_case.name], slug="another")
+    run(import_case.card_file)
     assert Condition.objects.count() == 1
     assert condition.short_answers.count() == 1
 
@@ -449,31 +438,31 @@ def test_missing_path_and_directory_are_refused(tmp_path):
     assert row_counts() == before
 
 
-def test_one_bad_file_writes_nothing_from_the_others(seed_condition_page, tmp_path):
+def test_one_bad_file_writes_nothing_from_the_others(tmp_path):
     before = row_counts()
     with pytest.raises(CommandError, match=r"empty\.txt"):
-        run(seed_condition_page, write(tmp_path, "empty.txt", ""))
+        run(KIDNEY_STONES.page_file, write(tmp_path, "empty.txt", ""))
     assert row_counts() == before
 
 
-def test_a_failure_while_writing_rolls_back_earlier_files(seed_short_answer, tmp_path, editor):
+def test_a_failure_while_writing_rolls_back_earlier_files(import_case, tmp_path, editor):
     # Both files parse, but the card's condition is in review, so writing it is refused after
     # the first file was written: that write is undone too.
-    condition = make_condition(editor, "Carcinoid syndrome")
+    condition = make_condition(editor, import_case.name)
     workflow.submit(condition, by=editor)
     before = row_counts()
     with pytest.raises(CommandError, match="expert review") as exc:
-        run(write(tmp_path, "frostbite.txt", FROSTBITE_PAGE), seed_short_answer)
-    assert seed_short_answer.name in str(exc.value)
+        run(write(tmp_path, "frostbite.txt", FROSTBITE_PAGE), import_case.card_file)
+    assert import_case.card_file.name in str(exc.value)
     assert row_counts() == before
     assert not Condition.objects.filter(name="Frostbite").exists()
 
 
-def test_a_page_in_expert_review_is_not_changed(seed_condition_page, tmp_path, editor):
-    run(seed_condition_page)
+def test_a_page_in_expert_review_is_not_changed(import_case, tmp_path, editor):
+    run(import_case.page_file)
     condition = Condition.objects.get()
     workflow.submit(condition, by=editor)
-    edited = seed_condition_page.read_text(encoding="utf-8").replace("Rapid heartbeat.", "Fast heartbeat.")
+    edited, _ = renamed_lead(import_case)
     before = row_counts()
     with pytest.raises(CommandError) as exc:
         run(write(tmp_path, "edited.txt", edited))
@@ -484,9 +473,9 @@ def test_a_page_in_expert_review_is_not_changed(seed_condition_page, tmp_path, e
     assert condition.status == Status.EXPERT_REVIEW
 
 
-def test_bad_slug_is_refused(seed_condition_page):
+def test_bad_slug_is_refused():
     with pytest.raises(CommandError, match="not a slug"):
-        run(seed_condition_page, "--slug", "Not a slug!")
+        run(KIDNEY_STONES.page_file, "--slug", "Not a slug!")
     assert Condition.objects.count() == 0
 
 
@@ -516,9 +505,9 @@ def test_line_and_page_breaks_of_other_systems_are_read_as_line_breaks(tmp_path)
     )
 
 
-def test_a_title_given_with_a_line_break_is_refused(seed_condition_page):
+def test_a_title_given_with_a_line_break_is_refused():
     with pytest.raises(CommandError, match=r"--title .*line break"):
-        run(seed_condition_page, "--title", "Carcinoid\nBcc: everyone@example.org")
+        run(KIDNEY_STONES.page_file, "--title", "Kidney\nBcc: everyone@example.org")
     assert Condition.objects.count() == 0
 
 

@@ -14,8 +14,9 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from reversion.models import Revision, Version
 
-from conditions import importing as importers
-from conditions.models import AuditRecord, Condition, Publication, Section, ShortAnswer
+from conditions.models import Condition, Publication, Section, ShortAnswer
+from medsite import textfiles
+from medsite.audit.models import AuditRecord
 from references.models import ConditionReference, Reference
 from tests.factories import make_condition
 from tests.test_backup import empty_content, export
@@ -123,8 +124,8 @@ class _Watched:
 def reads(monkeypatch) -> list[int]:
     """The sizes of the reads the text imports make from their files."""
     sizes: list[int] = []
-    opener = importers.open_file
-    monkeypatch.setattr(importers, "open_file", lambda path: _Watched(opener(path), sizes))
+    opener = textfiles.open_file
+    monkeypatch.setattr(textfiles, "open_file", lambda path: _Watched(opener(path), sizes))
     return sizes
 
 
@@ -143,7 +144,7 @@ def test_a_file_that_never_ends_is_read_only_up_to_the_limit(command, reads):
         Path("/dev/zero"),
         "zero: is too large to import (the limit is 20.0 MB; it is more than that)",
     )
-    assert sum(reads) == importers.MAX_FILE_BYTES + 1
+    assert sum(reads) == textfiles.MAX_FILE_BYTES + 1
 
 
 def test_a_huge_file_that_is_no_backup_is_refused_after_its_first_line(tmp_path):
@@ -176,15 +177,16 @@ def test_a_latin1_condition_page_is_refused(tmp_path):
     refused("import_condition", path, "is not UTF-8 text (line 1 has the byte 0xe9", "Latin-1")
 
 
-def test_a_condition_page_cut_mid_word_is_refused(seed_condition_page, tmp_path):
-    text = seed_condition_page.read_text(encoding="utf-8")
+def test_a_condition_page_cut_mid_word_is_refused(import_case, tmp_path):
+    text = import_case.page_file.read_text(encoding="utf-8")
     cut = next(i for i in range(len(text) // 2, len(text)) if text[i - 1].isalpha() and text[i].isalpha())
     refused("import_condition", write(tmp_path, "cut.txt", text[:cut]), "looks cut short")
 
 
-def test_the_whole_seed_page_is_not_taken_for_a_cut_one(seed_condition_page, seed_short_answer):
-    # Complete files without a final line break (as the seeds are) still import.
-    call_command("import_condition", str(seed_condition_page), str(seed_short_answer))
+def test_a_whole_page_is_not_taken_for_a_cut_one(import_case):
+    # Complete files without a final line break (as the seeds and the kidney-stones samples
+    # are) still import.
+    call_command("import_condition", str(import_case.page_file), str(import_case.card_file))
     assert Condition.objects.count() == 1
 
 

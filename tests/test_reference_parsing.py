@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -9,20 +10,28 @@ from references.models import Reference
 from references.parsing import FIELD_NAMES, base_key, parse_date, parse_reference, unique_key
 
 
+def reference_lines(page: Path) -> list[str]:
+    """The numbered reference lines of a scraped condition page, numbers removed."""
+    text = page.read_text(encoding="utf-8")
+    return [m.group(1) for m in re.finditer(r"(?m)^\s+\d+\.\s+(.+)$", text)]
+
+
 @pytest.fixture
 def seed_references(seed_condition_page) -> list[str]:
-    """The numbered reference lines of seed 000, read from disk, numbers removed."""
-    text = seed_condition_page.read_text(encoding="utf-8")
-    lines = [m.group(1) for m in re.finditer(r"(?m)^\s+\d+\.\s+(.+)$", text)]
+    """The numbered reference lines of seed 000, read from disk."""
+    lines = reference_lines(seed_condition_page)
     assert len(lines) == 6
     return lines
 
 
-def test_every_field_is_returned_and_the_original_kept(seed_references):
-    for line in seed_references:
+def test_every_field_is_returned_and_the_original_kept(import_case):
+    lines = reference_lines(import_case.page_file)
+    assert len(lines) == len(import_case.page.references)
+    for line, key in zip(lines, import_case.page.references, strict=True):
         fields = parse_reference(line)
         assert set(fields) == set(FIELD_NAMES)
         assert fields["original_text"] == line.strip()
+        assert key.startswith(base_key(fields))
 
 
 def test_seed_group_author_with_publisher_and_year(seed_references):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from conditions import backup
-from conditions.importing import ImportProblem
+from medsite.textfiles import ImportProblem
 
 
 class Command(BaseCommand):

@@ -1,0 +1,118 @@
+"""What a backup holds, in which order, and what it says about people: shared by the export
+(:mod:`.export`) and the restore (:mod:`.restore`). The format is docs/backup-format.md."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from reversion.models import Revision, Version
+
+from conditions.models import (
+    Condition,
+    Publication,
+    ReviewEvent,
+    SearchDocument,
+    Section,
+    ShortAnswer,
+    SlugHistory,
+)
+from medsite.audit.models import AuditRecord
+from references.models import ConditionReference, PublicationReference, Reference
+
+FORMAT = "medsite-backup"
+FORMAT_VERSION = 1
+
+# Rows restored with their primary keys, in the order they are written and read: each after the
+# rows it points to, except a condition's live and scheduled publications, which come later.
+MODELS: tuple[type[models.Model], ...] = (
+    Revision,
+    Reference,
+    Condition,
+    Section,
+    ShortAnswer,
+    ConditionReference,
+    Publication,
+    PublicationReference,
+    ReviewEvent,
+    SlugHistory,
+    Version,
+)
+# Rows restored with new ids, after the rest: nothing points to them, and the database being
+# restored into may have some already (the audit log of setting it up).
+APPENDED: tuple[type[models.Model], ...] = (AuditRecord,)
+# Models of the content apps a backup leaves out on purpose, and why.
+SKIPPED: dict[type[models.Model], str] = {
+    SearchDocument: "derived from the live publications; search.rebuild() remakes it after a restore",
+}
+# What a backup says about a user: no password, and nothing a restore could not apply.
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "is_superuser",
+    "last_login",
+    "date_joined",
+    "groups",
+    "user_permissions",
+)
+# Apps whose schema a backup's rows follow; the header names each one's latest migration.
+SCHEMA_APPS = ("auth", "contenttypes", "reversion", "audit", "references", "conditions")
+# Models that moved to another app, by the label an older backup names them with: such a backup
+# still restores (restore.upgraded() renames them wherever a record names them).
+RENAMED_MODELS = {"conditions.auditrecord": "audit.auditrecord"}
+
+
+@dataclass
+class BackupSummary:
+    """What an export wrote or an import restored: record counts by kind, and the users.
+
+    Returned by both functions so the caller can report (and record) what was done.
+    """
+
+    path: str
+    counts: dict[str, int] = field(default_factory=dict)
+    users_created: list[str] = field(default_factory=list)
+    users_kept: list[str] = field(default_factory=list)
+    search_documents: int = 0
+
+    def lines(self) -> list[str]:
+        out = [f"{count} {label}" for label, count in self.counts.items()]
+        if self.users_created:
+            out.append(
+                f"Users created without a usable password (set one to let them sign in): "
+                f"{', '.join(self.users_created)}"
+            )
+        if self.users_kept:
+            out.append(f"Users already here, kept as they were: {', '.join(self.users_kept)}")
+        return out
+
+
+def foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
+    return [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+
+
+def user_foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
+    user_model = get_user_model()
+    return [f for f in foreign_keys(model) if f.related_model is user_model]
+
+
+def user_content_type() -> ContentType:
+    return ContentType.objects.get_for_model(get_user_model())
+
+
+def version_rows(data: str, fmt: str) -> list[dict]:
+    """A version's serialized rows, or none when they are not JSON (left as they are)."""
+    if fmt != "json":
+        return []
+    try:
+        rows = json.loads(data)
+    except ValueError:
+        return []
+    return [row for row in rows if isinstance(row, dict) and isinstance(row.get("fields"), dict)]

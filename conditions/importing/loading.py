@@ -1,0 +1,93 @@
+"""Reading files into documents: each file is read (medsite/textfiles.py), refused if it holds
+control characters or looks cut short, and parsed in whichever format it is in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from conditions.models import Condition
+from medsite.textfiles import ImportProblem, read_text
+from medsite.validators import CONTROL_CHARACTERS, describe
+
+from .cards import is_short_answer_card, parse_short_answer_card
+from .documents import ImportDocument
+from .pages import date_line, parse_condition_page
+from .text import normalise
+
+
+def load_documents(
+    paths: Iterable[str | Path], *, title: str | None = None, slug: str | None = None
+) -> list[ImportDocument]:
+    """Read and parse every file; raises one ImportProblem listing every file that failed."""
+    if slug is not None and not re.fullmatch(r"[-a-z0-9_]+", slug):
+        raise ImportProblem(f"--slug “{slug}” is not a slug: use lowercase letters, digits and hyphens.")
+    if title is not None and not 0 < len(title.strip()) <= Condition._meta.get_field("name").max_length:
+        raise ImportProblem("--title must be given as 1 to 200 characters.")
+    if title is not None and CONTROL_CHARACTERS.search(title):
+        raise ImportProblem(
+            "--title must be one line, without line breaks, tabs or other control characters."
+        )
+    documents, problems = [], []
+    for path in map(Path, paths):
+        try:
+            text = read_text(path)
+            refuse_control_characters(text, path)
+            refuse_cut_short(text, path)
+            documents.append(parse_document(text, source=path.name, title=title, slug=slug))
+        except ImportProblem as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ImportProblem("\n".join(problems))
+    return documents
+
+
+# Control characters that are not white space: no text means them (a terminal's escape sequence,
+# stray bytes of a binary file). The white space ones (tab, form feed, the Unicode line and
+# paragraph separators) are read as spaces and line breaks by normalise().
+_NOT_TEXT = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def refuse_control_characters(text: str, path: Path) -> None:
+    """Raise ImportProblem naming the first line of ``text`` that holds a control character which
+    is not white space: it would reach the page invisibly, or break what a name is copied into."""
+    found = list(_NOT_TEXT.finditer(text))
+    if not found:
+        return
+    lines = sorted({text.count("\n", 0, match.start()) + 1 for match in found})
+    more = f" (and {len(lines) - 1} more lines do)" if len(lines) > 1 else ""
+    raise ImportProblem(
+        f"{path}: line {lines[0]} holds {describe(found[0].group())}, which is not text{more}: "
+        "remove it and import again."
+    )
+
+
+# How a complete text's last line ends: a sentence, a bracket or quote, a date or a link. The link
+# is tried once per word, from its first "http": from each "http" in turn, a long word of them was
+# rescanned to its end each time (quadratic).
+_COMPLETE_ENDING = re.compile(r"""[.!?:;)\]}"”’'*…]$|(?<!\S)(?>\S*?https?://)\S++$""")
+
+
+def refuse_cut_short(text: str, path: Path) -> None:
+    """Raise ImportProblem if ``text`` stops mid-sentence with no final line break: a copy or
+    download cut short, which would otherwise become a page with its end missing."""
+    if text.endswith(("\n", "\r")):
+        return
+    last = text.rsplit("\n", 1)[-1].strip()
+    if not last or _COMPLETE_ENDING.search(last) or date_line([last]):
+        return
+    raise ImportProblem(
+        f"{path}: ends in the middle of a sentence (“…{last[-40:]}”) without a final line break: the "
+        "file looks cut short. If it is complete, end it with a line break and import it again."
+    )
+
+
+def parse_document(
+    text: str, *, source: str, title: str | None = None, slug: str | None = None
+) -> ImportDocument:
+    """Parse one file's text in whichever format it is in; raises ImportProblem if neither."""
+    text = normalise(text)
+    if is_short_answer_card(text):
+        return parse_short_answer_card(text, source=source, title=title, slug=slug)
+    return parse_condition_page(text, source=source, title=title, slug=slug)

@@ -1,0 +1,151 @@
+"""Writing documents: each as a draft through ``content.write_condition``, with the references
+its page lists, all in one transaction, so one bad file writes nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from conditions import workflow
+from conditions.content import ConditionData, write_condition
+from conditions.models import Condition, system_user
+from medsite.textfiles import ImportProblem
+from references.models import Reference
+from references.parsing import base_key, unique_key
+
+from .documents import CARD, ImportDocument
+
+
+@dataclass
+class ImportResult:
+    source: str
+    data: ConditionData  # as written: aimed at its condition, with the references' keys
+    condition: Condition
+    created: bool
+    changed: bool
+
+    def message(self, *, dry_run: bool = False) -> str:
+        state = "created" if self.created else "updated" if self.changed else "unchanged"
+        data, parts = self.data, [state]
+        if data.sections is not None:
+            parts.append(_count(len(data.sections), "section"))
+        if data.reference_keys is not None:
+            parts.append(_count(len(data.reference_keys), "reference"))
+        if data.short_answers is not None:
+            parts.append(_count(len(data.short_answers), "short answer"))
+        verb = "Would import" if dry_run else "Imported"
+        return f"{verb} “{self.condition.name}” ({', '.join(parts)}) from {self.source}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def write_documents(
+    documents: Sequence[ImportDocument], *, by=None, dry_run: bool = False
+) -> list[ImportResult]:
+    """Write every document as a draft, in order, in one transaction; all or nothing.
+
+    Each file gets its own reversion revision under ``by`` (default: the system user) with the
+    comment "Imported from <file>". With ``dry_run`` the same writes run and are rolled back,
+    so the report says exactly what an import would do. Raises ImportProblem naming the file.
+    """
+    with transaction.atomic():
+        user = by or system_user()
+        results = [_write_document(document, by=user) for document in documents]
+        if dry_run:
+            transaction.set_rollback(True)
+    return results
+
+
+def _write_document(document: ImportDocument, *, by) -> ImportResult:
+    comment = f"Imported from {document.source}"
+    existing = find_condition(document)
+    data = _targeted(document, existing)
+    try:
+        with reversion.create_revision():
+            # Set here as well: write_condition's own revision block nests into this one, which
+            # also holds the new references and is the one saved.
+            reversion.set_user(by)
+            reversion.set_comment(comment)
+            if document.references is not None:
+                data.reference_keys = store_references(document.references, source=document.source)
+            condition, changed = write_condition(data, by=by, comment=comment)
+    except workflow.WorkflowError as exc:
+        raise ImportProblem(f"{document.source}: {exc}") from exc
+    except ValidationError as exc:
+        raise ImportProblem(f"{document.source}: {_field_problems(exc)}.") from exc
+    return ImportResult(document.source, data, condition, created=existing is None, changed=changed)
+
+
+def _targeted(document: ImportDocument, existing: Condition | None) -> ConditionData:
+    """The document's data aimed at the condition it updates, or at a new one."""
+    data = replace(document.data)
+    if existing is None:
+        data.slug = data.slug or slugify(data.name)
+        if not data.slug:
+            raise ImportProblem(f"{document.source}: “{data.name}” gives no slug; give one with --slug.")
+        return data
+    data.slug = existing.slug
+    # An existing page keeps the name its editors gave it unless --title says otherwise.
+    if not document.title_given:
+        data.name = existing.name
+    return data
+
+
+def find_condition(document: ImportDocument) -> Condition | None:
+    """The condition a document is about: by --slug, by a name it gives (as name or slug), or,
+    for a card, the condition whose name or synonym its text mentions (the longest wins)."""
+    if document.data.slug:
+        return Condition.objects.filter(slug=document.data.slug).first()
+    for name in document.name_hints:
+        found = Condition.objects.filter(slug=slugify(name)).first()
+        found = found or Condition.objects.filter(name__iexact=name).order_by("pk").first()
+        if found:
+            return found
+    if document.format != CARD or document.title_given:
+        return None
+    text = " ".join(
+        [a.answer + " " + a.details + " " + a.question for a in document.data.short_answers or []]
+    ).casefold()
+    mentioned = [
+        (len(name), condition)
+        for condition in Condition.objects.only("pk", "name", "slug", "also_called")
+        for name in [condition.name, *condition.synonyms]
+        if re.search(rf"\b{re.escape(name.casefold())}\b", text)
+    ]
+    return max(mentioned, key=lambda pair: pair[0])[1] if mentioned else None
+
+
+def store_references(parsed: list[dict], *, source: str) -> list[str]:
+    """Keys of the parsed references, creating those not yet stored.
+
+    A reference whose original text is already stored is reused as it is: editors may have
+    corrected its fields since, and one source is one row however many pages cite it.
+    """
+    keys = []
+    for number, fields in enumerate(parsed, start=1):
+        found = Reference.objects.filter(original_text=fields["original_text"]).first()
+        if found is None:
+            base = base_key(fields)
+            taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
+            found = Reference(key=unique_key(base, taken), **fields)
+            try:
+                found.full_clean()
+            except ValidationError as exc:
+                raise ImportProblem(
+                    f"{source}: reference {number} cannot be stored ({_field_problems(exc)})."
+                ) from exc
+            found.save()
+        keys.append(found.key)
+    return keys
+
+
+def _field_problems(error: ValidationError) -> str:
+    return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
