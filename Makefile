@@ -46,14 +46,29 @@ run: $(STAMP)
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) $(CHROMIUM) $(WRK) java-runtime $(NODE_STAMP)
+# `make test` runs everything: the browser tests (marked `browser`) and the minute-long load test
+# (marked `load`) included. `make test TEST_SCOPE=core` leaves those two out, and with them the
+# tools only they need (Chromium, Java, Node, wrk): CI runs them once, on its SQLite leg.
+TEST_SCOPE ?= all
+ifeq ($(TEST_SCOPE),all)
+TEST_TOOLS := $(CHROMIUM) $(WRK) java-runtime $(NODE_STAMP)
+SCOPE_ARGS :=
+else ifeq ($(TEST_SCOPE),core)
+TEST_TOOLS :=
+SCOPE_ARGS := -m "not browser and not load"
+else
+$(error TEST_SCOPE is "$(TEST_SCOPE)": use all (the default) or core)
+endif
+
+test: $(STAMP) $(TEST_TOOLS)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(SCOPE_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -66,7 +81,8 @@ audit: $(STAMP)
 	$(PY) .ci/audit.py $(AUDIT_ARGS)
 
 # The benchmarks of bench/ (not part of the suite): about 15-20 minutes; BENCH_QUICK=1 for a smoke
-# run. Installs wrk with apt-get if missing; writes bench/RESULTS.md. See bench/README.md.
+# run. Installs wrk (and, for Lighthouse's performance score, Chromium and the npm tools) if
+# missing; writes bench/RESULTS.md. See bench/README.md.
 bench: $(STAMP)
 	bash bench/run.sh
 

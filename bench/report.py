@@ -275,6 +275,18 @@ def _hostile_targets(run: Run) -> list[Target]:
     ]
 
 
+def _lighthouse_targets(run: Run) -> list[Target]:
+    found = run.json("lighthouse.json")
+    if not found:
+        return [("–", "Lighthouse performance score", "–", verdict(None))]
+    # The target is bench/lighthouse.py's, written with the measurement.
+    target = f"Lighthouse performance ≥ {found['target']} (seed page, mobile)"
+    score = found["scores"]["performance"]
+    others = ", ".join(f"{name} {value}" for name, value in found["scores"].items() if name != "performance")
+    measured = f"{score} ({others})"
+    return [("–", target, measured, verdict(score is not None and score >= found["target"]))]
+
+
 BACKENDS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
 
 
@@ -515,6 +527,31 @@ def _hostile_section(run: Run) -> list[str]:
     return [*out, ""]
 
 
+def _lighthouse_section(run: Run) -> list[str]:
+    found = run.json("lighthouse.json")
+    if not found:
+        return []
+    metrics = "; ".join(
+        f"{name.replace('-', ' ')} {metric['shown']}" for name, metric in found["metrics"].items()
+    )
+    costs = "".join(f"\n  - {audit}" for audit in found["performance_audits"]) or " none"
+    load = ", ".join(f"{x:.1f}" for x in found["load_average_before"])
+    return [
+        f"## Lighthouse (measured {run.when('lighthouse.json')})",
+        "",
+        f"`bench/lighthouse.py`: Lighthouse {found['lighthouse']} ({found['form_factor']}, "
+        f"throttling: {found['throttling']}) on {found['url']}, served by gunicorn with production "
+        f"settings; load average when it started {load}. The performance score is a timing and "
+        "moves with the machine's load; the suite holds the other three categories to 0.95 "
+        "(tests/browser/test_lighthouse.py).",
+        "",
+        f"- scores: {', '.join(f'{name} {value}' for name, value in found['scores'].items())}",
+        f"- {metrics}",
+        f"- audits that cost performance points:{costs}",
+        "",
+    ]
+
+
 def report(run: Run) -> str:
     m = run.json("machine.json") or machine()
     targets = [
@@ -524,6 +561,7 @@ def report(run: Run) -> str:
         *_search_targets(run),
         *_bulk_targets(run),
         *_hostile_targets(run),
+        *_lighthouse_targets(run),
     ]
     lines = [
         "# MedSite benchmark results",
@@ -545,6 +583,7 @@ def report(run: Run) -> str:
         *_search_section(run),
         *_bulk_section(run),
         *_hostile_section(run),
+        *_lighthouse_section(run),
     ]
     return "\n".join(lines)
 

@@ -6,7 +6,7 @@
 #   BENCH_STEPS="load memory report" bash bench/run.sh   # re-run parts on the existing data
 #
 # Steps (BENCH_STEPS, in this order): data public load memory admin search postgres import
-# approve hostile report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
+# approve hostile lighthouse report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
 # Sizes: BENCH_CONDITIONS BENCH_VERSIONS BENCH_IMPORT_FILES BENCH_SEARCH_QUERIES
 # BENCH_ADMIN_REQUESTS BENCH_APPROVE_RUNS BENCH_MEM_WARMUP BENCH_MEM_REQUESTS; load rounds:
 # RUNS DURATION CONNS (passed to the shared harness); NO_NGINX (default 1: nginx not needed).
@@ -19,7 +19,7 @@ OUT=${BENCH_OUT:-$HERE/out}
 WORK=$OUT/work
 PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
-STEPS=${BENCH_STEPS:-data public load memory admin search postgres import approve hostile report}
+STEPS=${BENCH_STEPS:-data public load memory admin search postgres import approve hostile lighthouse report}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   : "${BENCH_CONDITIONS:=1000}" "${BENCH_VERSIONS:=10000}" "${BENCH_IMPORT_FILES:=200}"
@@ -119,7 +119,9 @@ if ! has_step data; then
   # Re-measuring the data of an earlier run: bring its schema up to date (new indexes, say).
   manage migrate --noinput -v0
 fi
-if has_step load || has_step memory || has_step hostile; then manage collectstatic --noinput -v0; fi
+if has_step load || has_step memory || has_step hostile || has_step lighthouse; then
+  manage collectstatic --noinput -v0
+fi
 
 # --- 2. public page: SQL queries per view, in-process and the suite's test -------------------------
 if has_step public; then
@@ -229,7 +231,19 @@ if has_step hostile; then
     --clients 4 --seconds "$HOSTILE_SECONDS") > "$OUT/hostile.log" 2>&1 || { tail -20 "$OUT/hostile.log" >&2; exit 1; }
 fi
 
-# --- 11. report --------------------------------------------------------------------------------
+# --- 11. Lighthouse: the performance score of the seed page, served as production serves it ------
+if has_step lighthouse; then
+  step "lighthouse: the seed page, mobile with simulated throttling"
+  # Debian's Chromium and the package.json-pinned Lighthouse, installed as `make test` installs them.
+  CHROMIUM=${CHROME_PATH:-/usr/bin/chromium}
+  make -C "$ROOT" --no-print-directory CHROMIUM="$CHROMIUM" "$CHROMIUM" node_modules/.installed >&2
+  start_medsite gunicorn_lighthouse
+  (cd "$ROOT" && "$PY" -m bench.lighthouse "http://127.0.0.1:$PORT/conditions/carcinoid-syndrome/" \
+    "$OUT/lighthouse.json" --chromium "$CHROMIUM") >&2
+  stop_medsite
+fi
+
+# --- 12. report --------------------------------------------------------------------------------
 if has_step report; then
   step "report -> bench/RESULTS.md"
   (cd "$ROOT" && "$PY" bench/report.py "$OUT" --write "$HERE/RESULTS.md")

@@ -45,6 +45,9 @@ BIN = Path(sys.executable).parent
 DURATION = int(os.environ.get("LOAD_TEST_SECONDS") or 60)
 EDITORS = 4
 
+# `load`: left out by `make test TEST_SCOPE=core` (CI runs it on its SQLite leg only).
+pytestmark = [pytest.mark.load, pytest.mark.slow]
+
 
 @pytest.fixture
 def database_url(tmp_path) -> Iterator[str]:

@@ -9,8 +9,6 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from conditions.public import structured
-
 from .conftest import DemoSite
 
 
@@ -28,7 +26,7 @@ class AdminPage(NamedTuple):
 
 def public_pages(site: DemoSite) -> list[PublicPage]:
     slug = site.current.slug
-    question = structured.short_answers(site.current.live_publication)[0]["slug"]
+    question = site.current.live_publication.page.short_answers[0].slug
     return [
         PublicPage("home", reverse("home")),
         PublicPage("A–Z", reverse("conditions:index")),

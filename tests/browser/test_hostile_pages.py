@@ -18,7 +18,6 @@ from playwright.sync_api import Page
 from reversion.models import Version
 
 from conditions.models import Condition
-from conditions.public import structured
 from references.models import Reference
 from tests.xss_corpus import HOSTILE_KEY, JS, MARKUP, SHORT_TEXT, TEXT, make_hostile_page
 
@@ -100,11 +99,11 @@ def test_public_pages_built_from_the_corpus_run_nothing(page: Page, live_server,
     page.goto(base + hostile.get_absolute_url())
     page.add_script_tag(content="window.__inline = 1")
     assert page.evaluate("window.__inline") == 1
-    answers = structured.short_answers(hostile.live_publication)
+    answers = hostile.live_publication.page.short_answers
     for path in [
         hostile.get_absolute_url(),
-        reverse("conditions:question", args=[hostile.slug, answers[0]["slug"]]),
-        reverse("conditions:question", args=[hostile.slug, answers[5]["slug"]]),
+        reverse("conditions:question", args=[hostile.slug, answers[0].slug]),
+        reverse("conditions:question", args=[hostile.slug, answers[5].slug]),
         reverse("conditions:history", args=[hostile.slug]),
         reverse("home"),
         reverse("conditions:index"),
