@@ -1,5 +1,7 @@
 """ASGI entry point."""
 
+from __future__ import annotations
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -21,7 +21,7 @@ def client_ip(request: HttpRequest) -> str | None:
     count = settings.MEDSITE_PROXY_COUNT
     if count <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if not forwarded:
         # Not through the proxies at all (a request to the app server itself).

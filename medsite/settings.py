@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "csp",
     # Failed admin logins and lockouts, in the database every app server shares.
     "axes",
+    "medsite.audit",
     "references",
     "conditions",
 ]

@@ -1,6 +1,8 @@
 """Top-level URLs. Public pages are anonymous GETs; editing lives under the admin (at
 ``settings.MEDSITE_ADMIN_URL``, ``admin/`` by default) and /editor/."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
