@@ -21,7 +21,7 @@
 Being a benchmark fixture it writes with ``bulk_create`` (the application itself never does:
 every real write path goes through ``write_condition`` and the workflow), which is what makes
 10,000 pages and 100,000 versions take minutes rather than hours. The rows are those the
-application would write; ``tests/test_bench_data.py`` checks that on a small set.
+application would write; ``tests/bench/test_datagen.py`` checks that on a small set.
 """
 
 # Seeded pseudo-random numbers make the data set repeatable; nothing here is a secret.

@@ -130,10 +130,10 @@ if has_step public; then
   started=$(date +%s.%N)
   # The suite's own settings (its test database), not the benchmark's production ones.
   if (cd "$ROOT" && env -u DJANGO_DEBUG -u DATABASE_URL -u ALLOWED_HOSTS -u SECRET_KEY -u DJANGO_STATIC_ROOT \
-      -u DJANGO_SECURE_SSL_REDIRECT -u EMAIL_BACKEND -u LOG_LEVEL "$PY" -m pytest -q -p no:cacheprovider tests/test_views.py \
+      -u DJANGO_SECURE_SSL_REDIRECT -u EMAIL_BACKEND -u LOG_LEVEL "$PY" -m pytest -q -p no:cacheprovider tests/conditions/public/test_views.py \
       -k "at_most_two_queries or does_not_grow_with_sections" > "$OUT/query_test.log" 2>&1); then
     passed=true; else passed=false; fi
-  printf '{"passed": %s, "tests": "tests/test_views.py -k \\"at_most_two_queries or does_not_grow_with_sections\\"", "seconds": %s}\n' \
+  printf '{"passed": %s, "tests": "tests/conditions/public/test_views.py -k \\"at_most_two_queries or does_not_grow_with_sections\\"", "seconds": %s}\n' \
     "$passed" "$(seconds_since "$started")" > "$OUT/query_test.json"
 fi
 

@@ -3,8 +3,8 @@
 Each test measures a screen with a small data set and with a larger one: the counts must match,
 and equal the number the comment accounts for query by query. Tests run inside a transaction, so
 the transaction an admin view opens (reversion's revision block, the change form's atomic block)
-shows as a SAVEPOINT and its RELEASE. The review dashboard's test is in test_dashboard.py, the
-review screen's in test_compare.py.
+shows as a SAVEPOINT and its RELEASE. The review dashboard's test is in
+tests/conditions/admin/test_dashboard.py, the review screen's in tests/conditions/admin/test_review.py.
 """
 
 from __future__ import annotations

@@ -372,8 +372,8 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 def _text_file(text: str) -> str:
     """Vectors as a text file can hold them: the import refuses control characters that are not
-    white space (tests/test_import.py), and reads the Unicode line separators as line breaks,
-    which would split the numbered reference list."""
+    white space (tests/conditions/importing/test_importing.py), and reads the Unicode line
+    separators as line breaks, which would split the numbered reference list."""
     return re.sub(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u2028\u2029]", "", text)
 
 

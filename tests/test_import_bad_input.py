@@ -18,9 +18,9 @@ from conditions.models import Condition, Publication, Section, ShortAnswer
 from medsite import textfiles
 from medsite.audit.models import AuditRecord
 from references.models import ConditionReference, Reference
+from tests.conditions.backup.test_backup import empty_content, export
 from tests.factories import make_condition
-from tests.test_backup import empty_content, export
-from tests.test_reference_import import BIBTEX, CSL_JSON, RIS
+from tests.references.test_importers import BIBTEX, CSL_JSON, RIS
 
 pytestmark = pytest.mark.django_db
 

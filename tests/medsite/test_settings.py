@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "medsite.example"}
 # Set for the browser tests only (tests/conftest.py); a deployment never has it.
 TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -101,3 +102,36 @@ def test_production_settings_pass_deploy_checks():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- CACHE_URL ---------------------------------------------------------------------------------
+
+
+def _cache_setting(**env: str) -> subprocess.CompletedProcess:
+    """settings.CACHES["default"] as a fresh interpreter reads it from this environment."""
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.CACHES['default']))"
+    )
+    return run_with_settings(code, unset={"CACHE_URL", "DJANGO_DEBUG"}, **env)
+
+
+def test_cache_defaults_to_local_memory():
+    result = _cache_setting()
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_redis_url_selects_djangos_redis_cache():
+    result = _cache_setting(CACHE_URL="redis://cache.internal:6379/1")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["LOCATION"] == "redis://cache.internal:6379/1"
+
+
+@pytest.mark.parametrize("value", ["garbage", "memcached://cache:11211", "redis://", "redis://cache:port"])
+def test_bad_cache_url_fails_loudly(value):
+    result = _cache_setting(CACHE_URL=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "CACHE_URL must be" in result.stderr

@@ -580,7 +580,9 @@ def test_the_audit_app_registers_the_log_and_the_audited_user_and_role_screens()
 BEFORE_THE_MOVE = ("conditions", "0009_field_checks")
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the content types and permissions the migrations made, which a transactional
+# test run before this one may have flushed, come back first.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migrating_a_database_with_audit_records_keeps_them_and_their_permissions():
     executor = MigrationExecutor(connection)
     executor.migrate([BEFORE_THE_MOVE, ("audit", None)])

@@ -17,7 +17,7 @@ from django.urls import clear_url_caches, path, reverse
 import medsite.urls
 from conditions.public.caching import cached_page
 from tests.factories import make_condition, publish
-from tests.test_settings import PRODUCTION, load_settings, run_with_settings
+from tests.medsite.test_settings import PRODUCTION, load_settings, run_with_settings
 
 pytestmark = pytest.mark.django_db
 

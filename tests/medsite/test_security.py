@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from medsite.security import client_ip
-from tests.test_settings import load_settings
+from tests.medsite.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
 

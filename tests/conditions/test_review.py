@@ -1,4 +1,4 @@
-"""Review experience: checklist, scheduled go-live, stale short answers, email, review dates."""
+"""Review experience: checklist, scheduled go-live, stale short answers, review dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -318,71 +317,6 @@ def test_editing_a_flagged_answer_in_admin_clears_the_flag(client, answered, edi
     assert response.status_code == 302
     answer.refresh_from_db()
     assert not answer.needs_review and answer.answer.startswith("No: it cannot")
-
-
-# --- notifications --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def mailbox(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDSITE_NOTIFICATIONS = True
-    return mail.outbox
-
-
-def _run_on_commit(django_capture_on_commit_callbacks, action):
-    with django_capture_on_commit_callbacks(execute=True):
-        action()
-
-
-def test_reviewers_are_told_of_a_submission(
-    mailbox, editor, reviewer, reviewer2, django_capture_on_commit_callbacks
-):
-    condition = make_condition(editor)
-    _run_on_commit(
-        django_capture_on_commit_callbacks, lambda: workflow.submit(condition, by=editor, comment="Ready")
-    )
-    assert len(mailbox) == 1
-    message = mailbox[0]
-    assert sorted(message.to) == ["ravi@example.org", "rita@example.org"]
-    assert "Please review: Example syndrome" in message.subject
-    assert "Their note: Ready" in message.body
-    assert f"/admin/conditions/condition/{condition.pk}/change/" in message.body
-
-
-def test_submitter_hears_of_changes_requested_and_publication(
-    mailbox, editor, reviewer, django_capture_on_commit_callbacks
-):
-    condition = make_condition(editor)
-    workflow.submit(condition, by=editor)
-    _run_on_commit(
-        django_capture_on_commit_callbacks,
-        lambda: workflow.request_changes(condition, by=reviewer, comment="Add the dosing table."),
-    )
-    assert mailbox[-1].to == ["edna@example.org"] and "Add the dosing table." in mailbox[-1].body
-    workflow.submit(condition, by=editor)
-    _run_on_commit(
-        django_capture_on_commit_callbacks,
-        lambda: workflow.approve(condition, by=reviewer, attestation=CHECKED),
-    )
-    assert mailbox[-1].to == ["edna@example.org"]
-    assert mailbox[-1].subject.endswith("Published: Example syndrome")
-
-
-def test_no_email_for_a_refused_transition(mailbox, editor, django_capture_on_commit_callbacks):
-    condition = make_condition(editor, summary="")
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(WorkflowError):
-        workflow.submit(condition, by=editor)
-    assert mailbox == []
-
-
-def test_notifications_can_be_turned_off(
-    mailbox, settings, editor, reviewer, django_capture_on_commit_callbacks
-):
-    settings.MEDSITE_NOTIFICATIONS = False
-    condition = make_condition(editor)
-    _run_on_commit(django_capture_on_commit_callbacks, lambda: workflow.submit(condition, by=editor))
-    assert mailbox == []
 
 
 # --- public history -------------------------------------------------------------------------

@@ -8,11 +8,8 @@ request makes.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import reversion
@@ -26,12 +23,10 @@ from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication
 from conditions.public import caching
 from tests.factories import CHECKED, make_condition, publish
-from tests.test_settings import run_with_settings
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/conditions/carcinoid-syndrome/"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -284,36 +279,3 @@ def test_page_cache_can_be_switched_off(client, live, settings):
     response, queries = _get(client)
     assert queries > 0
     assert response["Cache-Control"] == "public, no-cache"
-
-
-# --- CACHE_URL ---------------------------------------------------------------------------------
-
-
-def _cache_setting(**env: str) -> subprocess.CompletedProcess:
-    """settings.CACHES["default"] as a fresh interpreter reads it from this environment."""
-    code = (
-        "import django, json; from django.conf import settings; django.setup(); "
-        "print(json.dumps(settings.CACHES['default']))"
-    )
-    return run_with_settings(code, unset={"CACHE_URL", "DJANGO_DEBUG"}, **env)
-
-
-def test_cache_defaults_to_local_memory():
-    result = _cache_setting()
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-
-
-def test_redis_url_selects_djangos_redis_cache():
-    result = _cache_setting(CACHE_URL="redis://cache.internal:6379/1")
-    assert result.returncode == 0, result.stderr
-    config = json.loads(result.stdout)
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert config["LOCATION"] == "redis://cache.internal:6379/1"
-
-
-@pytest.mark.parametrize("value", ["garbage", "memcached://cache:11211", "redis://", "redis://cache:port"])
-def test_bad_cache_url_fails_loudly(value):
-    result = _cache_setting(CACHE_URL=value)
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr and "CACHE_URL must be" in result.stderr

@@ -1,0 +1,218 @@
+"""Comparing two versions, and the review screen, in the editor admin (conditions/admin/review.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from reversion.models import Version
+
+from conditions import workflow
+from conditions.models import Condition
+from tests.conditions.admin.test_conditions import _change_url, _form_data
+from tests.factories import make_condition, make_reference, publish
+
+pytestmark = pytest.mark.django_db
+
+
+# --- the admin screens ---------------------------------------------------------------------------
+
+
+def _history_url(condition):
+    return reverse("admin:conditions_condition_history", args=[condition.pk])
+
+
+def _compare_url(condition, old, new):
+    return reverse("admin:conditions_condition_compare", args=[condition.pk]) + f"?from={old.pk}&to={new.pk}"
+
+
+def _review_url(condition):
+    return reverse("admin:conditions_condition_review", args=[condition.pk])
+
+
+def _versions(condition):
+    return list(Version.objects.get_for_object(condition).order_by("pk"))
+
+
+def _edit_overview(client, condition, body):
+    sections = [
+        (s.pk, s.kind, body if s.kind == "overview" else s.body, s.position) for s in condition.sections.all()
+    ]
+    response = client.post(_change_url(condition), _form_data(condition, sections=sections))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    condition.refresh_from_db()
+
+
+def test_history_page_offers_version_comparison(client, editor):
+    condition = make_condition(editor, sections=[("overview", "Gout is a kind of arthritis.")])
+    client.force_login(editor)
+    _edit_overview(client, condition, "Gout is a common kind of arthritis.")
+    page = client.get(_history_url(condition)).content.decode()
+    first, second = _versions(condition)
+    assert "Compare selected versions" in page
+    assert f'name="from" value="{first.pk}" id="compare-from-{first.pk}" checked' in page
+    assert f'name="to" value="{second.pk}" id="compare-to-{second.pk}" checked' in page
+    assert reverse("admin:conditions_condition_compare", args=[condition.pk]) in page
+
+
+def test_compare_versions_after_admin_edit_shows_word_changes(client, editor):
+    condition = make_condition(
+        editor,
+        sections=[("overview", "Gout is a kind of arthritis."), ("symptoms", "- Pain\n- Redness")],
+    )
+    client.force_login(editor)
+    _edit_overview(client, condition, "Gout is a common kind of **inflammatory** arthritis.")
+    first, second = _versions(condition)
+    response = client.get(_compare_url(condition, first, second))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Compare versions of “Example syndrome”" in page
+    assert '<ins><span class="visually-hidden">added: </span>common</ins>' in page
+    assert "inflammatory" in page and "**" not in page
+    assert "Sections: 1 changed." in page
+    assert "• Pain" in page  # the unchanged section, as a reader sees it
+
+
+def test_compare_picked_in_either_order_reads_old_to_new(client, editor):
+    condition = make_condition(editor, sections=[("overview", "Old wording.")])
+    client.force_login(editor)
+    _edit_overview(client, condition, "New wording.")
+    first, second = _versions(condition)
+    page = client.get(_compare_url(condition, second, first)).content.decode()
+    assert '<del><span class="visually-hidden">removed: </span>Old</del>' in page
+    assert '<ins><span class="visually-hidden">added: </span>New</ins>' in page
+
+
+def test_compare_refuses_a_version_of_another_condition(client, editor):
+    condition = make_condition(editor, name="Gout")
+    other = make_condition(editor, name="Asthma")
+    client.force_login(editor)
+    (own,) = _versions(condition)
+    (foreign,) = _versions(other)
+    assert client.get(_compare_url(condition, own, foreign)).status_code == 404
+    url = reverse("admin:conditions_condition_compare", args=[condition.pk]) + f"?from={own.pk}&to=999999"
+    assert client.get(url).status_code == 404
+
+
+def test_compare_without_two_versions_goes_back_to_history(client, editor):
+    condition = make_condition(editor)
+    client.force_login(editor)
+    response = client.get(reverse("admin:conditions_condition_compare", args=[condition.pk]) + "?from=x")
+    assert response.status_code == 302
+    assert response["Location"] == _history_url(condition)
+
+
+def test_review_screen_shows_edit_against_the_public_version(client, editor, reviewer):
+    make_reference("lee2019", title="Shin pain in runners")
+    condition = make_condition(editor, sections=[("overview", "Gout causes sudden joint pain.")])
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    client.force_login(editor)
+    _edit_overview(client, condition, "Gout causes sudden, severe joint pain [@lee2019].")
+    workflow.submit(condition, by=editor)
+    client.force_login(reviewer)
+    change_page = client.get(_change_url(condition)).content.decode()
+    assert _review_url(condition) in change_page
+    page = client.get(_review_url(condition)).content.decode()
+    assert "Review changes to “Example syndrome”" in page
+    assert "In expert review" in page
+    assert "The public sees version 1" in page
+    assert "Your decision" in page and "Approve and publish" in page and "Request changes" in page
+    assert 'sudden<ins><span class="visually-hidden">added: </span>, severe</ins> joint' in page
+    assert '<ins><span class="visually-hidden">added: </span>[lee2019]</ins>.' in page
+    assert "Shin pain in runners" in page  # the newly cited reference, listed as added
+    assert "References: 1 added." in page
+
+
+def test_review_screen_before_first_publication_shows_everything_as_new(client, editor):
+    condition = make_condition(editor, sections=[("overview", "Gout causes joint pain.")])
+    client.force_login(editor)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "First publication: everything is new." in page
+    assert '<ins><span class="visually-hidden">added: </span>Gout causes joint pain.</ins>' in page
+
+
+def test_review_screen_of_a_page_taken_offline_says_so(client, editor, reviewer):
+    condition = make_condition(editor)
+    publish(condition, editor=editor, reviewer=reviewer)
+    workflow.unpublish(condition, by=reviewer, reason="Outdated advice")
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "Not on the public site: everything is new." in page
+    assert "First publication" not in page
+
+
+@pytest.mark.parametrize("screen", ["review", "compare"])
+def test_comparison_screens_need_a_role(client, editor, stranger, screen):
+    condition = make_condition(editor)
+    (version,) = _versions(condition)
+    url = _review_url(condition) if screen == "review" else _compare_url(condition, version, version)
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(stranger)
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    no_role = User.objects.create_user("staffer", is_staff=True)
+    client.force_login(no_role)
+    assert client.get(url).status_code == 403
+
+
+def test_reviewer_can_compare_versions(client, editor, reviewer2):
+    condition = make_condition(editor)
+    (version,) = _versions(condition)
+    client.force_login(reviewer2)
+    response = client.get(_compare_url(condition, version, version))
+    assert response.status_code == 200
+    assert "No differences." in response.content.decode()
+
+
+# --- query counts --------------------------------------------------------------------------------
+
+
+def _page_with(editor, reviewer, size: int) -> Condition:
+    """A published page of ``size`` sections citing ``size`` references, then edited everywhere."""
+    keys = [make_reference().key for _ in range(size)]
+    slug = f"page-{size}"
+
+    def sections(word):
+        return [("overview", f"{word} overview [@{keys[0]}].")] + [
+            ("other", f"{word} section {n} [@{key}].") for n, key in enumerate(keys[1:], start=1)
+        ]
+
+    condition = make_condition(editor, slug=slug, sections=sections("First"))
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition = make_condition(editor, slug=slug, sections=sections("Second"))
+    workflow.submit(condition, by=editor)
+    return condition
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_compare_view_queries_do_not_grow_with_the_page(client, editor, reviewer):
+    small, large = _page_with(editor, reviewer, 3), _page_with(editor, reviewer, 20)
+    client.force_login(editor)
+    urls = [_compare_url(c, _versions(c)[0], _versions(c)[-1]) for c in (small, large)]
+    client.get(urls[0])  # warm the content-type cache, shared by every later request
+    # Session, user, the condition, user and group permissions, the two versions (with their
+    # revisions and users), every version in those two revisions, the references of both.
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 8
+
+
+def test_review_view_queries_do_not_grow_with_the_page(client, editor, reviewer):
+    small, large = _page_with(editor, reviewer, 3), _page_with(editor, reviewer, 20)
+    client.force_login(reviewer)
+    urls = [_review_url(small), _review_url(large)]
+    client.get(urls[0])  # warm the content-type cache, as above
+    # Session, user, the condition, user and group permissions, sections, short answers (both
+    # prefetched for the snapshot and the publish gate), the live publication, the last editor,
+    # the listed reference ids, the references, the publish gate's cited and listed references,
+    # the submission in review (with its submitter, shared by the approval predicate, the
+    # decision forms and the "you are reading" line) and its recorded contributors, and whether
+    # an earlier clinical review allows an editorial approval.
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 16
