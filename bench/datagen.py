@@ -89,7 +89,7 @@ SCENARIOS = {
     "in_review": (0.06, [Action.EDIT, Action.SUBMIT]),
     "changes_requested": (0.03, [Action.EDIT, Action.SUBMIT, Action.REQUEST_CHANGES]),
 }
-STATUS_AFTER = {
+STATUS_AFTER: dict[str, Status] = {
     Action.EDIT: Status.DRAFT,
     Action.SUBMIT: Status.EXPERT_REVIEW,
     Action.APPROVE: Status.PUBLISHED,
@@ -165,11 +165,17 @@ class _Plan:
     created_at: datetime
     reviewer: User
     check: bool = False  # rendered by the real renderer too (see _render_page)
-    condition: Condition | None = None
+    row: Condition | None = None  # the condition, once _write_rows has written it
     sections: list[Section] = field(default_factory=list)
     answer_rows: list[ShortAnswer] = field(default_factory=list)
     reference_rows: list[ConditionReference] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+
+    @property
+    def condition(self) -> Condition:
+        if self.row is None:
+            raise ValueError(f"“{self.name}” is not written yet: _write_rows writes the conditions first.")
+        return self.row
 
     @property
     def approve_index(self) -> int:
@@ -361,8 +367,11 @@ class _Serialiser:
         if key is not None and key in self.cache:
             return self.cache[key]
         fields = {}
-        for f in obj._meta.concrete_model._meta.local_fields:
-            if f.serialize:
+        concrete = obj._meta.concrete_model
+        if concrete is None:  # set on every model class Django has prepared
+            raise TypeError(f"{type(obj).__name__} is not a prepared model.")
+        for f in concrete._meta.local_fields:
+            if f.serialize:  # type: ignore[attr-defined]  # set by Field.__init__; django-stubs omit it
                 value = f.value_from_object(obj)
                 fields[f.name] = value if is_protected_type(value) else f.value_to_string(obj)
         pk = obj._meta.pk.value_from_object(obj)
@@ -395,6 +404,8 @@ def _fast_inline(text: str, numbering: CitationNumbering) -> str:
     for match in CITATION_RE.finditer(text):
         out.append(_BOLD.sub(r"<strong>\1</strong>", text[position : match.start()]).replace("'", "\u2019"))
         cites = parse_group(match.group(1))
+        if cites is None:  # _is_simple() lets through only citations that parse
+            raise ValueError(f"Not a citation: {match.group(0)}")
         # nh3 adds rel to every link the real renderer lets through.
         out.append(_LINK_START.sub(r'\1 rel="noopener noreferrer">', render_group(cites, numbering)))
         position = match.end()
@@ -412,14 +423,16 @@ def _is_simple(text: str) -> bool:
     ) and all(parse_group(m.group(1)) for m in CITATION_RE.finditer(text))
 
 
-def fast_render(text: str, *, citations: CitationNumbering | None = None) -> SafeString:
+def fast_render(
+    text: str, *, citations: CitationNumbering | None = None, budget: float | None = None
+) -> SafeString:
     """``medsite.markdown.render`` for the Markdown the generator writes (paragraphs, "- **Lead.**"
     lists, ``[@key]`` citations), without the parser's cost; other text goes to the real one.
 
     Same output, byte for byte: ``build`` renders a sample of pages both ways and compares them.
     """
     if not _is_simple(text):
-        return _real_render(text, citations=citations)
+        return _real_render(text, citations=citations, budget=budget)
     numbering = citations if citations is not None else CitationNumbering()
     html = []
     # Citations are numbered in document order, as markdown-it's inline pass meets them.
@@ -533,7 +546,7 @@ def _write_rows(plans: list[_Plan], references: dict[str, Reference]) -> None:
     Condition.objects.bulk_create(conditions)
     sections, answers, links = [], [], []
     for plan, condition in zip(plans, conditions, strict=True):
-        plan.condition = condition
+        plan.row = condition
         plan.sections = [
             Section(condition=condition, kind=block.kind, heading=block.heading, body=body, position=n)
             for n, (block, body) in enumerate(zip(plan.page.blocks, plan.bodies, strict=True))

@@ -379,7 +379,8 @@ def measure_load(
         for thread in hostile:
             thread.start()
         time.sleep(2)  # every client has a preview in flight
-        loaded, started = [], time.perf_counter()
+        loaded: list[float] = []
+        started = time.perf_counter()
         while len(loaded) < quiet or time.perf_counter() - started < seconds:
             loaded += latencies(base + page, 10)
             if time.perf_counter() - started > 10 * seconds:

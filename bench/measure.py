@@ -21,7 +21,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -111,7 +113,7 @@ def public(out: str, slug: str) -> None:
     client = _client()
     url = reverse("conditions:detail", args=[slug])
     _check(client.get(url).status_code, url)  # the first view of a process is not the one counted
-    counted = {}
+    counted: dict[str, dict[str, Any]] = {}
     for name in ("rendered", "from the cache"):
         if name == "rendered":
             cache.clear()
@@ -164,7 +166,7 @@ def admin(out: str, requests: int) -> None:
     for name, url in urls.items():
         for _ in range(3):  # warm-up: templates compiled, caches filled
             _check(client.get(url).status_code, url)
-        samples = [timed(lambda url=url: client.get(url)) for _ in range(requests)]
+        samples = [timed(partial(client.get, url)) for _ in range(requests)]
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         results[name] = {
@@ -195,7 +197,7 @@ def search_queries(count: int, seed: int = 11) -> list[str]:
     rng = random.Random(seed)  # noqa: S311 - repeatable, not secret
     names = list(Condition.objects.live().values_list("name", "also_called"))
     rng.shuffle(names)
-    queries = []
+    queries: list[str] = []
     while len(queries) < count:
         name, also_called = names[len(queries) % len(names)]
         words = name.split()
@@ -270,12 +272,10 @@ def approve_bench(out: str, runs: int, sections: int = 30, references: int = 60)
         condition, _ = write_condition(data, by=editor, comment="Benchmark page")
         workflow.submit(condition, by=editor)
         elapsed = timed(
-            lambda condition=condition: workflow.approve(
-                condition, by=reviewer, attestation=list(workflow.CHECKLIST)
-            )
+            partial(workflow.approve, condition, by=reviewer, attestation=list(workflow.CHECKLIST))
         )
         condition.refresh_from_db()
-        publication = condition.live_publication
+        publication = condition.public_version
         if run:
             samples.append(elapsed)
         pages.append(

@@ -132,14 +132,20 @@ def _load_targets(run: Run) -> list[Target]:
         ("django_bare", "bare Django (django_bare: no apps, no middleware)"),
         ("django_same", "a Django view on the same stack (django_same)"),
     ):
+        target = f"public page ≥ {THROUGHPUT_RATIO} × {what}"
         ratio = paired_ratio(rounds, "ours", label)
+        if ratio is None:  # no round measured both
+            out.append(("1", target, "–", verdict(None)))
+            continue
         measured = f"{ratio:.2f} × ({rps:.0f} vs {by_label[label]['rps_median']:.0f} req/s)"
-        out.append(
-            ("1", f"public page ≥ {THROUGHPUT_RATIO} × {what}", measured, verdict(ratio >= THROUGHPUT_RATIO))
-        )
+        out.append(("1", target, measured, verdict(ratio >= THROUGHPUT_RATIO)))
+    target = f"aim: ≥ {WAGTAIL_AIM} × stock Wagtail"
     ratio = paired_ratio(rounds, "ours", "wagtail")
-    measured = f"{ratio:.1f} × ({by_label['wagtail']['rps_median']:.0f} req/s)"
-    out.append(("1", f"aim: ≥ {WAGTAIL_AIM} × stock Wagtail", measured, verdict(ratio >= WAGTAIL_AIM)))
+    if ratio is None:
+        out.append(("1", target, "–", verdict(None)))
+    else:
+        measured = f"{ratio:.1f} × ({by_label['wagtail']['rps_median']:.0f} req/s)"
+        out.append(("1", target, measured, verdict(ratio >= WAGTAIL_AIM)))
     out.append(
         ("1", "no errors under load (non-2xx, socket)", str(ours["errors"]), verdict(ours["errors"] == 0))
     )

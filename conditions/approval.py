@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Max
 from django.utils import formats, timezone
@@ -18,6 +19,9 @@ from conditions.pagecontent import PageContent
 from conditions.rendering import RenderedPage
 from medsite.dates import add_months
 from references.models import PublicationReference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # What a clinical reviewer confirms before approving; stored with the publication.
 CHECKLIST = {
@@ -53,7 +57,7 @@ def _previous_clinical(condition: Condition) -> Publication | None:
     )
 
 
-def review_dates(locked: Condition, kind: str, by, today: date) -> tuple[date | None, str, date | None]:
+def review_dates(locked: Condition, kind: str, by: User, today: date) -> tuple[date | None, str, date | None]:
     """Reviewed on, reviewed by, next review due: new for a clinical review, kept for a copy edit."""
     if kind == Publication.Kind.CLINICAL:
         return today, display_name(by), add_months(today, locked.review_interval_months)

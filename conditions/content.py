@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from django.utils.text import slugify
 from conditions import workflow
 from conditions.models import Condition, Section, ShortAnswer
 from references.models import ConditionReference, Reference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -101,7 +105,7 @@ def _check_fields(obj: models.Model, names: tuple[str, ...], prefix: str, errors
 
 
 def _field_changes(condition: Condition, data: ConditionData) -> dict:
-    values = {"name": data.name}
+    values: dict[str, str | date] = {"name": data.name}
     if data.summary is not None:
         values["summary"] = data.summary
     if data.also_called is not None:
@@ -112,7 +116,7 @@ def _field_changes(condition: Condition, data: ConditionData) -> dict:
 
 
 def write_condition(
-    data: ConditionData, *, by, comment: str, lock_version: int | None = None
+    data: ConditionData, *, by: User, comment: str, lock_version: int | None = None
 ) -> tuple[Condition, bool]:
     """Create or update the condition with ``data.slug``; returns it and whether anything changed.
 
@@ -129,7 +133,7 @@ def write_condition(
         reversion.set_comment(comment)
         condition = Condition.objects.filter(slug=slug).first()
         created = condition is None
-        if created:
+        if condition is None:
             condition = Condition(slug=slug)
         changes = _field_changes(condition, data)
         for name, value in changes.items():

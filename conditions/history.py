@@ -12,9 +12,12 @@ own history (the reference admin), which the audit log records.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.utils import formats, timezone
 from reversion.models import Version
 
@@ -24,8 +27,11 @@ from conditions.pagecontent import stored_fields
 from medsite import audit
 from references.models import ConditionReference, Reference
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def revert(version: Version, *, by) -> Condition:
+
+def revert(version: Version, *, by: User) -> Condition:
     """Restore the condition in ``version`` (existing or deleted) as a draft, recorded as an edit."""
     when = formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
     comment = f"Restored the version saved on {when}"
@@ -75,7 +81,7 @@ def _restore_own_rows(version: Version) -> None:
     condition_id = int(version.object_id)
     types = ContentType.objects.get_for_models(*_PARTS)
     model_of = {content_type.pk: model for model, content_type in types.items()}
-    own: dict[type, list[Version]] = {model: [] for model in _PARTS}
+    own: dict[type[Model], list[Version]] = {model: [] for model in _PARTS}
     for other in version.revision.version_set.all():
         model = model_of.get(other.content_type_id)
         if model is not None and stored_fields(other).get("condition") == condition_id:
@@ -84,13 +90,13 @@ def _restore_own_rows(version: Version) -> None:
     version.revert()
     for model, versions in own.items():
         kept = [int(v.object_id) for v in versions]
-        model.objects.filter(condition_id=condition_id).exclude(pk__in=kept).delete()
+        model._default_manager.filter(condition_id=condition_id).exclude(pk__in=kept).delete()
         for part in versions:
             part.revert()
 
 
 def _refuse_missing_references(links: list[Version]) -> None:
-    wanted = {stored_fields(link).get("reference") for link in links}
+    wanted: set[int] = {stored_fields(link)["reference"] for link in links}
     missing = wanted - set(Reference.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     if not missing:
         return

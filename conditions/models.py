@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import reversion
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.urls import reverse
 from conditions.publishedpage import PublishedPage
 from medsite.limits import validate_markdown_field
 from medsite.validators import validate_lines, validate_single_line
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Status(models.TextChoices):
@@ -48,7 +52,7 @@ class ConditionQuerySet(models.QuerySet):
     # The review dashboard's lists (conditions/admin/dashboard.py). Each is one SQL query whatever its
     # length: the review log is read through correlated subqueries, never row by row.
 
-    def awaiting_review_by(self, user) -> ConditionQuerySet:
+    def awaiting_review_by(self, user: User) -> ConditionQuerySet:
         """In expert review, and not written or submitted by ``user`` (four eyes).
 
         Reads the contributors the submission recorded (``conditions.authorship``, computed from
@@ -66,7 +70,7 @@ class ConditionQuerySet(models.QuerySet):
             .order_by("latest_submit_id", "name")
         )
 
-    def drafts_edited_by(self, user) -> ConditionQuerySet:
+    def drafts_edited_by(self, user: User) -> ConditionQuerySet:
         """Working copies ``user`` edited since the last approval: drafts and pages in review.
 
         Annotated with ``edited_by_user_at`` (their latest edit), most recent first.
@@ -81,7 +85,7 @@ class ConditionQuerySet(models.QuerySet):
             .order_by("-edited_by_user_at", "name")
         )
 
-    def changes_requested_of(self, user) -> ConditionQuerySet:
+    def changes_requested_of(self, user: User) -> ConditionQuerySet:
         """Drafts a reviewer sent back (their latest event) whose version ``user`` edited or submitted.
 
         Annotated with ``latest_event_id``, the request for changes; newest request first.
@@ -119,7 +123,7 @@ def _latest_event(field: str, **filters) -> Subquery:
     return Subquery(events.values(field)[:1])
 
 
-def _contributed_since_approval(user, actions: list[str]) -> Exists:
+def _contributed_since_approval(user: User, actions: list[str]) -> Exists:
     """Whether ``user`` logged one of ``actions`` on the condition after its latest approval.
 
     Event ids, not times, order the log (as in ``workflow.contributors()``): two events can share
@@ -222,6 +226,15 @@ class Condition(models.Model):
         changes; a page that is not live has only its working copy's."""
         publication = self.live_publication
         return publication.slug if publication is not None and publication.slug else self.slug
+
+    @property
+    def public_version(self) -> Publication:
+        """The live publication of a page known to be live (read through ``live()``, or at its
+        public address); ``Publication.DoesNotExist`` for a page that is not."""
+        publication = self.live_publication
+        if publication is None:
+            raise Publication.DoesNotExist(f"“{self.name}” has no live version.")
+        return publication
 
     @property
     def synonyms(self) -> list[str]:
@@ -526,7 +539,7 @@ class ReviewerProfile(models.Model):
         return self.display_name
 
 
-def display_name(user) -> str:
+def display_name(user: User | None) -> str:
     """A person's public name: their reviewer credentials where they have them."""
     profile = getattr(user, "reviewer_profile", None) if user else None
     if profile is not None:
@@ -541,7 +554,7 @@ reversion.register(Section)
 reversion.register(ShortAnswer)
 
 
-def system_user():
+def system_user() -> User:
     """The named account that command-line writes (imports, scheduled jobs) are recorded under.
 
     It holds the Editors role so its writes pass the same permission checks as a person's, and

@@ -8,6 +8,7 @@ with ``MEDSITE_NOTIFICATIONS=0``.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +19,9 @@ from django.urls import reverse
 
 from conditions.models import Condition, Publication, ReviewEvent, display_name
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,7 +29,7 @@ def _admin_link(condition: Condition) -> str:
     return settings.MEDSITE_BASE_URL + reverse("admin:conditions_condition_change", args=[condition.pk])
 
 
-def reviewer_addresses(*, exclude) -> list[str]:
+def reviewer_addresses(*, exclude: User) -> list[str]:
     """Email addresses of everyone who may approve pages, except ``exclude``."""
     review = Permission.objects.get(codename="review_condition", content_type__app_label="conditions")
     users = (
@@ -39,7 +43,7 @@ def reviewer_addresses(*, exclude) -> list[str]:
     return sorted(users.values_list("email", flat=True))
 
 
-def _submitter(condition: Condition):
+def _submitter(condition: Condition) -> User | None:
     event = condition.review_events.filter(action=ReviewEvent.Action.SUBMIT).select_related("actor").first()
     return event.actor if event else None
 
@@ -58,7 +62,7 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
         logger.exception("Could not send workflow email %r", subject)
 
 
-def submitted(condition: Condition, *, by, comment: str) -> None:
+def submitted(condition: Condition, *, by: User, comment: str) -> None:
     note = f"\nTheir note: {comment}\n" if comment else ""
     body = (
         f"{display_name(by)} submitted “{condition}” for expert review.\n{note}\n"
@@ -67,7 +71,7 @@ def submitted(condition: Condition, *, by, comment: str) -> None:
     _send(f"Please review: {condition}", body, reviewer_addresses(exclude=by))
 
 
-def changes_requested(condition: Condition, *, by, comment: str) -> None:
+def changes_requested(condition: Condition, *, by: User, comment: str) -> None:
     submitter = _submitter(condition)
     if submitter is None or not submitter.email or submitter == by:
         return
@@ -78,7 +82,7 @@ def changes_requested(condition: Condition, *, by, comment: str) -> None:
     _send(f"Changes requested: {condition}", body, [submitter.email])
 
 
-def approved(condition: Condition, publication: Publication, *, by) -> None:
+def approved(condition: Condition, publication: Publication, *, by: User) -> None:
     if publication.went_live_at is None:
         when = f"It goes live on {publication.go_live_at:%Y-%m-%d at %H:%M %Z}."
         subject = f"Approved, scheduled: {condition}"

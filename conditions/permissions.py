@@ -10,9 +10,14 @@ Edits have one guard, :func:`check_editable`, which every way of editing a page 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from conditions.errors import EditConflict, WorkflowError
 from conditions.models import Condition, Status
 from conditions.submissions import recorded_contributors, submitter_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 EDIT = "conditions.change_condition"
 REVIEW = "conditions.review_condition"
@@ -24,7 +29,7 @@ OWN_WORK = (
 )
 
 
-def refusal_edit(condition: Condition, user) -> str | None:
+def refusal_edit(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(EDIT):
         return "You do not have permission to edit condition pages."
     if condition.status == Status.EXPERT_REVIEW:
@@ -35,7 +40,7 @@ def refusal_edit(condition: Condition, user) -> str | None:
     return None
 
 
-def can_edit(condition: Condition, user) -> bool:
+def can_edit(condition: Condition, user: User | AnonymousUser) -> bool:
     return refusal_edit(condition, user) is None
 
 
@@ -46,7 +51,9 @@ def owned_fields() -> list[str]:
     return [field.attname for field in Condition._meta.concrete_fields if not field.editable]
 
 
-def check_editable(condition: Condition, user, *, lock_version: int | None = None) -> Condition | None:
+def check_editable(
+    condition: Condition, user: User | AnonymousUser, *, lock_version: int | None = None
+) -> Condition | None:
     """The edit guard, asked by every edit (the admin's form, ``workflow.save_draft``, a revert).
 
     Locks the page's row for the rest of the caller's transaction and returns it (None for a page
@@ -69,7 +76,7 @@ def check_editable(condition: Condition, user, *, lock_version: int | None = Non
     return current
 
 
-def refusal_submit(condition: Condition, user) -> str | None:
+def refusal_submit(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(EDIT):
         return "You do not have permission to submit pages for review."
     if condition.status != Status.DRAFT:
@@ -78,7 +85,7 @@ def refusal_submit(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_withdraw(condition: Condition, user) -> str | None:
+def refusal_withdraw(condition: Condition, user: User | AnonymousUser) -> str | None:
     if condition.status != Status.EXPERT_REVIEW:
         return f"“{condition}” is not in expert review, so there is nothing to withdraw."
     if not (user.has_perm(REVIEW) or (user.has_perm(EDIT) and submitter_id(condition) == user.pk)):
@@ -86,7 +93,7 @@ def refusal_withdraw(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_request_changes(condition: Condition, user) -> str | None:
+def refusal_request_changes(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(REVIEW):
         return "Only medical reviewers can send a page back with requested changes."
     if condition.status != Status.EXPERT_REVIEW:
@@ -94,7 +101,7 @@ def refusal_request_changes(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_approve(condition: Condition, user) -> str | None:
+def refusal_approve(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(REVIEW):
         return "Only medical reviewers can approve pages for publication."
     if condition.status != Status.EXPERT_REVIEW:
@@ -104,7 +111,7 @@ def refusal_approve(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_cancel_schedule(condition: Condition, user) -> str | None:
+def refusal_cancel_schedule(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(REVIEW):
         return "Only medical reviewers can cancel a scheduled publication."
     if condition.scheduled_publication_id is None:
@@ -112,7 +119,7 @@ def refusal_cancel_schedule(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_unpublish(condition: Condition, user) -> str | None:
+def refusal_unpublish(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(UNPUBLISH):
         return "You do not have permission to take pages offline."
     if not condition.is_live:
@@ -120,7 +127,7 @@ def refusal_unpublish(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_retract(condition: Condition, user) -> str | None:
+def refusal_retract(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(UNPUBLISH):
         return "You do not have permission to withdraw published versions."
     if not condition.publications.readable().exclude(pk=condition.live_publication_id).exists():
@@ -128,7 +135,7 @@ def refusal_retract(condition: Condition, user) -> str | None:
     return None
 
 
-def refusal_confirm_short_answers(condition: Condition, user) -> str | None:
+def refusal_confirm_short_answers(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(EDIT):
         return "You do not have permission to edit condition pages."
     # Read through .all(), so the edit page's prefetched answers serve it (a page has a few).

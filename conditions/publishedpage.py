@@ -208,7 +208,7 @@ _ANSWER_DEFAULTS = {
     "details_html": "",
 }
 # A reference has always been stored with its number and key; the rest may be missing.
-_REFERENCE_DEFAULTS = {
+_REFERENCE_DEFAULTS: dict[str, object] = {
     "kind": "",
     "text": "",
     "backlinks": [],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import reversion
 from django.db import transaction
@@ -13,6 +14,9 @@ from reversion.models import Version
 
 from conditions.models import Condition, Publication, ReviewEvent
 from conditions.public import caching
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -25,7 +29,7 @@ class Step:
 
 
 @contextmanager
-def transition(condition: Condition, *, by, comment: str) -> Iterator[Step]:
+def transition(condition: Condition, *, by: User, comment: str) -> Iterator[Step]:
     """Lock the row, open a revision, and hand the locked condition to the transition body.
 
     The body checks, changes and saves; the revision then records the condition with its

@@ -91,7 +91,8 @@ def check_reviewed(locked: Condition, reviewed: ReviewedVersion | None) -> Revie
     submission = latest_submission(locked)
     if submission is None:
         raise WorkflowError(f"“{locked}” has no submission to decide on.")
-    if reviewed is not None and reviewed != ReviewedVersion(submission.revision_id, submission.content_hash):
+    submitted = (submission.revision_id, submission.content_hash)
+    if reviewed is not None and (reviewed.revision_id, reviewed.content_hash) != submitted:
         if not reviewed.revision_id or not reviewed.content_hash:
             raise StaleDecision(
                 "This decision does not say which version of the page it was made on, so it was not "

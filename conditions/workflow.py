@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import reversion
 from django.utils import timezone
@@ -59,6 +60,12 @@ from conditions.submissions import reviewed_version as reviewed_version
 from conditions.submissions import submission_label as submission_label
 from references.models import Reference
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    # A transition's ``refusal_<verb>`` (conditions.permissions): None, or why ``user`` may not.
+    Refusal = Callable[[Condition, User | AnonymousUser], str | None]
+
 logger = logging.getLogger(__name__)
 
 Action = ReviewEvent.Action
@@ -67,14 +74,14 @@ Action = ReviewEvent.Action
 # --- shared by every transition -------------------------------------------------------------
 
 
-def _refuse_unless(refusal: Callable[[Condition, object], str | None], condition: Condition, user) -> None:
+def _refuse_unless(refusal: Refusal, condition: Condition, user: User) -> None:
     message = refusal(condition, user)
     if message:
         raise WorkflowError(message)
 
 
 def _event(
-    condition: Condition, *, by, action: str, from_status: str, comment: str = "", **extra
+    condition: Condition, *, by: User, action: str, from_status: str, comment: str = "", **extra
 ) -> ReviewEvent:
     return ReviewEvent.objects.create(
         condition=condition,
@@ -90,7 +97,7 @@ def _event(
 # --- edits -----------------------------------------------------------------------------------
 
 
-def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int | None = None) -> None:
+def save_draft(condition: Condition, *, by: User, comment: str = "", lock_version: int | None = None) -> None:
     """Save an edit of ``condition`` (already changed in memory) as the new working draft.
 
     Call inside the caller's transaction and revision block, before saving sections and other
@@ -101,7 +108,7 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
     carrying it is approved and goes live (:func:`conditions.addresses.take_address`).
     """
     current = check_editable(condition, by, lock_version=lock_version)
-    from_status = Status.DRAFT
+    from_status: str = Status.DRAFT
     if current is None:
         condition.created_by = by
     else:
@@ -123,7 +130,7 @@ def save_draft(condition: Condition, *, by, comment: str = "", lock_version: int
 # --- transitions -----------------------------------------------------------------------------
 
 
-def submit(condition: Condition, *, by, comment: str = "") -> None:
+def submit(condition: Condition, *, by: User, comment: str = "") -> None:
     """Send the draft to expert review; its content is frozen until a decision.
 
     The submission's revision holds the page and every reference it shows, so the page a
@@ -153,7 +160,7 @@ def submit(condition: Condition, *, by, comment: str = "") -> None:
         step.notify.append(lambda: notifications.submitted(locked, by=by, comment=comment))
 
 
-def withdraw(condition: Condition, *, by, comment: str = "") -> None:
+def withdraw(condition: Condition, *, by: User, comment: str = "") -> None:
     """Take a page back out of review, to edit it further."""
     with steps.transition(condition, by=by, comment=comment or "Withdrawn from expert review") as step:
         locked = step.condition
@@ -166,7 +173,7 @@ def withdraw(condition: Condition, *, by, comment: str = "") -> None:
 
 
 def request_changes(
-    condition: Condition, *, by, comment: str, reviewed: ReviewedVersion | None = None
+    condition: Condition, *, by: User, comment: str, reviewed: ReviewedVersion | None = None
 ) -> None:
     """Send the page back to its editors, saying what must change.
 
@@ -224,7 +231,7 @@ def _cancel_scheduled(locked: Condition, now: datetime) -> None:
 def approve(
     condition: Condition,
     *,
-    by,
+    by: User,
     comment: str = "",
     kind: str = "clinical",
     attestation: Iterable[str] | None = None,
@@ -264,7 +271,7 @@ def approve(
         if kind == Publication.Kind.CLINICAL:
             _flag_stale_short_answers(locked, locked.live_publication, page.structured_data)
         _cancel_scheduled(locked, now)
-        step.publication = freeze(
+        step.publication = publication = freeze(
             locked,
             content,
             page,
@@ -300,11 +307,11 @@ def approve(
             content_hash=step.publication.content_hash,
         )
         step.public_change = True
-        step.notify.append(lambda: notifications.approved(locked, step.publication, by=by))
-    return step.publication
+        step.notify.append(lambda: notifications.approved(locked, publication, by=by))
+    return publication
 
 
-def go_live(condition: Condition, *, by, now: datetime | None = None) -> Publication | None:
+def go_live(condition: Condition, *, by: User, now: datetime | None = None) -> Publication | None:
     """Make a scheduled publication public if its time has come; None when nothing was due."""
     now = now or timezone.now()
     try:
@@ -318,7 +325,7 @@ class _NothingDue(Exception):
     """Raised inside a transition to roll it back: another run already did the work."""
 
 
-def _go_live(step: steps.Step, *, by, now: datetime) -> Publication:
+def _go_live(step: steps.Step, *, by: User, now: datetime) -> Publication:
     locked = step.condition
     pending = locked.scheduled_publication
     if pending is None or pending.go_live_at > now:
@@ -346,7 +353,7 @@ def _go_live(step: steps.Step, *, by, now: datetime) -> Publication:
     return pending
 
 
-def publish_scheduled(*, by, now: datetime | None = None) -> list[Publication]:
+def publish_scheduled(*, by: User, now: datetime | None = None) -> list[Publication]:
     """Every scheduled publication whose time has come goes live. Safe to run again at any time."""
     now = now or timezone.now()
     due = Condition.objects.filter(
@@ -360,7 +367,7 @@ def publish_scheduled(*, by, now: datetime | None = None) -> list[Publication]:
     return published
 
 
-def cancel_schedule(condition: Condition, *, by, comment: str = "") -> None:
+def cancel_schedule(condition: Condition, *, by: User, comment: str = "") -> None:
     """Stop a scheduled publication; the working copy goes back to draft for another review."""
     with steps.transition(condition, by=by, comment=comment or "Scheduled publication cancelled") as step:
         locked = step.condition
@@ -381,7 +388,7 @@ def cancel_schedule(condition: Condition, *, by, comment: str = "") -> None:
         )
 
 
-def _retract(locked: Condition, numbers: Iterable[int], *, by, reason: str, now: datetime) -> list[int]:
+def _retract(locked: Condition, numbers: Iterable[int], *, by: User, reason: str, now: datetime) -> list[int]:
     """Withdraw the public versions ``numbers`` from the archive; returns the numbers retracted."""
     wanted = sorted(set(numbers))
     found = {p.number: p for p in locked.publications.public().filter(number__in=wanted)}
@@ -397,7 +404,7 @@ def _retract(locked: Condition, numbers: Iterable[int], *, by, reason: str, now:
     return wanted
 
 
-def unpublish(condition: Condition, *, by, reason: str, retract: Iterable[int] = ()) -> None:
+def unpublish(condition: Condition, *, by: User, reason: str, retract: Iterable[int] = ()) -> None:
     """Take the page offline (its URL then answers 410 Gone), cancelling any scheduled version.
 
     ``retract`` names versions (by number) to withdraw from the public archive as well, for a
@@ -424,7 +431,7 @@ def unpublish(condition: Condition, *, by, reason: str, retract: Iterable[int] =
         step.public_change = True
 
 
-def retract(condition: Condition, *, by, numbers: Iterable[int], reason: str) -> list[int]:
+def retract(condition: Condition, *, by: User, numbers: Iterable[int], reason: str) -> list[int]:
     """Withdraw earlier public versions from the archive (for a safety reason).
 
     The live version cannot be withdrawn this way: unpublish the page (and retract it there).
@@ -454,7 +461,7 @@ def retract(condition: Condition, *, by, numbers: Iterable[int], reason: str) ->
     return retracted
 
 
-def confirm_short_answers(condition: Condition, *, by, comment: str = "") -> int:
+def confirm_short_answers(condition: Condition, *, by: User, comment: str = "") -> int:
     """An editor confirms that the flagged short answers still hold; returns how many were cleared."""
     with steps.transition(
         condition, by=by, comment=comment or "Short answers confirmed as still accurate"
@@ -484,7 +491,7 @@ class Transition:
 
     name: str
     verb: Callable[..., object]
-    refusal: Callable[[Condition, object], str | None]
+    refusal: Refusal
     form: type[forms.TransitionForm]
     done: str
     button: str
@@ -495,7 +502,7 @@ class Transition:
         """A decision on the version in review: its form names that version."""
         return issubclass(self.form, forms.DecisionForm)
 
-    def allows(self, condition: Condition, user) -> bool:
+    def allows(self, condition: Condition, user: User | AnonymousUser) -> bool:
         return self.refusal(condition, user) is None
 
 

@@ -13,7 +13,8 @@ sense now while the bound form accepts whatever the verb itself would judge.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,8 +46,8 @@ class LocalDateTimeField(forms.DateTimeField):
         "invalid": "“%(value)s” is not a date and time: use the date picker, e.g. 2026-12-01 09:00."
     }
 
-    def to_python(self, value: str | None) -> datetime | None:
-        raw = (value or "").strip()
+    def to_python(self, value: str | datetime | date | None) -> datetime | None:
+        raw = str(value or "").strip()
         if not raw:
             return None
         try:
@@ -104,7 +105,7 @@ class TransitionForm(forms.Form):
 
     def error_message(self) -> str:
         """Every problem with the posted form, in one message."""
-        return " ".join(message for messages in self.errors.values() for message in messages)
+        return " ".join(str(message) for messages in self.errors.values() for message in messages)
 
 
 class SubmitForm(TransitionForm):
@@ -129,7 +130,7 @@ class DecisionForm(TransitionForm):
         super().__init__(data, condition=condition)
         version = None if self.is_bound else reviewed_version(condition)
         if version is not None:
-            self.initial |= {"reviewed_revision": version.revision_id, "reviewed_hash": version.content_hash}
+            self.initial.update(reviewed_revision=version.revision_id, reviewed_hash=version.content_hash)
 
     def clean_reviewed_revision(self) -> int:
         try:
@@ -186,7 +187,8 @@ class ApproveForm(DecisionForm):
         self.fields["go_live_at"].label = f"Go live at (leave empty to publish now; {zone} time)"
         # Offered only after a clinical review; posted without one, the workflow explains why not.
         if not self.is_bound and not condition.publications.filter(kind=Publication.Kind.CLINICAL).exists():
-            self.fields["kind"].choices = [(Publication.Kind.CLINICAL, Publication.Kind.CLINICAL.label)]
+            kind = cast(forms.ChoiceField, self.fields["kind"])  # a copy of the field declared above
+            kind.choices = [(Publication.Kind.CLINICAL, Publication.Kind.CLINICAL.label)]
 
     def arguments(self) -> dict:
         return {
@@ -225,10 +227,11 @@ class UnpublishForm(TransitionForm):
 
     def __init__(self, data=None, *, condition: Condition) -> None:
         super().__init__(data, condition=condition)
+        retract = cast(VersionsField, self.fields["retract"])  # a copy of the field declared above
         if self.is_bound:
-            _accept_public_versions(self.fields["retract"], condition)
+            _accept_public_versions(retract, condition)
         else:
-            _offer_versions(self.fields["retract"], _archive(condition), condition.live_publication_id)
+            _offer_versions(retract, _archive(condition), condition.live_publication_id)
 
     def arguments(self) -> dict:
         return {"reason": self.cleaned_data["text"], "retract": self.cleaned_data["retract"]}
@@ -244,11 +247,12 @@ class RetractForm(TransitionForm):
 
     def __init__(self, data=None, *, condition: Condition) -> None:
         super().__init__(data, condition=condition)
+        retract = cast(VersionsField, self.fields["retract"])  # a copy of the field declared above
         if self.is_bound:
-            _accept_public_versions(self.fields["retract"], condition)
+            _accept_public_versions(retract, condition)
         else:
             earlier = [p for p in _archive(condition) if p.pk != condition.live_publication_id]
-            _offer_versions(self.fields["retract"], earlier, None)
+            _offer_versions(retract, earlier, None)
 
     def arguments(self) -> dict:
         return {"reason": self.cleaned_data["text"], "numbers": self.cleaned_data["retract"]}

@@ -1,4 +1,5 @@
-"""Ids, list filters and search terms from admin requests, kept from failing as server errors.
+"""Ids, list filters and search terms from admin requests, kept from failing as server errors;
+and the user an admin request acts for.
 
 Django's admin lets a query string filter a list by any lookup on the model's own fields, and
 turns values it cannot use into its "errors in the filter" answer; but some fail only once the
@@ -10,13 +11,25 @@ answers any bad filter.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models
 from django.http import Http404, HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+    from django.contrib.auth.models import User
+
+    # A ModelAdmin mixin is checked as the ModelAdmin it is mixed into (its ``super()`` calls, the
+    # admin's attributes); at run time it stays a plain class, leaving the admin's MRO as it was.
+    ModelAdminMixin = ModelAdmin
+else:
+    ModelAdminMixin = object
 
 MAX_SEARCH_LENGTH = 200
 _REGEX_LOOKUPS = {"regex", "iregex"}
@@ -43,6 +56,18 @@ def id_or_404(model: type[models.Model], value) -> int:
     return number
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user an admin view acts for, as the workflow and the audit log record them.
+
+    The admin site lets only active staff in (``AdminSite.admin_view``), so an anonymous user
+    here means a view was mounted outside it: refused rather than recorded as nobody.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
 class _CarefulChangeList(ChangeList):
     def get_results(self, request: HttpRequest) -> None:
         # A filter value the query cannot be built with (a year past 9999, an id past the
@@ -53,7 +78,7 @@ class _CarefulChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-class CarefulAdminInput:
+class CarefulAdminInput(ModelAdminMixin):
     """A ModelAdmin mixin: filters, searches and action selections the database could choke on
     are refused (400, or a message) rather than run."""
 

@@ -17,11 +17,15 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +132,9 @@ def check_preview_size(fields: Iterable[tuple[str, str]]) -> None:
 # --- preview rate, per editor ------------------------------------------------------------------
 
 
-def _add_this_minute(user, amounts: dict[str, int]) -> tuple[dict[str, int], int] | None:
+def _add_this_minute(
+    user: User | AnonymousUser, amounts: dict[str, int]
+) -> tuple[dict[str, int], int] | None:
     """This minute's totals for ``user`` after adding ``amounts`` (by name), and the seconds left
     in the minute.
 
@@ -149,7 +155,7 @@ def _add_this_minute(user, amounts: dict[str, int]) -> tuple[dict[str, int], int
     return totals, 60 - int(now % 60)
 
 
-def charge_preview(user) -> bool:
+def charge_preview(user: User | AnonymousUser) -> bool:
     """Count one preview request against ``user``; :class:`TooFrequent` once this minute's requests
     or rendering time are over the rate. False if the cache could not count it."""
     counted = _add_this_minute(user, {"requests": 1, "ms": 0})
@@ -167,7 +173,7 @@ def charge_preview(user) -> bool:
 
 
 @contextlib.contextmanager
-def preview_work(user, fields: list[tuple[str, str]]) -> Iterator[Callable[[], float]]:
+def preview_work(user: User | AnonymousUser, fields: list[tuple[str, str]]) -> Iterator[Callable[[], float]]:
     """Everything a preview request passes, in order: the rate, the sizes, a free slot.
 
     Yields a function giving the seconds of the budget left, for each render of the request. The

@@ -115,7 +115,7 @@ def _citation(state: StateInline, silent: bool) -> bool:
         return False
     match = CITATION_RE.match(state.src, state.pos)
     cites = parse_group(match.group(1)) if match else None
-    if cites is None:
+    if match is None or cites is None:
         return False
     if not silent:
         state.push("citation", "", 0).meta["cites"] = cites
@@ -177,8 +177,15 @@ def _mailto_text(state: StateCore) -> None:
                 token.content = token.content.removeprefix("mailto:")
 
 
+class _MarkdownIt(MarkdownIt):
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        # Every link is written and nh3 decides which addresses stay (http, https, mailto), as
+        # before: a javascript: link reads as a dead link, not as its Markdown source.
+        return True
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"typographer": True}).enable("table")
+    md = _MarkdownIt("commonmark", {"typographer": True}).enable("table")
     md.block.ruler.before("table", "medsite_guard", _block_guard)
     md.inline.ruler.before("text", "medsite_guard", _inline_guard)
     md.inline.ruler.before("link", "citation", _citation)
@@ -188,9 +195,6 @@ def _parser() -> MarkdownIt:
     md.core.ruler.before("text_join", "smartquotes", _smartquotes)
     md.core.ruler.push("mailto_text", _mailto_text)
     md.add_render_rule("citation", _render_citation)
-    # Every link is written and nh3 decides which addresses stay (http, https, mailto), as before:
-    # a javascript: link reads as a dead link, not as its Markdown source.
-    md.validateLink = lambda url: True
     return md
 
 

@@ -176,7 +176,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "medsite.wsgi.application"
 
 
-def _database() -> dict:
+def _database() -> dj_database_url.DBConfig:
     url = os.environ.get("DATABASE_URL", "").strip()
     max_age = env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60)
     if not url:

@@ -9,9 +9,9 @@ importers raise it for their own problems too.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from pathlib import Path
-from typing import BinaryIO
 
 # The largest file an import reads whole. A reference manager's export of a big library is a few
 # megabytes and a condition page a few kilobytes; anything near this is not what the user meant.
@@ -22,7 +22,7 @@ class ImportProblem(Exception):
     """A file could not be imported; the message names the file and says why."""
 
 
-def open_file(path: Path) -> BinaryIO:
+def open_file(path: Path) -> io.BufferedReader:
     """``path`` opened to read bytes; raises ImportProblem for a missing, directory or unreadable path."""
     if not path.exists():
         raise ImportProblem(f"{path}: no such file.")

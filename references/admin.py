@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
@@ -20,7 +22,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from medsite import audit
-from medsite.admin_input import CarefulAdminInput
+from medsite.admin_input import CarefulAdminInput, acting_user
 from medsite.audit.admin import AuditedDeletes
 
 from .citations import format_reference
@@ -63,8 +65,9 @@ class ReferenceForm(forms.ModelForm):
             "volume", "issue", "pages", "url", "doi", "pmid", "accessed_on", "note",
         ]  # fmt: skip
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # A page in review must be approved exactly as submitted, references included.
         refusal = refusal_change_in_review(self.instance) if self.has_changed() else None
         if refusal:
@@ -147,7 +150,7 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
                     set_comment(f"Restored the version saved on {when}")
                     audit.record(
                         action,
-                        actor=request.user,
+                        actor=acting_user(request),
                         target=Reference.objects.get(pk=version.object_id),
                         version=version.pk,
                         revision=version.revision_id,

@@ -12,15 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.utils.html import format_html
 
 # AMA formatting lives in its own module; importers of this one keep working.
 from .formatting import ama_authors, ama_date, ama_edition, format_reference  # noqa: F401
-
-if TYPE_CHECKING:
-    from .models import Reference
 
 KEY_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
 # A bracketed group whose first item starts with "@": [@a], [@a; @b], [@a, p. 12].
@@ -60,11 +56,12 @@ def find_keys(text: str) -> list[str]:
 class CitationNumbering:
     """Numbers citations by first use across one page.
 
-    ``references`` maps known keys to references; keys missing from it are recorded in
-    ``unknown``. With ``references=None`` every key is accepted (rendering without a page).
+    ``references`` maps known keys to references (the models, or a page's frozen copies of them);
+    keys missing from it are recorded in ``unknown``. With ``references=None`` every key is
+    accepted (rendering without a page).
     """
 
-    references: Mapping[str, Reference] | None = None
+    references: Mapping[str, object] | None = None
     numbers: dict[str, int] = field(default_factory=dict)
     backlinks: dict[str, list[str]] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)

@@ -38,7 +38,7 @@ def split_author(name: str) -> tuple[str, str, str] | None:
 # --- BibTeX (bibtexparser's writer) ----------------------------------------------------------
 
 # kind: (entry type, container field, publisher field, "type" field)
-_BIBTEX_TYPES = {
+_BIBTEX_TYPES: dict[str, tuple[str, str, str, str]] = {
     Kind.JOURNAL_ARTICLE: ("article", "journal", "publisher", ""),
     Kind.BOOK: ("book", "booktitle", "publisher", ""),
     Kind.BOOK_CHAPTER: ("incollection", "booktitle", "publisher", ""),
@@ -119,7 +119,7 @@ def to_bibtex(references: Iterable[Reference]) -> str:
 
 # --- RIS (rispy) -----------------------------------------------------------------------------
 
-_RIS_TYPES = {
+_RIS_TYPES: dict[str, tuple[str, str]] = {
     Kind.JOURNAL_ARTICLE: ("JOUR", ""),
     Kind.BOOK: ("BOOK", ""),
     Kind.BOOK_CHAPTER: ("CHAP", ""),
@@ -177,7 +177,7 @@ def to_ris(references: Iterable[Reference]) -> str:
 
 # --- CSL-JSON --------------------------------------------------------------------------------
 
-_CSL_TYPES = {
+_CSL_TYPES: dict[str, tuple[str, str]] = {
     Kind.JOURNAL_ARTICLE: ("article-journal", ""),
     Kind.BOOK: ("book", ""),
     Kind.BOOK_CHAPTER: ("chapter", ""),

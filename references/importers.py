@@ -130,8 +130,8 @@ def _problems(source: str, problems: list[str]) -> ImportProblem:
 
 # --- from raw values to Reference fields -----------------------------------------------------
 
-_TEXT_FIELDS = ("title", "container_title", "edition", "publisher", "place", "volume", "issue", "pages")
-_TEXT_FIELDS += ("url", "note")
+_TEXT_FIELDS: tuple[str, ...] = ("title", "container_title", "edition", "publisher", "place", "volume")
+_TEXT_FIELDS += ("issue", "pages", "url", "note")
 
 
 def finish(entry: RawEntry, problems: list[str]) -> ParsedReference | None:

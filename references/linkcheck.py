@@ -37,6 +37,12 @@ class LinkResult:
         return bool(self.error)
 
 
+def _hops(request: urllib.request.Request) -> list[int]:
+    """The statuses of the redirects that led to ``request``: one list along the chain, kept on
+    the requests themselves, as urllib keeps its own ``redirect_dict``."""
+    return request.__dict__.setdefault("hops", [])
+
+
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follows redirects like urllib does, but keeps HEAD a HEAD and records each hop's status."""
 
@@ -48,8 +54,8 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         if new is not None:
             # Python 3.11 re-asks every redirect with GET, which would download the body.
             new.method = req.get_method()
-            new.hops = req.hops
-            new.hops.append(code)
+            new.__dict__["hops"] = hops = _hops(req)
+            hops.append(code)
         return new
 
 
@@ -109,12 +115,12 @@ def _fetch(
 ) -> LinkResult:
     headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
     request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 - scheme checked
-    request.hops = []
     # The body is never read: the status line and headers answer the question.
     with opener.open(request, timeout=timeout) as response:
         final_url = response.geturl()
         status = response.status
-    moved = bool(request.hops) and all(code in PERMANENT_REDIRECTS for code in request.hops)
+    hops = _hops(request)
+    moved = bool(hops) and all(code in PERMANENT_REDIRECTS for code in hops)
     return LinkResult(key, url, status=status, moved_to=final_url if moved else "")
 
 

@@ -258,18 +258,26 @@ def _classify(segment: str) -> str | None:
     return None
 
 
+def _matched(pattern: re.Pattern[str], segment: str) -> re.Match[str]:
+    """``segment`` read by ``pattern``, which :func:`_classify` found it matches."""
+    match = pattern.fullmatch(segment)
+    if match is None:
+        raise ValueError(f"“{segment}” does not match {pattern.pattern!r}.")
+    return match
+
+
 def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None:
     free: list[str] = []  # segments no pattern claimed, in order: title, then container, then notes
     book_follows = False
     for segment in segments:
         part = _classify(segment)
         if part == "in":
-            book_follows = _assign_container(_IN.fullmatch(segment)["container"], fields)
+            book_follows = _assign_container(_matched(_IN, segment)["container"], fields)
         elif part == "edition":
-            match = _EDITION.fullmatch(segment)
+            match = _matched(_EDITION, segment)
             fields["edition"] = match["number"] or "Rev"
         elif part == "locator":
-            match = _LOCATOR.fullmatch(segment)
+            match = _matched(_LOCATOR, segment)
             # In a journal reference the journal name stands just before the locator.
             if len(free) >= 2 or (free and fields["title"]):
                 fields["container_title"] = free.pop()
@@ -280,13 +288,14 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
                 pages=match["pages"] or "",
             )
         elif part == "imprint":
-            match = _IMPRINT.fullmatch(segment)
+            match = _matched(_IMPRINT, segment)
             fields.update(place=(match["place"] or "").strip(), publisher=match["publisher"].strip())
             fields["pages"] = fields["pages"] or match["pages"] or ""
             fields["year"] = int(match["year"])
         elif part in ("date", "year"):
             # The date's own year: "2019-03-04" does not end in it.
-            fields["year"] = fields["year"] or (parse_date(segment).year if part == "date" else int(segment))
+            day = parse_date(segment) if part == "date" else None
+            fields["year"] = fields["year"] or (day.year if day else int(segment))
             if part == "date":
                 fields["note"] = "; ".join(filter(None, [segment, fields["note"]]))
         else:

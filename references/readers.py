@@ -402,7 +402,8 @@ def read_csl_json(text: str) -> tuple[list[RawEntry], list[str]]:
         items, lines = data, _item_lines(text, len(data))
     else:
         return [], ["line 1: CSL-JSON is an array of items (or one item object)."]
-    entries, problems = [], []
+    entries: list[RawEntry] = []
+    problems: list[str] = []
     for number, (item, line) in enumerate(zip(items, lines, strict=True), start=1):
         if not isinstance(item, dict):
             problems.append(f"item {number} (line {line}): an item is an object with “type” and “title”.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,16 @@ class Usage:
         return bool(self.publications)
 
 
+def _citing(
+    key: str, sections: Iterable[tuple[int, str]], answers: Iterable[tuple[int, str, str]]
+) -> set[int]:
+    """The conditions of ``sections`` (id, body) and ``answers`` (id, answer, details) whose text
+    cites ``key`` as the parser reads it, not just holds "@key"."""
+    texts = [(pk, [body]) for pk, body in sections]
+    texts += [(pk, [answer, details]) for pk, answer, details in answers]
+    return {pk for pk, parts in texts if any(key in find_keys(text) for text in parts)}
+
+
 def _citing_conditions(reference: Reference) -> Uses:
     """Working copies whose text cites the key (a text search narrowed by the real parser).
 
@@ -64,9 +74,7 @@ def _citing_conditions(reference: Reference) -> Uses:
     answers = ShortAnswer.objects.filter(
         Q(answer__contains=needle) | Q(details__contains=needle)
     ).values_list("condition_id", "answer", "details")
-    ids = {
-        row[0] for row in [*sections, *answers] if any(reference.key in find_keys(text) for text in row[1:])
-    }
+    ids = _citing(reference.key, sections, answers)
     return Uses(list(Condition.objects.filter(pk__in=ids).order_by("name", "pk")[:SHOWN]), len(ids))
 
 
@@ -96,9 +104,7 @@ def pages_in_review(reference: Reference) -> list[Condition]:
     answers = ShortAnswer.objects.filter(
         Q(answer__contains=needle) | Q(details__contains=needle), condition__in=in_review
     ).values_list("condition_id", "answer", "details")
-    cited = {
-        row[0] for row in [*sections, *answers] if any(reference.key in find_keys(text) for text in row[1:])
-    }
+    cited = _citing(reference.key, sections, answers)
     return list(Condition.objects.filter(pk__in=listed | cited).order_by("name", "pk"))
 
 
@@ -109,7 +115,7 @@ def refusal_change_in_review(reference: Reference) -> str | None:
         return None
     stored = Reference.objects.filter(pk=reference.pk).first()
     pages = pages_in_review(stored) if stored else []
-    if not pages:
+    if stored is None or not pages:
         return None
     names = ", ".join(f"“{page}”" for page in pages[:10]) + (" and more" if len(pages) > 10 else "")
     return (

@@ -3,6 +3,8 @@ history (versions, revert, recover), the preview, and the comparison and downloa
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import PAGE_VAR
@@ -25,9 +27,9 @@ from conditions.admin.inlines import ConditionReferenceInline, SectionInline, Sh
 from conditions.admin.review import ReviewScreens
 from conditions.admin.workflow_panel import WorkflowPanel
 from conditions.checks import publish_problems
-from conditions.models import Condition
+from conditions.models import Condition, ConditionQuerySet
 from conditions.rendering import ReviewInfo, render_condition
-from medsite.admin_input import CarefulAdminInput, id_or_404
+from medsite.admin_input import CarefulAdminInput, acting_user, id_or_404
 from medsite.audit.admin import AuditedDeletes
 
 HISTORY_PER_PAGE = 100
@@ -91,7 +93,8 @@ class ConditionAdmin(
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         # The list's go-live time and the edit page's publication facts and last editor, read with
         # the condition.
-        return super().get_queryset(request).with_publications().select_related("updated_by")
+        conditions = cast(ConditionQuerySet, super().get_queryset(request))  # Condition.objects
+        return conditions.with_publications().select_related("updated_by")
 
     @admin.display(description="public", boolean=True)
     def on_public_site(self, obj: Condition) -> bool:
@@ -120,12 +123,14 @@ class ConditionAdmin(
         return not (obj and obj.is_read_only) and super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = cast(type[ConditionForm], super().get_form(request, obj, change, **kwargs))
         form.editor = request.user  # a class of this request's own (modelform_factory)
         return form
 
     def save_model(self, request, obj, form, change) -> None:
-        workflow.save_draft(obj, by=request.user, lock_version=form.cleaned_data.get("lock_version_seen"))
+        workflow.save_draft(
+            obj, by=acting_user(request), lock_version=form.cleaned_data.get("lock_version_seen")
+        )
 
     def audit_details(self, obj: Condition) -> dict:
         # The review log goes with the page (CASCADE); the audit record keeps what it was.
@@ -239,7 +244,7 @@ def _condition_versions() -> models.QuerySet:
 
 def _revert(request: HttpRequest, version: Version) -> HttpResponse:
     try:
-        condition = history.revert(version, by=request.user)
+        condition = history.revert(version, by=acting_user(request))
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(reverse("admin:conditions_condition_changelist"))

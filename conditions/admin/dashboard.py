@@ -30,6 +30,7 @@ from conditions.models import (
     ShortAnswer,
     display_name,
 )
+from medsite.admin_input import acting_user
 
 REVIEW_SOON_DAYS = 30
 PER_PAGE = 20
@@ -59,7 +60,10 @@ class DueReview:
 
     @property
     def due(self) -> date:
-        return self.condition.next_review_due
+        due = self.condition.next_review_due
+        if due is None:  # review_due() lists only pages with a due date
+            raise ValueError(f"“{self.condition}” has no clinical review due.")
+        return due
 
     @property
     def days_left(self) -> int:
@@ -80,7 +84,8 @@ class DueReview:
 
     @property
     def last_reviewer(self) -> str:
-        return self.condition.live_publication.reviewed_by_name
+        live = self.condition.live_publication
+        return live.reviewed_by_name if live is not None else ""
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def _panel(
 
 def _panels(request: HttpRequest, today: date) -> dict[str, Panel]:
     """The lists this user sees: reviewing ones for reviewers, editing ones for editors."""
-    user = request.user
+    user = acting_user(request)
     panels = {}
     if user.has_perm(workflow.REVIEW):
         panels["review"] = _panel(

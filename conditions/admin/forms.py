@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from conditions import workflow
 from conditions.models import Condition, ShortAnswer
 from references.models import ConditionReference, Reference
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class ConditionForm(forms.ModelForm):
     """The condition form, carrying the edit lock it was opened at."""
 
     lock_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    editor = None  # the user saving: set by ConditionAdmin.get_form on the class it makes per request
+    # The user saving: set by ConditionAdmin.get_form on the class it makes per request.
+    editor: User | AnonymousUser | None = None
 
     class Meta:
         model = Condition
@@ -29,8 +36,9 @@ class ConditionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["lock_version_seen"].initial = self.instance.lock_version
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None:
             return cleaned
         # The workflow's edit guard, asked here rather than only in the save (a server error, the
@@ -38,6 +46,8 @@ class ConditionForm(forms.ModelForm):
         # save, so the check and the write cannot be interleaved. A form that names no version
         # conflicts with every one.
         seen = cleaned.get("lock_version_seen")
+        if self.editor is None:
+            raise ImproperlyConfigured("ConditionForm needs its editor: ConditionAdmin.get_form sets it.")
         try:
             workflow.check_editable(self.instance, self.editor, lock_version=-1 if seen is None else seen)
         except workflow.EditConflict as conflict:
@@ -78,7 +88,7 @@ class ListedReferenceSelect(AutocompleteSelect):
 
     chosen: Reference | None = None
 
-    def optgroups(self, name: str, value: list[str], attr: dict | None = None) -> list:
+    def optgroups(self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None) -> list:
         picked = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
         if self.chosen is None or picked != [str(self.chosen.pk)]:
             # A new row, or a different reference posted back with form errors: look it up.
@@ -88,7 +98,7 @@ class ListedReferenceSelect(AutocompleteSelect):
 
 
 class ConditionReferenceFormSet(forms.BaseInlineFormSet):
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         # The tabular inline names its columns in table headers, which are not labels: without
         # these, a screen reader announces a bare "spin button" and "checkbox" (WCAG 1.3.1).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -12,10 +15,18 @@ from conditions.admin.forms import ConditionReferenceFormSet, ListedReferenceSel
 from conditions.models import Section, ShortAnswer
 from references.models import ConditionReference
 
-MARKDOWN_WIDGETS = {models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}}
+if TYPE_CHECKING:
+    # Checked as the inline it is mixed into; a plain class at run time (see ModelAdminMixin).
+    _InlineMixin = admin.options.InlineModelAdmin
+else:
+    _InlineMixin = object
+
+MARKDOWN_WIDGETS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}
+}
 
 
-class _LockedWhileInReview:
+class _LockedWhileInReview(_InlineMixin):
     """Inline parts cannot be changed while the page is in expert review."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -58,7 +69,9 @@ class ConditionReferenceInline(_LockedWhileInReview, admin.TabularInline):
         # names the condition: read with the rows rather than one query each.
         return super().get_queryset(request).select_related("condition", "reference")
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs) -> forms.Field:
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs
+    ) -> forms.ModelChoiceField | None:
         if db_field.name == "reference":
             kwargs["widget"] = ListedReferenceSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -7,6 +7,8 @@ its ``get_urls``. The comparing itself is :mod:`conditions.compare`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,15 +30,15 @@ from conditions.compare import (
 from conditions.models import Condition
 from conditions.submissions import submission_label
 from conditions.workflow import TRANSITIONS
-from medsite.admin_input import parse_id
+from medsite.admin_input import ModelAdminMixin, parse_id
 
 # The review screen's forms: the decisions on the version in review, then its withdrawal.
 REVIEW_SCREEN = [name for name, transition in TRANSITIONS.items() if transition.decision] + ["withdraw"]
 
 
 def _version_ids(request: HttpRequest) -> tuple[int, int] | None:
-    ids = (parse_id(Version, request.GET.get("from")), parse_id(Version, request.GET.get("to")))
-    return None if None in ids else ids
+    old, new = parse_id(Version, request.GET.get("from")), parse_id(Version, request.GET.get("to"))
+    return None if old is None or new is None else (old, new)
 
 
 def _context(admin_site, request: HttpRequest, condition: Condition, **extra) -> dict:
@@ -56,8 +58,12 @@ def _working_copy_label(condition: Condition) -> str:
     return f"the working copy ({condition.get_status_display().lower()}, last saved {when} by {who})"
 
 
-class ReviewScreens:
+class ReviewScreens(ModelAdminMixin):
     """ConditionAdmin's comparison screens (see ``ConditionAdmin.get_urls``)."""
+
+    if TYPE_CHECKING:
+        # ConditionAdmin's access check, which the views below share.
+        def _get_condition_for_user(self, request: HttpRequest, object_id: str) -> Condition: ...
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Two versions from the page's history, section by section (``?from=<id>&to=<id>``).

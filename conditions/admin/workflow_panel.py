@@ -8,6 +8,7 @@ form, and calls its verb with what the form gives.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,11 +22,17 @@ from conditions import workflow
 from conditions.checks import publish_problems
 from conditions.models import Condition, Publication
 from conditions.workflow_forms import TransitionForm
+from medsite.admin_input import ModelAdminMixin, acting_user
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 Offer = tuple[workflow.Transition, TransitionForm]
 
 
-def offered(condition: Condition, user, names: Iterable[str] | None = None) -> list[Offer]:
+def offered(
+    condition: Condition, user: User | AnonymousUser, names: Iterable[str] | None = None
+) -> list[Offer]:
     """The transitions ``user`` may take on ``condition`` now, each with its form: those named in
     ``names`` in that order, or every one in the table's."""
     transitions = [workflow.TRANSITIONS[name] for name in names] if names else workflow.TRANSITIONS.values()
@@ -36,8 +43,12 @@ def _change_url(condition_id) -> str:
     return reverse("admin:conditions_condition_change", args=[condition_id])
 
 
-class WorkflowPanel:
+class WorkflowPanel(ModelAdminMixin):
     """ConditionAdmin's workflow panel (on the edit page) and its endpoint."""
+
+    if TYPE_CHECKING:
+        # ConditionAdmin's access check, which the views below share.
+        def _get_condition_for_user(self, request: HttpRequest, object_id: str) -> Condition: ...
 
     def workflow_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
         """POST only: run one transition and report its outcome on the change page.
@@ -59,7 +70,7 @@ class WorkflowPanel:
             form = transition.form(data, condition=condition)
             if not form.is_valid():
                 raise workflow.WorkflowError(form.error_message())
-            result = transition.verb(condition, by=request.user, **form.arguments())
+            result = transition.verb(condition, by=acting_user(request), **form.arguments())
         except workflow.StaleDecision as error:
             review_url = reverse("admin:conditions_condition_review", args=[condition.pk])
             messages.error(

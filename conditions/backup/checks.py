@@ -36,7 +36,7 @@ def _check_numbers(obj: models.Model, where: str) -> None:
         value = getattr(obj, model_field.attname)
         if not isinstance(value, int) or isinstance(value, bool):
             continue
-        column = model_field.target_field if model_field.is_relation else model_field
+        column = model_field.target_field if isinstance(model_field, models.ForeignKey) else model_field
         kind = column.get_internal_type()
         if kind not in connection.ops.integer_field_ranges:
             continue

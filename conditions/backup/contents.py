@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from reversion.models import Revision, Version
 
@@ -95,7 +96,16 @@ class BackupSummary:
 
 
 def foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
-    return [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+    # Every concrete many-to-one or one-to-one field is one (OneToOneField is a ForeignKey).
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+
+
+def target(fk: models.ForeignKey) -> type[models.Model]:
+    """The model ``fk`` points at: named by a string ("self") only until the apps are loaded."""
+    model = fk.related_model
+    if isinstance(model, str):
+        raise ImproperlyConfigured(f"{fk} points at {model!r}, a model not loaded yet.")
+    return model
 
 
 def user_foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:

@@ -6,8 +6,9 @@ import datetime
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from io import TextIOBase
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -50,7 +51,7 @@ def _line(value: Any) -> str:
     return json.dumps(value, cls=_Encoder, ensure_ascii=False) + "\n"
 
 
-def export_backup(out: IO[str], *, path: str = "-") -> BackupSummary:
+def export_backup(out: TextIOBase, *, path: str = "-") -> BackupSummary:
     """Write the whole site's content to ``out``, a row at a time, from one consistent snapshot."""
     summary = BackupSummary(path=path)
     # A snapshot, so rows written late match rows written early; on PostgreSQL only a
@@ -113,7 +114,8 @@ def _records(queryset: models.QuerySet, fields: Iterable[str] | None) -> Iterato
 def _referenced_user_ids() -> set[int]:
     """Every user a backed-up row names, including in the stored versions' data."""
     ids: set[int] = set()
-    for model in (ReviewerProfile, *MODELS, *APPENDED):
+    backed_up: tuple[type[models.Model], ...] = (ReviewerProfile, *MODELS, *APPENDED)
+    for model in backed_up:
         for user_field in user_foreign_keys(model):
             values = model._base_manager.exclude(**{user_field.attname: None}).order_by()
             ids.update(values.values_list(user_field.attname, flat=True).distinct())

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard, TypeVar
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -38,6 +38,7 @@ from .contents import (
     USER_FIELDS,
     BackupSummary,
     foreign_keys,
+    target,
     user_content_type,
     user_foreign_keys,
     version_rows,
@@ -233,7 +234,7 @@ class _Restorer:
                     f"{label} records but the file has {self.counts[label]}: it is incomplete or was altered."
                 )
         for where, fk, value in self.pending:
-            if value not in self.seen[fk.related_model]:
+            if value not in self.seen[target(fk)]:
                 raise ImportProblem(f"{where}: {_dangling(fk, value)}")
         return BackupSummary(
             path=self.source,
@@ -251,7 +252,7 @@ class _Restorer:
         obj = _deserialize(record, where)
         check_record(obj.object, record, where)
         for fk in foreign_keys(model):
-            value, seen = getattr(obj.object, fk.attname), self.seen.get(fk.related_model)
+            value, seen = getattr(obj.object, fk.attname), self.seen.get(target(fk))
             if value is not None and seen is not None and value not in seen:
                 self.pending.append((where, fk, value))
         if model is Version:
@@ -278,7 +279,7 @@ class _Restorer:
     def _audit_record(self, record: dict, where: str) -> None:
         _check_named(AuditRecord, record, where)
         obj = _deserialize({**record, "pk": None}, where)
-        entry = obj.object
+        entry = _row_of(obj, AuditRecord, where)
         # An audit record about a user names them by their id, which this database gives anew.
         if entry.content_type_id == user_content_type().pk and entry.object_id.isdigit():
             entry.object_id = str(self.user_ids.get(int(entry.object_id), ""))
@@ -309,18 +310,20 @@ class _Restorer:
         if unknown:
             raise ImportProblem(f"{where}: a user record cannot set {', '.join(unknown)}.")
         obj = _deserialize({**record, "pk": None}, where)
-        obj.object.set_unusable_password()
-        check_record(obj.object, record, where)
+        user = _row_of(obj, get_user_model(), where)
+        user.set_unusable_password()
+        check_record(user, record, where)
         _save(obj, where)
-        self.user_ids[old_id] = obj.object.pk
+        self.user_ids[old_id] = user.pk
         self.users_created.append(username)
 
     def _profile(self, record: dict, where: str) -> None:
         _check_named(ReviewerProfile, record, where)
         obj = _deserialize({**record, "pk": None}, where)
-        if ReviewerProfile.objects.filter(user_id=obj.object.user_id).exists():
+        profile = _row_of(obj, ReviewerProfile, where)
+        if ReviewerProfile.objects.filter(user_id=profile.user_id).exists():
             return  # a user kept as they were keeps their profile too
-        check_record(obj.object, record, where)
+        check_record(profile, record, where)
         _save(obj, where)
 
 
@@ -343,7 +346,7 @@ def upgraded(record: dict) -> dict:
     return {**record, "model": kind, "fields": fields}
 
 
-def _is_name(value: Any, *, parts: int) -> bool:
+def _is_name(value: Any, *, parts: int) -> TypeGuard[list[str]]:
     return isinstance(value, list) and len(value) == parts and all(isinstance(part, str) for part in value)
 
 
@@ -370,6 +373,16 @@ def _deserialize(record: dict, where: str) -> DeserializedObject:
         raise ImportProblem(f"{where}: {exc}") from exc
 
 
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+def _row_of(obj: DeserializedObject, model: type[_Row], where: str) -> _Row:
+    """The row ``obj`` holds, a ``model`` as the record's kind said."""
+    if not isinstance(obj.object, model):
+        raise ImportProblem(f"{where}: is not a {model._meta.verbose_name} record.")
+    return obj.object
+
+
 def _save(obj: DeserializedObject, where: str, **options) -> None:
     try:
         obj.save(**options)
@@ -379,6 +392,4 @@ def _save(obj: DeserializedObject, where: str, **options) -> None:
 
 
 def _dangling(fk: models.ForeignKey, value: Any) -> str:
-    return (
-        f"its “{fk.name}” points to {fk.related_model._meta.label_lower} {value}, which is not in the backup."
-    )
+    return f"its “{fk.name}” points to {target(fk)._meta.label_lower} {value}, which is not in the backup."

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from conditions.compare.diff import DELETE, EQUAL, INSERT, Segment, TextDiff, diff_paragraphs
 from conditions.compare.matching import Keyer, kept_order, pair, rows
@@ -150,6 +150,17 @@ def _status(old: object | None, new: object | None, changed: bool) -> str:
     return CHANGED if changed else UNCHANGED
 
 
+_Item = TypeVar("_Item", SectionText, AnswerText, ReferenceText)
+
+
+def _shown(old: _Item | None, new: _Item | None) -> _Item:
+    """The side a change names its item by: the new one, or the one removed."""
+    item = new or old
+    if item is None:
+        raise ValueError("A change compares an old item, a new one, or both.")
+    return item
+
+
 def _optional_diff(old: str | None, new: str | None) -> TextDiff | None:
     """A diff of a short text (heading, question) only where both sides have it and it changed."""
     if old is None or new is None or old == new:
@@ -163,14 +174,14 @@ def _kind_label(kind: str) -> str:
 
 def _section_change(old: SectionText | None, new: SectionText | None, **place: Any) -> SectionChange:
     body = diff_paragraphs(old.paragraphs if old else (), new.paragraphs if new else ())
-    heading_diff = _optional_diff(old and old.heading, new and new.heading)
+    heading_diff = _optional_diff(old.heading if old else None, new.heading if new else None)
     kind_change = None
     if old and new and old.kind != new.kind:
         kind_change = (_kind_label(old.kind), _kind_label(new.kind))
     changed = body.changed or heading_diff is not None or kind_change is not None
     return SectionChange(
         status=_status(old, new, changed),
-        heading=(new or old).heading,
+        heading=_shown(old, new).heading,
         body=body,
         heading_diff=heading_diff,
         kind_change=kind_change,
@@ -181,11 +192,11 @@ def _section_change(old: SectionText | None, new: SectionText | None, **place: A
 def _answer_change(old: AnswerText | None, new: AnswerText | None, **place: Any) -> AnswerChange:
     answer = diff_paragraphs(old.answer if old else (), new.answer if new else ())
     details = diff_paragraphs(old.details if old else (), new.details if new else ())
-    question_diff = _optional_diff(old and old.question, new and new.question)
+    question_diff = _optional_diff(old.question if old else None, new.question if new else None)
     changed = answer.changed or details.changed or question_diff is not None
     return AnswerChange(
         status=_status(old, new, changed),
-        question=(new or old).question,
+        question=_shown(old, new).question,
         answer=answer,
         details=details,
         question_diff=question_diff,
@@ -195,7 +206,9 @@ def _answer_change(old: AnswerText | None, new: AnswerText | None, **place: Any)
 
 def _reference_change(old: ReferenceText | None, new: ReferenceText | None, **place: Any) -> ReferenceChange:
     text = diff_paragraphs([old.text] if old else [], [new.text] if new else [])
-    return ReferenceChange(status=_status(old, new, text.changed), key=(new or old).key, text=text, **place)
+    return ReferenceChange(
+        status=_status(old, new, text.changed), key=_shown(old, new).key, text=text, **place
+    )
 
 
 def _compare_items(old: Sequence, new: Sequence, keyers: Sequence[Keyer], build: Callable) -> list:

@@ -37,7 +37,8 @@ def kept_order(pairs: Mapping[int, int]) -> set[int]:
     for k, i in enumerate(olds):
         before = (chains[m] for m in range(k) if pairs[olds[m]] < pairs[i])
         chains.append([*max(before, key=len, default=[]), i])
-    return set(max(chains, key=len, default=[]))
+    longest: list[int] = max(chains, key=len, default=[])
+    return set(longest)
 
 
 def rows(old_count: int, new_count: int, pairs: Mapping[int, int]) -> list[tuple[int | None, int | None]]:

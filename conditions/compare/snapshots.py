@@ -113,7 +113,12 @@ def snapshots_from_versions(versions: Sequence[Version]) -> list[Snapshot]:
     related: dict[int, list[Version]] = defaultdict(list)
     for other in Version.objects.filter(revision_id__in=revision_ids):
         related[other.revision_id].append(other)
-    contents = [RevisionRows(related[v.revision_id]).page(int(v.object_id)) for v in versions]
+    contents = []
+    for version in versions:
+        content = RevisionRows(related[version.revision_id]).page(int(version.object_id))
+        if content is None:  # its own revision holds every version of a condition
+            raise ValueError(f"Version {version.pk} is not a version of a condition page.")
+        contents.append(content)
     available = _current_references(contents)
     return [
         _snapshot(with_references(content, available), version_label(version))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from conditions import workflow
@@ -81,7 +81,7 @@ ACCOUNTS = [
 ]
 
 
-def _ensure_account(account: DemoAccount):
+def _ensure_account(account: DemoAccount) -> User:
     """Create or reset one demo account; only fields that differ are written."""
     user, _ = get_user_model().objects.get_or_create(username=account.username)
     wanted = {
@@ -111,7 +111,7 @@ def _ensure_account(account: DemoAccount):
     return get_user_model().objects.get(pk=user.pk)
 
 
-def _ensure_references(by) -> list[str]:
+def _ensure_references(by: User) -> list[str]:
     """Create the demo references that are missing; existing ones (perhaps edited) are kept."""
     existing = set(
         Reference.objects.filter(key__in=[r["key"] for r in REFERENCES]).values_list("key", flat=True)
@@ -139,7 +139,7 @@ class DemoReport:
     already_present: list[str] = field(default_factory=list)
 
 
-def _add_page(page: DemoPage, *, editor, reviewer, report: DemoReport) -> None:
+def _add_page(page: DemoPage, *, editor: User, reviewer: User, report: DemoReport) -> None:
     """Write, submit and (unless it is the work-in-progress page) approve one page."""
     if Condition.objects.filter(slug=page.data.resolved_slug()).exists():
         report.already_present.append(page.data.name)

@@ -23,7 +23,8 @@ def load_documents(
     """Read and parse every file; raises one ImportProblem listing every file that failed."""
     if slug is not None and not re.fullmatch(r"[-a-z0-9_]+", slug):
         raise ImportProblem(f"--slug “{slug}” is not a slug: use lowercase letters, digits and hyphens.")
-    if title is not None and not 0 < len(title.strip()) <= Condition._meta.get_field("name").max_length:
+    longest = Condition._meta.get_field("name").max_length or 0  # a CharField always has one
+    if title is not None and not 0 < len(title.strip()) <= longest:
         raise ImportProblem("--title must be given as 1 to 200 characters.")
     if title is not None and CONTROL_CHARACTERS.search(title):
         raise ImportProblem(

@@ -110,10 +110,16 @@ def date_line(lines: list[str]) -> date | None:
     return parse_date(match["date"]) if match else None
 
 
+def _numbered(lines: list[str]) -> list[re.Match[str]] | None:
+    """Each line read as an item of a numbered list; None unless every line is one."""
+    matches = [match for line in lines if (match := _NUMBERED.fullmatch(line))]
+    return matches if len(matches) == len(lines) else None
+
+
 def _reference_lines(lines: list[str], so_far: list[str]) -> list[str] | None:
     """The references in a paragraph that is (the next part of) a numbered reference list."""
-    matches = [_NUMBERED.fullmatch(line) for line in lines]
-    if not all(matches):
+    matches = _numbered(lines)
+    if matches is None:
         return None
     numbers = [int(m["number"]) for m in matches]
     if numbers != list(range(len(so_far) + 1, len(so_far) + 1 + len(numbers))):
@@ -130,8 +136,8 @@ def _add_paragraph(part: _Part, lines: list[str]) -> None:
     elif isinstance(last, _List) and _indent(lines) > last.indent:
         # An indented paragraph after a bullet continues that bullet's item.
         last.items[-1].continuations.append(joined(lines))
-    elif all(_NUMBERED.fullmatch(line) for line in lines):
-        items = [_Item(_NUMBERED.fullmatch(line)["text"].strip()) for line in lines]
+    elif (numbered := _numbered(lines)) is not None:
+        items = [_Item(match["text"].strip()) for match in numbered]
         part.units.append(_List(items, ordered=True, indent=_indent(lines)))
     else:
         part.units.append(joined(lines))
@@ -176,7 +182,7 @@ _HEADING_KINDS = [
     (r"\bliving with\b|\bcoping\b|\blifestyle\b|\bhome remedies\b|\bself-care\b", Kind.LIVING_WITH),
 ]
 # What a section's text says when it is about one topic, strongest signals first.
-_CONTENT_KINDS = {
+_CONTENT_KINDS: dict[str, list[str]] = {
     Kind.WHEN_TO_SEE_A_DOCTOR: [
         r"\bsee (?:a|your) (?:doctor|health care (?:provider|professional)|GP)\b",
         r"\bmake an appointment\b",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from references.models import Reference
 from references.parsing import base_key, unique_key
 
 from .documents import CARD, ImportDocument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -48,7 +52,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def write_documents(
-    documents: Sequence[ImportDocument], *, by=None, dry_run: bool = False
+    documents: Sequence[ImportDocument], *, by: User | None = None, dry_run: bool = False
 ) -> list[ImportResult]:
     """Write every document as a draft, in order, in one transaction; all or nothing.
 
@@ -64,7 +68,7 @@ def write_documents(
     return results
 
 
-def _write_document(document: ImportDocument, *, by) -> ImportResult:
+def _write_document(document: ImportDocument, *, by: User) -> ImportResult:
     comment = f"Imported from {document.source}"
     existing = find_condition(document)
     data = _targeted(document, existing)

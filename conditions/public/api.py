@@ -140,7 +140,7 @@ def condition_list(request: HttpRequest) -> JsonResponse:
 
 
 def _list_item(request: HttpRequest, condition: Condition) -> dict:
-    publication = condition.live_publication
+    publication = condition.public_version
     return {
         "name": publication.title,
         "slug": condition.public_slug,
@@ -167,7 +167,7 @@ def condition_detail(request: HttpRequest, slug: str) -> JsonResponse:
         return _error(f"The page “{slug}” has been taken offline; it is no longer published.", 410)
     except Http404:
         return _error(f"No published condition page has the slug “{slug}”.", 404)
-    publication = condition.live_publication
+    publication = condition.public_version
     page = publication.page
     return _json(
         {

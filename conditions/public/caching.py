@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "medsite:site-version"
 # What browsers and proxies are told about anonymous pages (see the module doc).
 BROWSER_CACHE_CONTROL = {"public": True, "no_cache": True}
+# The attribute cached_page sets on the responses the middleware may keep.
+_PUBLIC_PAGE = "is_public_page"
 
 
 def site_changed() -> None:
@@ -83,7 +85,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if (
             key is not None
-            and getattr(response, "is_public_page", False)
+            and getattr(response, _PUBLIC_PAGE, False)
             and _storable(response)
             and not _used_csp_nonce(request)
         ):
@@ -103,7 +105,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         elif response.status_code == 200:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, **BROWSER_CACHE_CONTROL)
-            response.is_public_page = True
+            setattr(response, _PUBLIC_PAGE, True)
         return response
 
     return wrapper

@@ -8,6 +8,7 @@ behind any host name in ALLOWED_HOSTS.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,6 +23,9 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from conditions.models import Condition, Publication
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 FEED_LENGTH = 30
 
@@ -56,7 +60,7 @@ class ConditionSitemap(Sitemap):
         return _live_conditions()
 
     def lastmod(self, item: Condition) -> datetime | None:
-        return item.live_publication.went_live_at
+        return item.public_version.went_live_at
 
 
 class QuestionSitemap(Sitemap):
@@ -71,7 +75,7 @@ class QuestionSitemap(Sitemap):
         )
         items = []
         for condition in pages:
-            publication = condition.live_publication
+            publication = condition.public_version
             for answer in publication.page.short_answers:
                 path = question_path(condition.public_slug, answer.slug)
                 if path is not None:
@@ -86,6 +90,11 @@ class QuestionSitemap(Sitemap):
 
 
 SITEMAPS = {"pages": StaticPagesSitemap, "conditions": ConditionSitemap, "questions": QuestionSitemap}
+
+
+class _FeedAnnotations(TypedDict):
+    is_update: bool  # an earlier public version exists
+    live_slug: str  # the page's address now
 
 
 class UpdatesFeed(Feed):
@@ -113,7 +122,7 @@ class UpdatesFeed(Feed):
             .order_by("-went_live_at", "-pk")[:FEED_LENGTH]
         )
 
-    def item_title(self, item: Publication) -> str:
+    def item_title(self, item: WithAnnotations[Publication, _FeedAnnotations]) -> str:
         return f"{item.title} (updated)" if item.is_update else item.title
 
     def item_description(self, item: Publication) -> str:
@@ -126,7 +135,7 @@ class UpdatesFeed(Feed):
         # goes in escaped, or a "<" in a page's summary would become markup in the reader.
         return escape(" ".join(part for part in (item.summary, review) if part))
 
-    def item_link(self, item: Publication) -> str:
+    def item_link(self, item: WithAnnotations[Publication, _FeedAnnotations]) -> str:
         return reverse("conditions:detail", args=[item.live_slug])
 
     def item_guid(self, item: Publication) -> str:
@@ -134,10 +143,10 @@ class UpdatesFeed(Feed):
         authority = urlsplit(settings.MEDSITE_BASE_URL).hostname or "localhost"
         return f"tag:{authority},{item.went_live_at:%Y-%m-%d}:publication/{item.pk}"
 
-    def item_updateddate(self, item: Publication) -> datetime:
+    def item_updateddate(self, item: Publication) -> datetime | None:
         return item.went_live_at
 
-    def item_pubdate(self, item: Publication) -> datetime:
+    def item_pubdate(self, item: Publication) -> datetime | None:
         return item.went_live_at
 
 

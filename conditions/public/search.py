@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from math import ceil
+from typing import Protocol
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
@@ -409,7 +410,18 @@ class _PostgreSQL:
             yield
 
 
-_BACKENDS = {"sqlite": _SQLite, "postgresql": _PostgreSQL}
+class _Backend(Protocol):
+    """What :func:`search` asks of a database's full text search (the classes above)."""
+
+    def reading(self) -> AbstractContextManager[None]: ...
+    def named(self, terms: Sequence[str]) -> list[_Match]: ...
+    def count(self, terms: Sequence[str]) -> int: ...
+    def ranked(
+        self, terms: Sequence[str], *, excluded: Sequence[int], offset: int, limit: int
+    ) -> list[int]: ...
+
+
+_BACKENDS: dict[str, _Backend] = {"sqlite": _SQLite, "postgresql": _PostgreSQL}
 
 
 def _tier(match: _Match, tokens: Sequence[str], terms: Sequence[str]) -> int:

@@ -7,6 +7,7 @@ from the publication's frozen page (what was approved), never from the working c
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -38,12 +39,14 @@ def _first_sentence(text: str) -> str:
 
 
 def _about(page: PublishedPage) -> dict:
-    about = {"@type": "MedicalCondition", "name": page.name}
+    about: dict[str, Any] = {"@type": "MedicalCondition", "name": page.name}
     if page.also_called:
         about["alternateName"] = list(page.also_called)
     for section in page.sections:
         prop = _ITEM_KINDS.get(section.kind)
-        items = list_items(section.html) if prop else []
+        if prop is None:
+            continue
+        items = list_items(section.html)
         if not items:
             continue
         if prop == "signOrSymptom":
@@ -75,7 +78,7 @@ def condition_graph(
     condition: Condition, publication: Publication, *, page_url: str, home_url: str, index_url: str
 ) -> list[dict]:
     """MedicalWebPage (with its MedicalCondition), FAQPage and BreadcrumbList for one page."""
-    page = {
+    page: dict[str, Any] = {
         "@type": "MedicalWebPage",
         "@id": page_url,
         "url": page_url,
@@ -97,7 +100,7 @@ def condition_graph(
             )
         ],
     }
-    graph = [{k: v for k, v in page.items() if v is not None}, breadcrumbs]
+    graph: list[dict] = [{k: v for k, v in page.items() if v is not None}, breadcrumbs]
     faq = _faq(publication.page)
     if faq:
         graph.append({**faq, "url": page_url})

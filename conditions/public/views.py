@@ -38,9 +38,9 @@ class AtoZEntry:
 
 def _a_to_z(conditions: list[Condition]) -> list[dict]:
     """Every letter with its entries (conditions and their other names, sorted together)."""
-    entries = [AtoZEntry(c.live_publication.title, c) for c in conditions]
+    entries = [AtoZEntry(c.public_version.title, c) for c in conditions]
     entries += [
-        AtoZEntry(other, c, is_synonym=True) for c in conditions for other in c.live_publication.synonyms
+        AtoZEntry(other, c, is_synonym=True) for c in conditions for other in c.public_version.synonyms
     ]
     entries.sort(key=lambda entry: (_letter(entry.name), entry.name.casefold()))
     by_letter = {letter: list(items) for letter, items in groupby(entries, key=lambda e: _letter(e.name))}
@@ -72,7 +72,7 @@ def _live_conditions():
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     conditions = list(_live_conditions().order_by("live_publication__title"))
-    recent = sorted(conditions, key=lambda c: c.live_publication.approved_at, reverse=True)[:RECENT_COUNT]
+    recent = sorted(conditions, key=lambda c: c.public_version.approved_at, reverse=True)[:RECENT_COUNT]
     return render(request, "conditions/home.html", {"recent": recent, "letters": _a_to_z(conditions)})
 
 
@@ -189,7 +189,7 @@ def _gone_page(request: HttpRequest, gone: Gone) -> HttpResponse:
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Queries: 1 (the condition joined to its live publication). The body is frozen HTML.
     condition = _get_live_condition(slug)
-    publication = condition.live_publication
+    publication = condition.public_version
     context = {
         "condition": condition,
         "publication": publication,
@@ -205,7 +205,7 @@ def _dated(response: HttpResponse, condition: Condition) -> HttpResponse:
     The page links to its own address, which a save of the working copy can move, so that save
     counts as well.
     """
-    return set_last_modified(response, condition.live_publication.went_live_at, condition.updated_at)
+    return set_last_modified(response, condition.public_version.went_live_at, condition.updated_at)
 
 
 def _json_ld(request: HttpRequest, condition: Condition, publication: Publication) -> str:
@@ -227,7 +227,7 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
     """One short answer on its own page, as it was approved with the live page."""
     # Queries: 1 (the condition joined to its live publication).
     condition = _get_live_condition(slug)
-    publication = condition.live_publication
+    publication = condition.public_version
     answer = next((a for a in publication.page.short_answers if a.slug == question), None)
     if answer is None:
         raise Http404("This page has no such question.")

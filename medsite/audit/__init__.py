@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Model, TextChoices
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from medsite.audit.models import AuditRecord
 
 # The longest name a record keeps of what was acted on.
@@ -34,7 +36,7 @@ class Action(TextChoices):
     ACCOUNT = "account", "User account changed"
 
 
-def record(action: str, *, actor, target: Model | str | None = None, **details) -> AuditRecord:
+def record(action: str, *, actor: User, target: Model | str | None = None, **details) -> AuditRecord:
     """Write one audit record of ``action`` by ``actor`` on ``target`` (an object, or a name).
 
     ``details`` are stored as JSON: say what changed, not how (no passwords, no page bodies).

@@ -9,35 +9,41 @@ medical reviewer, and when" has an answer. :func:`register`, called when the app
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
 from medsite import audit
-from medsite.admin_input import CarefulAdminInput
+from medsite.admin_input import CarefulAdminInput, ModelAdminMixin, acting_user
 from medsite.audit.models import AuditRecord
 
 
-class AuditedDeletes:
+class AuditedDeletes(ModelAdminMixin):
     """Deleting through the admin (one object, or the "delete selected" action) is recorded."""
 
-    def audit_details(self, obj: models.Model) -> dict:
-        """What to keep about the deleted object beyond its name."""
+    def audit_details(self, obj: Any) -> dict:
+        """What to keep about the deleted object (one of the admin's model) beyond its name."""
         return {}
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            audit.record(audit.Action.DELETE, actor=request.user, target=obj, **self.audit_details(obj))
+            audit.record(
+                audit.Action.DELETE, actor=acting_user(request), target=obj, **self.audit_details(obj)
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit.record(audit.Action.DELETE, actor=request.user, target=obj, **self.audit_details(obj))
+                audit.record(
+                    audit.Action.DELETE, actor=acting_user(request), target=obj, **self.audit_details(obj)
+                )
             super().delete_queryset(request, queryset)
 
 
@@ -48,7 +54,7 @@ def _permission_names(permissions: models.QuerySet) -> list[str]:
     )
 
 
-def user_access(user) -> dict:
+def user_access(user: User | None) -> dict:
     """Everything that decides what ``user`` may do; for None, what a new user starts with."""
     if user is None:
         user = get_user_model()()
@@ -85,7 +91,7 @@ class AuditedUserAdmin(AuditedDeletes, UserAdmin):
             return
         audit.record(
             audit.Action.PERMISSIONS if after else audit.Action.ACCOUNT,
-            actor=request.user,
+            actor=acting_user(request),
             target=form.instance,
             change="changed" if change else "added",
             before=before,
@@ -103,7 +109,7 @@ class AuditedUserAdmin(AuditedDeletes, UserAdmin):
                 user.refresh_from_db(fields=["password"])
                 if user.password != before:
                     change = "password set" if user.has_usable_password() else "password sign-in disabled"
-                    audit.record(audit.Action.ACCOUNT, actor=request.user, target=user, change=change)
+                    audit.record(audit.Action.ACCOUNT, actor=acting_user(request), target=user, change=change)
         return response
 
 
@@ -132,7 +138,7 @@ class AuditedGroupAdmin(AuditedDeletes, GroupAdmin):
             return
         audit.record(
             audit.Action.PERMISSIONS,
-            actor=request.user,
+            actor=acting_user(request),
             target=group,
             change="changed" if change else "added",
             renamed_from=form.name_before if form.name_before != group.name else None,

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output: str | None, **options) -> None:
-        if output in (None, "-"):
+        if output is None or output == "-":
             summary = backup.export_backup(self.stdout)
             report = self.stderr  # standard output carries the backup itself
         else:
