@@ -69,6 +69,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -87,4 +88,4 @@ bench: $(STAMP)
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache .mypy_cache
