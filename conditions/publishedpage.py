@@ -21,7 +21,7 @@ before the schema carry no ``schema_version`` (read as version 0) and vary:
 :func:`_upgrade` brings any older shape to :data:`SCHEMA_VERSION` one step at a time, and
 :meth:`PublishedPage.from_json` then reads every field strictly: a field added to these classes
 without an upgrade step that fills it fails to load the stored shapes kept in
-``tests/test_publishedpage.py``.
+``tests/conditions/test_publishedpage.py``.
 
 Addresses inside a page (section anchors, question slugs) are made here too, by
 :func:`unique_slugs`, since an upgraded page must give its questions the slugs rendering would.

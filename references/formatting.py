@@ -10,7 +10,8 @@ its own ``<i>`` could not be told from an author's), it repeats the title when i
 missing author ("Is it safe!. Is it safe!. Site."), doubles punctuation after ``?`` and ``!``,
 prints "Rev." for a revised edition, drops an expert opinion's organisation, and needs
 80–125 ms for 60 references, which approval and every page render would pay. The rules below
-are short enough to keep correct by hand, and each kind has a worked example in tests/test_ama.py.
+are short enough to keep correct by hand, and each kind has a worked example in
+tests/references/test_formatting.py.
 """
 
 from __future__ import annotations
