@@ -35,10 +35,12 @@ ROLES = {"Editors": EDITOR_PERMISSIONS, "Medical reviewers": REVIEWER_PERMISSION
 
 def create_roles(apps, schema_editor):
     # Permissions are normally made after all migrations; make them now so the groups can hold them.
+    # (The tests also call this with the project's own registry: leave each app as it was.)
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLES.items():
