@@ -25,6 +25,7 @@ from conditions.admin.filters import LiveFilter, ReviewDueFilter
 from conditions.admin.forms import ConditionForm
 from conditions.admin.inlines import ConditionReferenceInline, SectionInline, ShortAnswerInline
 from conditions.admin.review import ReviewScreens
+from conditions.admin.unsaved import SaveBeforeStep
 from conditions.admin.workflow_panel import WorkflowPanel
 from conditions.checks import publish_problems
 from conditions.models import Condition, ConditionQuerySet
@@ -37,7 +38,13 @@ HISTORY_PER_PAGE = 100
 
 @admin.register(Condition)
 class ConditionAdmin(
-    CarefulAdminInput, AuditedDeletes, WorkflowPanel, ReviewScreens, ReferenceExports, VersionAdmin
+    CarefulAdminInput,
+    AuditedDeletes,
+    SaveBeforeStep,
+    WorkflowPanel,
+    ReviewScreens,
+    ReferenceExports,
+    VersionAdmin,
 ):
     form = ConditionForm
     inlines = [SectionInline, ShortAnswerInline, ConditionReferenceInline]
@@ -85,7 +92,7 @@ class ConditionAdmin(
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/condition-editor.js"]
+        js = ["js/condition-editor.js", "js/editor-unsaved.js"]
 
     history_latest_first = True
     object_history_template = "admin/conditions/condition/object_history.html"

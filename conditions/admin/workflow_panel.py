@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -63,6 +63,13 @@ class WorkflowPanel(ModelAdminMixin):
             raise PermissionDenied
         condition = self._get_condition_for_user(request, object_id)
         data = request.POST  # read first: an oversized or garbled body is refused (400) whoever asks
+        return self.take_step(request, condition, transition, data)
+
+    def take_step(
+        self, request: HttpRequest, condition: Condition, transition: workflow.Transition, data: QueryDict
+    ) -> HttpResponse:
+        """Run ``transition`` on ``condition`` with its form's ``data``: the outcome is reported as a
+        message, on the page the answer redirects to."""
         try:
             refusal = transition.refusal(condition, request.user)
             if refusal:
