@@ -13,6 +13,11 @@ from conditions.public import discovery, views
 from conditions.public.caching import cached_page
 from medsite import health
 
+# The admin speaks as the site: its name in the header, the browser's title and the login page.
+admin.site.site_header = settings.MEDSITE_SITE_NAME
+admin.site.site_title = f"{settings.MEDSITE_SITE_NAME} admin"
+admin.site.index_title = "Pages, reviews and references"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("conditions.urls")),

@@ -64,7 +64,7 @@ def test_five_failures_lock_out_even_the_right_password(client, editor, settings
     response = _login(client, RIGHT)
     assert _is_lockout_page(response)
     assert b"Try again in 15 minutes" in response.content
-    assert b"<title>Too many failed logins | Django site admin</title>" in response.content
+    assert b"<title>Too many failed logins | MedSite admin</title>" in response.content
     assert response.has_header("Content-Security-Policy")
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("admin:index")).status_code == 302  # still sent to the login form
