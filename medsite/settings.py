@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     # Failed admin logins and lockouts, in the database every app server shares.
     "axes",
     "medsite.audit",
+    "medsite.accounts",
     "references",
     "conditions",
 ]
@@ -146,6 +147,8 @@ MIDDLEWARE = [
     "medsite.middleware.Utf8FormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's own time zone for the request (medsite/accounts/timezones.py).
+    "medsite.accounts.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of renamed condition pages redirect (301) to the new ones.
@@ -231,6 +234,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The admin's one date and time format ("7 Dec 2026, 14:05 CET"): medsite/formats/en/formats.py.
+# TIME_ZONE is the default for people who have not chosen their own (medsite/accounts/).
+FORMAT_MODULE_PATH = ["medsite.formats"]
 
 STATIC_URL = "/static/"
 # collectstatic writes here; a test serving the production set-up points it at a temporary folder.

@@ -12,6 +12,7 @@ from conditions.admin import dashboard, preview
 from conditions.public import discovery, views
 from conditions.public.caching import cached_page
 from medsite import health
+from medsite.accounts.admin import preferences_view
 
 # The admin speaks as the site: its name in the header, the browser's title and the login page.
 admin.site.site_header = settings.MEDSITE_SITE_NAME
@@ -33,6 +34,12 @@ urlpatterns = [
         f"{settings.MEDSITE_ADMIN_URL}review-dashboard/",
         admin.site.admin_view(dashboard.review_dashboard),
         name="review-dashboard",
+    ),
+    # Each person's own preferences (no id: nobody reaches another's).
+    path(
+        f"{settings.MEDSITE_ADMIN_URL}preferences/",
+        admin.site.admin_view(preferences_view),
+        name="preferences",
     ),
     path(settings.MEDSITE_ADMIN_URL, admin.site.urls),
 ]

@@ -292,6 +292,9 @@ CHANGE_FORMS = {
         "is_active": "on",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "09:00:00",
+        # The preferences inline, left as it is.
+        "preferences-TOTAL_FORMS": 0,
+        "preferences-INITIAL_FORMS": 0,
     },
     "auth.group": lambda w: {"name": "Translators and interpreters"},
     "references.reference": lambda w: _reference_form(w.unused_reference, title="Retitled"),
@@ -447,6 +450,16 @@ SPECIAL_ROWS = [
     # Logging out is logged (django-axes notes the time).
     Row("admin logout", url("admin:logout"), cells(ROLES, logged_out="302"), "post", writes=STAFF_ROLES),
     Row("password change", url("admin:password_change"), cells(ROLES)),
+    # Everyone's own preferences, and only their own: the address names nobody.
+    Row("your preferences", url("preferences"), cells(ROLES)),
+    Row(
+        "your preferences: save",
+        url("preferences"),
+        cells(ROLES, ok="302"),
+        "post",
+        const({"time_zone": "Asia/Tokyo"}),
+        STAFF_ROLES,
+    ),
     Row("password change done", url("admin:password_change_done"), cells(ROLES)),
     Row("JavaScript catalogue", url("admin:jsi18n"), cells(ROLES)),
     Row(

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 
 from medsite import audit
+from medsite.accounts.admin import PreferencesInline
 from medsite.admin_input import CarefulAdminInput, ModelAdminMixin, acting_user
 from medsite.audit.models import AuditRecord
 
@@ -74,6 +75,12 @@ def _differences(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 class AuditedUserAdmin(AuditedDeletes, UserAdmin):
+    inlines = [PreferencesInline]
+
+    def get_inlines(self, request, obj):
+        # The add form asks only for a username and a password, as Django's does.
+        return self.inlines if obj is not None else []
+
     def audit_details(self, obj) -> dict:
         return {"access": user_access(obj)}
 

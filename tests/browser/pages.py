@@ -59,4 +59,6 @@ def admin_pages(site: DemoSite) -> list[AdminPage]:
             "approval panel", reverse("admin:conditions_condition_change", args=[in_review]), "reviewer1"
         ),
         AdminPage("reference list", reverse("admin:references_reference_changelist"), "editor"),
+        AdminPage("page history", reverse("admin:conditions_condition_history", args=[in_review]), "editor"),
+        AdminPage("your preferences", reverse("preferences"), "editor"),
     ]
