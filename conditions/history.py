@@ -18,13 +18,13 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
-from django.utils import formats, timezone
 from reversion.models import Version
 
 from conditions import workflow
 from conditions.models import Condition, Section, ShortAnswer
 from conditions.pagecontent import stored_fields
 from medsite import audit
+from medsite.accounts.display import when
 from references.models import ConditionReference, Reference
 
 if TYPE_CHECKING:
@@ -33,8 +33,7 @@ if TYPE_CHECKING:
 
 def revert(version: Version, *, by: User) -> Condition:
     """Restore the condition in ``version`` (existing or deleted) as a draft, recorded as an edit."""
-    when = formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
-    comment = f"Restored the version saved on {when}"
+    comment = f"Restored the version saved on {when(version.revision.date_created)}"
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(by)
         reversion.set_comment(comment)

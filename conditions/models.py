@@ -15,6 +15,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from conditions.publishedpage import PublishedPage
+
+# How a person is named, with a reviewer's credentials: one helper for the whole site, imported
+# from here too.
+from medsite.accounts.display import day
+from medsite.accounts.display import display_name as display_name
 from medsite.limits import validate_markdown_field
 from medsite.validators import validate_lines, validate_single_line
 
@@ -481,7 +486,7 @@ class ReviewEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor} on {self.created_at:%Y-%m-%d}"
+        return f"{self.get_action_display()} by {display_name(self.actor)} on {day(self.created_at)}"
 
 
 class SlugHistory(models.Model):
@@ -537,16 +542,6 @@ class ReviewerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-
-def display_name(user: User | None) -> str:
-    """A person's public name: their reviewer credentials where they have them."""
-    profile = getattr(user, "reviewer_profile", None) if user else None
-    if profile is not None:
-        return profile.display_name
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 reversion.register(Condition, follow=("sections", "short_answers", "condition_references"))

@@ -17,7 +17,9 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
 
-from conditions.models import Condition, Publication, ReviewEvent, display_name
+from conditions.models import Condition, Publication, ReviewEvent
+from medsite.accounts.display import display_name, when
+from medsite.accounts.timezones import zone_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -83,18 +85,19 @@ def changes_requested(condition: Condition, *, by: User, comment: str) -> None:
 
 
 def approved(condition: Condition, publication: Publication, *, by: User) -> None:
-    if publication.went_live_at is None:
-        when = f"It goes live on {publication.go_live_at:%Y-%m-%d at %H:%M %Z}."
-        subject = f"Approved, scheduled: {condition}"
-    else:
-        when = "It is now on the public site."
-        subject = f"Published: {condition}"
     submitter = _submitter(condition)
     if submitter is None or not submitter.email or submitter == by:
         return
+    if publication.went_live_at is None:
+        # In the zone the submitter reads the admin in, not the approver's.
+        goes_live = f"It goes live on {when(publication.go_live_at, zone_of(submitter))}."
+        subject = f"Approved, scheduled: {condition}"
+    else:
+        goes_live = "It is now on the public site."
+        subject = f"Published: {condition}"
     body = (
         f"{display_name(by)} approved “{condition}” ({publication.get_kind_display().lower()}, "
-        f"version {publication.number}). {when}\n\n{_admin_link(condition)}\n"
+        f"version {publication.number}). {goes_live}\n\n{_admin_link(condition)}\n"
     )
     _send(subject, body, [submitter.email])
 

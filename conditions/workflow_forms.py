@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from conditions.approval import CHECKLIST
 from conditions.models import Condition, Publication
 from conditions.submissions import ReviewedVersion, reviewed_version
+from medsite.accounts.display import day
 
 TEMPLATES = "admin/conditions/condition/"
 
@@ -86,7 +87,7 @@ def _offer_versions(field: VersionsField, versions: list[Publication], live_id: 
     def label(publication: Publication) -> str:
         since = timezone.localtime(publication.went_live_at)
         current = " (the current one)" if publication.pk == live_id else ""
-        return f"Version {publication.number}, public from {since:%Y-%m-%d}{current}"
+        return f"Version {publication.number}, public from {day(since)}{current}"
 
     field.choices = [(publication.number, label(publication)) for publication in versions]
 

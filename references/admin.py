@@ -9,19 +9,19 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from medsite import audit
+from medsite.accounts.display import when
 from medsite.admin_input import CarefulAdminInput, acting_user
 from medsite.audit.admin import AuditedDeletes
 
@@ -115,6 +115,14 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     def audit_details(self, obj: Reference) -> dict:
         return {"key": obj.key, "doi": obj.doi, "pmid": obj.pmid}
 
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data:
+            # Each row names who saved it, with a reviewer's credentials: read in one query.
+            users = [row["revision"].user for row in response.context_data.get("action_list", [])]
+            prefetch_related_objects([user for user in users if user is not None], "reviewer_profile")
+        return response
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(_reference_versions(), pk=version_id, object_id=unquote(object_id))
         context = {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})}
@@ -144,10 +152,7 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
                 response = self.changeform_view(request, quote(version.object_id), request.path, context)
                 saved = request.method == "POST" and response.status_code == 302
                 if saved:
-                    when = formats.date_format(
-                        timezone.localtime(version.revision.date_created), "DATETIME_FORMAT"
-                    )
-                    set_comment(f"Restored the version saved on {when}")
+                    set_comment(f"Restored the version saved on {when(version.revision.date_created)}")
                     audit.record(
                         action,
                         actor=acting_user(request),

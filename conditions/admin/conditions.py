@@ -14,7 +14,6 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -30,6 +29,7 @@ from conditions.admin.workflow_panel import WorkflowPanel
 from conditions.checks import publish_problems
 from conditions.models import Condition, ConditionQuerySet
 from conditions.rendering import ReviewInfo, render_condition
+from medsite.accounts.display import day, display_name, when
 from medsite.admin_input import CarefulAdminInput, acting_user, id_or_404
 from medsite.audit.admin import AuditedDeletes
 
@@ -72,7 +72,7 @@ class ConditionAdmin(
         "last_reviewed_on",
         "next_review_due",
         "updated_at",
-        "updated_by",
+        "saved_by",
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "also_called", "summary", "lock_version_seen"]}),
@@ -83,7 +83,7 @@ class ConditionAdmin(
                     ("status", "live_version"),
                     ("last_reviewed_on", "next_review_due", "review_interval_months"),
                     "source_updated_on",
-                    ("updated_at", "updated_by"),
+                    ("updated_at", "saved_by"),
                 ]
             },
         ),
@@ -101,7 +101,7 @@ class ConditionAdmin(
         # The list's go-live time and the edit page's publication facts and last editor, read with
         # the condition.
         conditions = cast(ConditionQuerySet, super().get_queryset(request))  # Condition.objects
-        return conditions.with_publications().select_related("updated_by")
+        return conditions.with_publications().select_related("updated_by__reviewer_profile")
 
     @admin.display(description="public", boolean=True)
     def on_public_site(self, obj: Condition) -> bool:
@@ -110,7 +110,7 @@ class ConditionAdmin(
     @admin.display(description="scheduled to go live")
     def goes_live(self, obj: Condition) -> str:
         pending = obj.scheduled_publication
-        return f"{timezone.localtime(pending.go_live_at):%Y-%m-%d %H:%M}" if pending else "–"
+        return when(pending.go_live_at) if pending else "–"
 
     @admin.display(description="public version")
     def live_version(self, obj: Condition) -> str:
@@ -119,11 +119,12 @@ class ConditionAdmin(
             return "Not published"
         url = reverse("conditions:detail", args=[obj.public_slug])
         return format_html(
-            '<a href="{}">Version {}</a>, approved {:%Y-%m-%d}',
-            url,
-            publication.number,
-            publication.approved_at,
+            '<a href="{}">Version {}</a>, approved {}', url, publication.number, day(publication.approved_at)
         )
+
+    @admin.display(description="last saved by")
+    def saved_by(self, obj: Condition) -> str:
+        return display_name(obj.updated_by) or "–"
 
     def has_change_permission(self, request, obj=None) -> bool:
         # In expert review the page is read-only for everybody; the workflow panel stays.
@@ -174,7 +175,9 @@ class ConditionAdmin(
         return own + super().get_urls()
 
     def _get_condition_for_user(self, request: HttpRequest, object_id: str) -> Condition:
-        condition = get_object_or_404(Condition, pk=id_or_404(Condition, object_id))
+        # With its last editor, whom the review screen names.
+        conditions = Condition.objects.select_related("updated_by__reviewer_profile")
+        condition = get_object_or_404(conditions, pk=id_or_404(Condition, object_id))
         if not self.has_view_or_change_permission(request, condition):
             raise PermissionDenied
         return condition
@@ -205,7 +208,7 @@ class ConditionAdmin(
         condition_id = id_or_404(Condition, unquote(object_id))
         versions = (
             Version.objects.get_for_object_reference(Condition, condition_id)
-            .select_related("revision__user")
+            .select_related("revision__user__reviewer_profile")
             .order_by(*self.get_version_ordering(request))
         )
         page = Paginator(versions, HISTORY_PER_PAGE).get_page(request.GET.get(PAGE_VAR))

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from conditions.models import Publication, ReviewerProfile, ReviewEvent
+from medsite.accounts.display import display_name
 from medsite.admin_input import CarefulAdminInput
 
 
@@ -23,19 +24,27 @@ class _ReadOnlyAdmin(CarefulAdminInput, admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(_ReadOnlyAdmin):
-    list_display = ["condition", "number", "kind", "reviewed_by_name", "approved_by", "approved_at"]
+    list_display = ["condition", "number", "kind", "reviewed_by_name", "approver", "approved_at"]
     list_filter = ["kind"]
-    list_select_related = ["condition", "approved_by"]
+    list_select_related = ["condition", "approved_by__reviewer_profile"]
     search_fields = ["title", "condition__name"]
     exclude = ["html", "structured_data"]
+
+    @admin.display(description="approved by", ordering="approved_by")
+    def approver(self, obj: Publication) -> str:
+        return display_name(obj.approved_by)
 
 
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(_ReadOnlyAdmin):
-    list_display = ["created_at", "condition", "action", "actor", "from_status", "to_status", "comment"]
+    list_display = ["created_at", "condition", "action", "person", "from_status", "to_status", "comment"]
     list_filter = ["action"]
-    list_select_related = ["condition", "actor"]
+    list_select_related = ["condition", "actor__reviewer_profile"]
     search_fields = ["condition__name", "comment"]
+
+    @admin.display(description="by", ordering="actor")
+    def person(self, obj: ReviewEvent) -> str:
+        return display_name(obj.actor)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Only as part of a superuser deleting a never-published draft (published pages are

@@ -14,7 +14,6 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
 from reversion.models import Version
 
 from conditions.addresses import address_notes
@@ -30,6 +29,7 @@ from conditions.compare import (
 from conditions.models import Condition
 from conditions.submissions import submission_label
 from conditions.workflow import TRANSITIONS
+from medsite.accounts.display import display_name, when
 from medsite.admin_input import ModelAdminMixin, parse_id
 
 # The review screen's forms: the decisions on the version in review, then its withdrawal.
@@ -53,9 +53,9 @@ def _context(admin_site, request: HttpRequest, condition: Condition, **extra) ->
 
 
 def _working_copy_label(condition: Condition) -> str:
-    when = formats.date_format(timezone.localtime(condition.updated_at), "DATETIME_FORMAT")
-    who = condition.updated_by.get_username() if condition.updated_by else "an unknown user"
-    return f"the working copy ({condition.get_status_display().lower()}, last saved {when} by {who})"
+    who = display_name(condition.updated_by) or "an unknown user"
+    saved = when(condition.updated_at)
+    return f"the working copy ({condition.get_status_display().lower()}, last saved {saved} by {who})"
 
 
 class ReviewScreens(ModelAdminMixin):
@@ -80,7 +80,7 @@ class ReviewScreens(ModelAdminMixin):
             version.pk: version
             for version in Version.objects.get_for_object(condition)
             .filter(pk__in=ids)
-            .select_related("revision__user")
+            .select_related("revision__user__reviewer_profile")
         }
         if not all(pk in found for pk in ids):
             raise Http404("No such version of this page.")

@@ -117,5 +117,5 @@ class WorkflowPanel(ModelAdminMixin):
         return {
             "workflow_forms": panel,
             "workflow_problems": problems,
-            "review_events": condition.review_events.select_related("actor")[:10],
+            "review_events": condition.review_events.select_related("actor__reviewer_profile")[:10],
         }

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import formats, timezone
 from reversion.models import Version
 
 from conditions.models import Condition, Publication
 from conditions.pagecontent import PageContent, ReferenceContent, RevisionRows, content_of, with_references
 from conditions.rendering import render_texts
+from medsite.accounts.display import display_name, when
 from medsite.htmltext import reader_paragraphs
 from references.models import Reference
 
@@ -96,9 +96,8 @@ def snapshot_from_working_copy(condition: Condition, *, label: str = "the workin
 
 def version_label(version: Version) -> str:
     revision = version.revision
-    when = formats.date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
-    who = revision.user.get_username() if revision.user else "an unknown user"
-    return f"the version saved {when} by {who}"
+    who = display_name(revision.user) or "an unknown user"
+    return f"the version saved {when(revision.date_created)} by {who}"
 
 
 def snapshots_from_versions(versions: Sequence[Version]) -> list[Snapshot]:
@@ -106,8 +105,8 @@ def snapshots_from_versions(versions: Sequence[Version]) -> list[Snapshot]:
 
     Each version's revision holds the versions of the page's sections, short answers and listed
     references (Condition is registered with ``follow``); they are read in one query, and the
-    references of all the versions, as they are now, in another. ``revision__user`` should be
-    select_related.
+    references of all the versions, as they are now, in another. Select
+    ``revision__user__reviewer_profile`` with the versions: each is labelled with who saved it.
     """
     revision_ids = {version.revision_id for version in versions}
     related: dict[int, list[Version]] = defaultdict(list)

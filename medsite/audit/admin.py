@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 
 from medsite import audit
 from medsite.accounts.admin import PreferencesInline
+from medsite.accounts.display import display_name
 from medsite.admin_input import CarefulAdminInput, ModelAdminMixin, acting_user
 from medsite.audit.models import AuditRecord
 
@@ -157,15 +158,20 @@ class AuditedGroupAdmin(AuditedDeletes, GroupAdmin):
 class AuditRecordAdmin(CarefulAdminInput, admin.ModelAdmin):
     """The audit log, for superusers only, and read-only for them too."""
 
-    list_display = ["created_at", "action", "actor", "target", "details"]
+    list_display = ["created_at", "action", "person", "target", "details"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["actor"]
+    list_select_related = ["actor__reviewer_profile"]
     search_fields = ["target", "object_id", "actor__username"]
     date_hierarchy = "created_at"
-    fields = ["created_at", "action", "actor", "content_type", "object_id", "target", "details"]
+    fields = ["created_at", "action", "person", "content_type", "object_id", "target", "details"]
+    readonly_fields = ["person"]
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser
+
+    @admin.display(description="actor", ordering="actor")
+    def person(self, obj: AuditRecord) -> str:
+        return display_name(obj.actor)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser

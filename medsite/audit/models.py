@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from medsite.accounts.display import display_name, when
 from medsite.audit import TARGET_LENGTH, Action
 
 
@@ -36,6 +37,5 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="auditrecord_object_idx")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_action_display()}: {self.target} by {self.actor} on {self.created_at:%Y-%m-%d %H:%M}"
-        )
+        by = display_name(self.actor)
+        return f"{self.get_action_display()}: {self.target} by {by} on {when(self.created_at)}"

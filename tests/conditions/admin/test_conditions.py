@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from reversion.models import Version
@@ -308,3 +310,18 @@ def test_admin_refuses_a_name_with_a_line_break_and_says_why(client, editor):
     condition.refresh_from_db()
     assert condition.name == "Gout"
     assert condition.lock_version == 0
+
+
+# --- one voice: history entries, view on site, people's names ----------------------------------
+
+
+def test_review_log_and_last_editor_are_named_as_everywhere_else(client, editor, reviewer):
+    condition = make_condition(editor)
+    publish(condition, editor=editor, reviewer=reviewer)
+    client.force_login(reviewer)
+    page = client.get(_change_url(condition)).content.decode()
+    assert "Approved by Rita Reviewer, MD" in page
+    assert "Submitted for review by Edna Editor" in page
+    assert "by rita" not in page and "by edna" not in page
+    last_saved_by = re.search(r'Last saved by:</label>\s*<div class="readonly">([^<]*)</div>', page)
+    assert last_saved_by and last_saved_by.group(1) == "Edna Editor", last_saved_by
