@@ -19,7 +19,9 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from conditions import workflow
+from conditions.changes import describe_changes
 from conditions.models import Condition, Section, ShortAnswer
+from conditions.pagecontent import content_of
 from references.models import ConditionReference, Reference
 
 if TYPE_CHECKING:
@@ -149,9 +151,14 @@ def write_condition(
 
         if not created and not changes and not _children_differ(condition, data, references):
             return condition, False
+        # As stored: the changes above are made to this object only.
+        before = None if created else content_of(Condition.objects.get(pk=condition.pk))
         workflow.save_draft(condition, by=by, comment=comment, lock_version=lock_version)
         _write_children(condition, data, references)
         reversion.add_to_revision(condition)
+        # The history says why (the caller's comment), then exactly what changed.
+        changed = describe_changes(before, content_of(condition))
+        reversion.set_comment(f"{comment.rstrip('.')}. {changed}" if comment else changed)
     return condition, True
 
 

@@ -3,7 +3,7 @@ history (versions, revert, recover), the preview, and the comparison and downloa
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
@@ -26,8 +26,10 @@ from conditions.admin.inlines import ConditionReferenceInline, SectionInline, Sh
 from conditions.admin.review import ReviewScreens
 from conditions.admin.unsaved import SaveBeforeStep
 from conditions.admin.workflow_panel import WorkflowPanel
+from conditions.changes import describe_changes
 from conditions.checks import publish_problems
 from conditions.models import Condition, ConditionQuerySet
+from conditions.pagecontent import content_of
 from conditions.rendering import ReviewInfo, render_condition
 from medsite.accounts.display import day, display_name, when
 from medsite.admin_input import CarefulAdminInput, acting_user, id_or_404
@@ -136,9 +138,20 @@ class ConditionAdmin(
         return form
 
     def save_model(self, request, obj, form, change) -> None:
+        # The page as it was, for the history entry (construct_change_message); read before the
+        # save, which is when its parts change.
+        form.content_before = content_of(Condition.objects.get(pk=obj.pk)) if change else None
         workflow.save_draft(
             obj, by=acting_user(request), lock_version=form.cleaned_data.get("lock_version_seen")
         )
+
+    def construct_change_message(self, request, form, formsets, add=False) -> Any:
+        """The history entry (reversion's comment, and Django's admin log) names what the content
+        before and after the save differ in, not which form rows Django counted as changed.
+
+        A sentence rather than Django's list of changed form fields: the admin log stores either.
+        """
+        return describe_changes(getattr(form, "content_before", None), content_of(form.instance))
 
     def audit_details(self, obj: Condition) -> dict:
         # The review log goes with the page (CASCADE); the audit record keeps what it was.

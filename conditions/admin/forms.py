@@ -17,6 +17,19 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 
+class TypedTextField(forms.CharField):
+    """Text typed into a text area, its line breaks stored as "\n".
+
+    Browsers send a text area's line breaks as "\r\n". Kept as sent, every multi-line text of a
+    page would differ from its stored "\n" form on the first save: counted as changed (named in
+    the history, rewritten, and credited to whoever saved) without a word of it being touched.
+    """
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+
+
 class ConditionForm(forms.ModelForm):
     """The condition form, carrying the edit lock it was opened at."""
 
@@ -31,6 +44,7 @@ class ConditionForm(forms.ModelForm):
             "also_called": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"also_called": TypedTextField, "summary": TypedTextField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

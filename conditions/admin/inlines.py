@@ -11,7 +11,12 @@ from django.db import models
 from django.http import HttpRequest
 from markdownx.widgets import AdminMarkdownxWidget
 
-from conditions.admin.forms import ConditionReferenceFormSet, ListedReferenceSelect, ShortAnswerForm
+from conditions.admin.forms import (
+    ConditionReferenceFormSet,
+    ListedReferenceSelect,
+    ShortAnswerForm,
+    TypedTextField,
+)
 from conditions.models import Section, ShortAnswer
 from references.models import ConditionReference
 
@@ -22,7 +27,7 @@ else:
     _InlineMixin = object
 
 MARKDOWN_WIDGETS: Mapping[type[models.Field], Mapping[str, Any]] = {
-    models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8})}
+    models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8}), "form_class": TypedTextField}
 }
 
 

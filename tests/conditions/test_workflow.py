@@ -249,7 +249,7 @@ def test_every_transition_records_a_revision_with_user_and_comment(editor, revie
     publish(condition, editor=editor, reviewer=reviewer, comment="Looks right")
     revisions = [v.revision for v in Version.objects.get_for_object(condition).order_by("pk")]
     assert [(r.user, r.get_comment()) for r in revisions] == [
-        (editor, "Written in a test"),
+        (editor, "Written in a test. Added the page, with sections “Overview”, “Symptoms”."),
         (editor, "Submitted for expert review"),
         (reviewer, "Looks right"),
     ]

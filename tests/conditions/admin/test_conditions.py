@@ -315,6 +315,53 @@ def test_admin_refuses_a_name_with_a_line_break_and_says_why(client, editor):
 # --- one voice: history entries, view on site, people's names ----------------------------------
 
 
+def _as_the_browser_posts(page, **changes) -> dict:
+    """The edit page's whole form (page, sections, short answers, listed references) as it was
+    rendered, posted back the way a browser does: text areas' line breaks as "\\r\\n"."""
+    data = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None:
+                data[form.add_prefix(name)] = value.replace("\n", "\r\n") if isinstance(value, str) else value
+    return {**data, **changes}
+
+
+def test_history_names_only_what_an_admin_save_changed(client, editor):
+    condition = make_condition(
+        editor,
+        sections=[("overview", "An overview.\n\nIn two paragraphs."), ("symptoms", "- Tiredness\n- Fever")],
+        short_answers=[("Is it common?", "Yes.\n\nVery.", "")],
+    )
+    client.force_login(editor)
+    page = client.get(_change_url(condition))
+    response = client.post(_change_url(condition), _as_the_browser_posts(page, summary="A clearer summary."))
+    assert response.status_code == 302
+    latest = Version.objects.get_for_object(condition).order_by("-pk").first().revision
+    assert latest.get_comment() == "Changed: summary."
+    history = client.get(reverse("admin:conditions_condition_history", args=[condition.pk])).content.decode()
+    assert "Changed: summary." in history and "section “Symptoms” (" not in history
+    # Stored as it was typed, so the next comparison (and who wrote what) sees no change either.
+    assert [s.body for s in condition.sections.all()] == [
+        "An overview.\n\nIn two paragraphs.",
+        "- Tiredness\n- Fever",
+    ]
+
+
+def test_history_names_the_section_an_admin_save_changed(client, editor):
+    condition = make_condition(editor)
+    client.force_login(editor)
+    page = client.get(_change_url(condition))
+    client.post(_change_url(condition), _as_the_browser_posts(page, **{"sections-1-body": "- Fever"}))
+    latest = Version.objects.get_for_object(condition).order_by("-pk").first().revision
+    assert latest.get_comment() == "Changed: section “Symptoms” (text)."
+
+
 def test_review_log_and_last_editor_are_named_as_everywhere_else(client, editor, reviewer):
     condition = make_condition(editor)
     publish(condition, editor=editor, reviewer=reviewer)
