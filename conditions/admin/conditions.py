@@ -128,6 +128,11 @@ class ConditionAdmin(
     def saved_by(self, obj: Condition) -> str:
         return display_name(obj.updated_by) or "–"
 
+    def view_on_site(self, obj: Condition) -> str | None:
+        # "View on site" only where the public can read the page: the edit page offers the
+        # preview instead (change_form.html) for a page that is not live.
+        return reverse("conditions:detail", args=[obj.public_slug]) if obj.is_live else None
+
     def has_change_permission(self, request, obj=None) -> bool:
         # In expert review the page is read-only for everybody; the workflow panel stays.
         return not (obj and obj.is_read_only) and super().has_change_permission(request, obj)

@@ -362,6 +362,20 @@ def test_history_names_the_section_an_admin_save_changed(client, editor):
     assert latest.get_comment() == "Changed: section “Symptoms” (text)."
 
 
+def test_view_on_site_only_for_a_live_page_and_preview_otherwise(client, editor, reviewer):
+    draft = make_condition(editor, "Draft page")
+    live = make_condition(editor, "Live page")
+    publish(live, editor=editor, reviewer=reviewer)
+    client.force_login(editor)
+    draft_page = client.get(_change_url(draft)).content.decode()
+    assert "View on site" not in draft_page
+    preview = reverse("admin:conditions_condition_preview", args=[draft.pk])
+    assert f'<a href="{preview}" class="viewsitelink">Preview</a>' in draft_page
+    live_page = client.get(_change_url(live)).content.decode()
+    assert f'<a href="{live.get_absolute_url()}" class="viewsitelink">View on site</a>' in live_page
+    assert 'class="viewsitelink">Preview</a>' not in live_page
+
+
 def test_review_log_and_last_editor_are_named_as_everywhere_else(client, editor, reviewer):
     condition = make_condition(editor)
     publish(condition, editor=editor, reviewer=reviewer)
