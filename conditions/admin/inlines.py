@@ -26,8 +26,23 @@ if TYPE_CHECKING:
 else:
     _InlineMixin = object
 
+
+class MarkdownWidget(AdminMarkdownxWidget):
+    """markdownx's admin widget, its markup and styles, without its script.
+
+    The editor's own script (static/js/condition-editor.js) previews every field, rows added
+    after the page loaded included, through one page-wide preview, and refuses dropped or pasted
+    images with a message; markdownx's previewed each field on its own, froze in added rows and
+    uploaded images.
+    """
+
+    class Media:
+        extend = False
+        css = {"all": ["markdownx/admin/css/markdownx.min.css"]}
+
+
 MARKDOWN_WIDGETS: Mapping[type[models.Field], Mapping[str, Any]] = {
-    models.TextField: {"widget": AdminMarkdownxWidget(attrs={"rows": 8}), "form_class": TypedTextField}
+    models.TextField: {"widget": MarkdownWidget(attrs={"rows": 8}), "form_class": TypedTextField}
 }
 
 

@@ -1,4 +1,5 @@
-"""The editor's live previews: the markdownx widget and the page editor post here.
+"""The editor's live previews: the page editor's script posts the whole page here (one field,
+the address markdownx's widget names, is answered too).
 
 Staff with the right to edit pages only; every preview passes the limits of medsite/limits.py
 (size, rate, a free slot, a time budget) and renders with the one renderer, so what an editor
@@ -86,10 +87,17 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"previews": previews, "unknown": numbering.unknown})
 
 
+NO_IMAGES = "Images can't be added to pages yet: pages carry text and references only."
+
+
 @require_POST
 @login_required
 def editor_upload(request: HttpRequest) -> HttpResponse:
-    """Image uploads are not offered: pages carry text and references only."""
+    """Image uploads are not offered: pages carry text and references only.
+
+    markdownx's widget names this address; the editor's script never posts to it (it refuses a
+    dropped image itself), and whatever is posted here is refused and never stored.
+    """
     if not _may_edit(request):
         return JsonResponse({"image": ["You do not have permission to upload files."]}, status=403)
-    return JsonResponse({"image": ["Image uploads are not available on this site."]}, status=400)
+    return JsonResponse({"image": [NO_IMAGES]}, status=400)

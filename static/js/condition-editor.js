@@ -1,47 +1,242 @@
-/* Condition editor helpers: find a reference and insert its citation key; preview citations
-   numbered across the whole page, exactly as publication will number them. No inline script:
-   the page's Content Security Policy allows only files like this one. */
+/* The condition editor's Markdown fields: live previews of the whole page, the "Cite a source"
+   finder, and images refused with a message.
+
+   - Every Markdown field previews as it is typed, rows added with "Add another…" included: one
+     listener for the whole page, and one request to the page-wide preview (editor-page-preview)
+     per pause in typing, so citations are numbered across the page exactly as publication will
+     number them. markdownx's own script is not loaded (conditions/admin/inlines.py keeps only
+     its markup and styles): it previewed each field separately, missed rows added later, and
+     turned dropped images into the words "Invalid response".
+   - "Cite a source" finds a reference and inserts its key at the cursor of the field being
+     edited; opened from a field's toolbar (editor-toolbar.js) it sits beside that field.
+   - Pages carry text and references only: an image dropped or pasted into a field is refused with
+     a message, and nothing is inserted.
+
+   No inline script: the page's Content Security Policy allows only files like this one. */
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
 
+  var form = document.getElementById("condition_form");
+  if (!form) { return; }
   var finder = document.getElementById("medsite-cite-finder");
-  if (!finder) { return; }
-  var lookupUrl = finder.getAttribute("data-lookup-url");
-  var previewUrl = finder.getAttribute("data-preview-url");
-  var search = document.getElementById("medsite-cite-search");
-  var results = document.getElementById("medsite-cite-results");
-  var status = document.getElementById("medsite-cite-status");
-  var lastEditor = null;
+  var previewUrl = finder ? finder.getAttribute("data-preview-url") : null;
+  var FIELD = "textarea.markdownx-editor";
 
   function csrfToken() {
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
 
-  function editors() {
-    return Array.prototype.slice.call(document.querySelectorAll("textarea.markdownx-editor"));
+  function isEditor(element) {
+    return Boolean(element && element.matches && element.matches(FIELD)) &&
+      element.name.indexOf("__prefix__") === -1;
   }
 
-  document.addEventListener("focusin", function (event) {
-    if (event.target.matches && event.target.matches("textarea.markdownx-editor")) {
-      lastEditor = event.target;
+  function editors() {
+    return Array.prototype.filter.call(document.querySelectorAll(FIELD), isEditor);
+  }
+
+  function widgetOf(editor) {
+    return editor.closest(".markdownx") || editor.parentNode;
+  }
+
+  function previewOf(editor) {
+    var widget = widgetOf(editor);
+    var preview = widget.querySelector(".markdownx-preview");
+    if (!preview) {
+      preview = document.createElement("div");
+      preview.className = "markdownx-preview";
+      widget.appendChild(preview);
+    }
+    return preview;
+  }
+
+  /* ---- previews ------------------------------------------------------------------------ */
+
+  /* Fields in page order: sections by their position, then short answers (answer, details). */
+  function inlineForms(prefix) {
+    var forms = [];
+    editors().forEach(function (editor) {
+      var match = editor.name.match(new RegExp("^(" + prefix + "-(\\d+))-"));
+      if (!match) { return; }
+      var formPrefix = match[1];
+      var deleted = form.querySelector("input[name='" + formPrefix + "-DELETE']");
+      if (deleted && deleted.checked) { return; }
+      var position = form.querySelector("input[name='" + formPrefix + "-position']");
+      forms.push({ editor: editor, order: [position ? Number(position.value) || 0 : 0, Number(match[2])] });
+    });
+    return forms.sort(function (a, b) { return a.order[0] - b.order[0] || a.order[1] - b.order[1]; });
+  }
+
+  var status = document.getElementById("medsite-cite-status");
+  var problem = null;
+  function say(message) { if (status) { status.textContent = message; } }
+
+  function showProblem(message, fieldName) {
+    problem = message;
+    say(message);
+    var editor = editors().filter(function (item) { return item.name === fieldName; })[0];
+    if (editor) {
+      var note = document.createElement("p");
+      note.className = "preview-refused";
+      note.setAttribute("role", "alert");
+      note.textContent = message;
+      var preview = previewOf(editor);
+      preview.textContent = "";
+      preview.appendChild(note);
+    }
+  }
+
+  /* One request at a time; typing meanwhile asks for one more once it returns. */
+  var inFlight = false, again = false;
+  function refreshPreviews() {
+    if (!previewUrl) { return; }
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    again = false;
+    var ordered = inlineForms("sections").concat(inlineForms("short_answers"));
+    var body = new FormData();
+    ordered.forEach(function (item) {
+      body.append("field", item.editor.name);
+      body.append("text", item.editor.value);
+    });
+    fetch(previewUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() },
+    })
+      .then(function (response) {
+        return response.json()
+          .catch(function () { return {}; })
+          .then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        var data = result.data;
+        if (!result.ok) {
+          /* Too long, too frequent, too complex or busy: the server's sentence says which. */
+          showProblem(data.error || "The preview could not be made; try again.", data.field);
+          return;
+        }
+        if (problem && status && status.textContent === problem) { say(""); }
+        problem = null;
+        ordered.forEach(function (item) {
+          if (data.previews[item.editor.name] !== undefined) {
+            previewOf(item.editor).innerHTML = data.previews[item.editor.name];
+          }
+        });
+      })
+      .catch(function () { say("The preview could not be made; try again."); })
+      .then(function () {
+        inFlight = false;
+        if (again) { schedule(); }
+      });
+  }
+
+  var previewTimer = null;
+  function schedule() {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(refreshPreviews, 400);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (isEditor(event.target)) {
+      clearMessage(event.target);
+      schedule();
     }
   });
+  document.addEventListener("change", function (event) {
+    if (event.target.name && /-(position|DELETE)$/.test(event.target.name)) { schedule(); }
+  });
+  /* Rows added or removed, and rows reordered (editor-reorder.js). */
+  document.addEventListener("formset:added", function (event) {
+    event.target.querySelectorAll(FIELD).forEach(previewOf);
+    schedule();
+  });
+  document.addEventListener("formset:removed", schedule);
+  document.addEventListener("medsite:reordered", schedule);
+  refreshPreviews();
 
-  function say(message) { status.textContent = message; }
+  /* ---- images ---------------------------------------------------------------------------- */
+
+  var NO_IMAGES = "Images can't be added to pages yet: pages carry text and references only. " +
+    "Describe what the image shows in words, or link to where it is published.";
+
+  function messageOf(editor) {
+    var widget = widgetOf(editor);
+    var message = widget.querySelector(".medsite-field-message");
+    if (!message) {
+      message = document.createElement("p");
+      message.className = "medsite-field-message";
+      message.setAttribute("role", "alert");
+      widget.insertBefore(message, editor.nextSibling);
+    }
+    return message;
+  }
+
+  function clearMessage(editor) {
+    var message = widgetOf(editor).querySelector(".medsite-field-message");
+    if (message) { message.remove(); }
+  }
+
+  function hasFiles(transfer) {
+    return Boolean(transfer) && Array.prototype.indexOf.call(transfer.types || [], "Files") !== -1;
+  }
+
+  /* A file dropped anywhere on the page would make the browser open it, leaving the form. */
+  document.addEventListener("dragover", function (event) {
+    if (!hasFiles(event.dataTransfer)) { return; }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "none";
+  });
+  document.addEventListener("drop", function (event) {
+    if (!hasFiles(event.dataTransfer)) { return; }
+    event.preventDefault();
+    if (isEditor(event.target)) { messageOf(event.target).textContent = NO_IMAGES; }
+  });
+  document.addEventListener("paste", function (event) {
+    var clipboard = event.clipboardData;
+    if (!isEditor(event.target) || !clipboard || !clipboard.files || !clipboard.files.length) { return; }
+    if (clipboard.getData("text/plain")) {
+      /* Text copied with a picture (from a word processor): the text goes in, the picture not. */
+      messageOf(event.target).textContent = "The picture in what you pasted was left out. " + NO_IMAGES;
+      return;
+    }
+    event.preventDefault();
+    messageOf(event.target).textContent = NO_IMAGES;
+  });
+
+  /* ---- Cite a source --------------------------------------------------------------------- */
+
+  if (!finder) { return; }
+  var lookupUrl = finder.getAttribute("data-lookup-url");
+  var search = document.getElementById("medsite-cite-search");
+  var results = document.getElementById("medsite-cite-results");
+  var close = document.getElementById("medsite-cite-close");
+  var home = document.createComment("Cite a source");
+  finder.parentNode.insertBefore(home, finder);
+  var lastEditor = null;
+
+  document.addEventListener("focusin", function (event) {
+    if (isEditor(event.target)) { lastEditor = event.target; }
+  });
 
   function insertKey(key) {
     var editor = lastEditor;
-    if (!editor) {
+    if (!editor || !editor.isConnected) {
       say("Click in a section or short answer first, where the citation should go.");
       return;
     }
-    var marker = "[@" + key + "]";
     var start = editor.selectionStart, end = editor.selectionEnd;
-    editor.value = editor.value.slice(0, start) + marker + editor.value.slice(end);
-    editor.selectionStart = editor.selectionEnd = start + marker.length;
+    var marker = "[@" + key + "]";
+    /* "a claim [@key]": a citation typed straight after a word gets its space. */
+    var text = /\w/.test(editor.value.charAt(start - 1)) ? " " + marker : marker;
     editor.focus();
-    editor.dispatchEvent(new Event("input", { bubbles: true }));
+    editor.setSelectionRange(start, end);
+    if (!document.execCommand("insertText", false, text)) {
+      editor.setRangeText(text, start, end, "end");
+      editor.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     say("Inserted " + marker + ".");
   }
 
@@ -76,90 +271,38 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 250);
   });
 
-  /* Fields in page order: sections by their position, then short answers (answer, details). */
-  function inlineForms(prefix) {
-    var forms = [];
-    editors().forEach(function (editor) {
-      var match = editor.name.match(new RegExp("^(" + prefix + "-(\\d+))-"));
-      if (!match || match[2] === undefined || editor.name.indexOf("__prefix__") !== -1) { return; }
-      var formPrefix = match[1];
-      var deleted = document.querySelector("input[name='" + formPrefix + "-DELETE']");
-      if (deleted && deleted.checked) { return; }
-      var position = document.querySelector("input[name='" + formPrefix + "-position']");
-      forms.push({ editor: editor, order: [position ? Number(position.value) || 0 : 0, Number(match[2])] });
-    });
-    return forms.sort(function (a, b) { return a.order[0] - b.order[0] || a.order[1] - b.order[1]; });
+  /* Beside a field: a panel (not a modal dialog) right under the field's toolbar, so the text
+     stays in view and editable while a source is found. */
+  function openBeside(editor) {
+    lastEditor = editor;
+    var widget = widgetOf(editor);
+    widget.parentNode.insertBefore(finder, widget);
+    finder.classList.add("medsite-cite-beside");
+    if (close) { close.hidden = false; }
+    search.focus();
+    search.select();
   }
 
-  function refreshPreviews() {
-    var ordered = inlineForms("sections").concat(inlineForms("short_answers"));
-    var body = new FormData();
-    ordered.forEach(function (item) {
-      body.append("field", item.editor.name);
-      body.append("text", item.editor.value);
-    });
-    fetch(previewUrl, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() },
-    })
-      .then(function (response) {
-        return response.json()
-          .catch(function () { return {}; })
-          .then(function (data) { return { ok: response.ok, data: data }; });
-      })
-      .then(function (result) {
-        var data = result.data;
-        if (!result.ok) {
-          /* Too long, too frequent, too complex or busy: the server's sentence says which. */
-          showProblem(data.error || "The preview could not be made; try again.", data.field);
-          return;
-        }
-        if (problem && status.textContent === problem) { say(""); }
-        problem = null;
-        ordered.forEach(function (item) {
-          var preview = previewOf(item.editor);
-          if (preview && data.previews[item.editor.name] !== undefined) {
-            preview.innerHTML = data.previews[item.editor.name];
-          }
-        });
-      })
-      .catch(function () { say("The preview could not be made; try again."); });
+  function closeBeside() {
+    if (!finder.classList.contains("medsite-cite-beside")) { return; }
+    home.parentNode.insertBefore(finder, home.nextSibling);
+    finder.classList.remove("medsite-cite-beside");
+    if (close) { close.hidden = true; }
+    if (lastEditor && lastEditor.isConnected) { lastEditor.focus(); }
   }
 
-  var problem = null;
-
-  function previewOf(editor) {
-    var widget = editor.closest(".markdownx");
-    return widget ? widget.querySelector(".markdownx-preview") : null;
-  }
-
-  function showProblem(message, fieldName) {
-    problem = message;
-    say(message);
-    var editor = editors().filter(function (item) { return item.name === fieldName; })[0];
-    var preview = editor ? previewOf(editor) : null;
-    if (preview) {
-      var note = document.createElement("p");
-      note.className = "preview-refused";
-      note.setAttribute("role", "alert");
-      note.textContent = message;
-      preview.textContent = "";
-      preview.appendChild(note);
-    }
-  }
-
-  /* markdownx previews one field at a time; once it has, number the whole page. The event does
-     not bubble, so listen in the capture phase. */
-  var previewTimer = null;
-  function schedule() {
-    clearTimeout(previewTimer);
-    previewTimer = setTimeout(refreshPreviews, 150);
-  }
-  document.addEventListener("markdownx.update", schedule, true);
-  document.addEventListener("change", function (event) {
-    if (event.target.name && /-(position|DELETE)$/.test(event.target.name)) { schedule(); }
+  document.addEventListener("medsite:cite", function (event) {
+    if (isEditor(event.target)) { openBeside(event.target); }
   });
-  schedule();
+  if (close) { close.addEventListener("click", closeBeside); }
+  finder.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closeBeside();
+    }
+  });
+  /* A row removed with the finder beside it takes the finder home first. */
+  document.addEventListener("formset:removed", function () {
+    if (!finder.isConnected || !form.contains(finder)) { home.parentNode.insertBefore(finder, home.nextSibling); }
+  });
 });

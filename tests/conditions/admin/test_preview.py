@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_reference
 
@@ -47,4 +48,17 @@ class TestEditorEndpoints:
         client.force_login(editor)
         response = client.post("/editor/upload/")
         assert response.status_code == 400
-        assert "not available" in response.json()["image"][0]
+        assert "Images can't be added to pages yet" in response.json()["image"][0]
+
+    def test_an_uploaded_image_is_refused_and_never_stored(self, client, editor, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        client.force_login(editor)
+        image = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+        response = client.post("/editor/upload/", {"image": image})
+        assert response.status_code == 400
+        assert "image_code" not in response.json()
+        assert list(tmp_path.iterdir()) == []
+
+    def test_markdownx_own_upload_address_is_not_served(self, client, editor):
+        client.force_login(editor)
+        assert client.post("/markdownx/upload/").status_code == 404
