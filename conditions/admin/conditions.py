@@ -94,7 +94,14 @@ class ConditionAdmin(
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/condition-editor.js", "js/editor-unsaved.js"]
+        js = [
+            "js/vendor/sortable-1.15.7.min.js",
+            "js/editor-rows.js",
+            "js/condition-editor.js",
+            "js/editor-toolbar.js",
+            "js/editor-reorder.js",
+            "js/editor-unsaved.js",
+        ]
 
     history_latest_first = True
     object_history_template = "admin/conditions/condition/object_history.html"

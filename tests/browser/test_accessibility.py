@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
-from playwright.sync_api import Page
+from django.urls import reverse
+from playwright.sync_api import Page, expect
 
 from .conftest import DemoSite, log_in
 from .pages import admin_pages, public_pages
@@ -60,3 +61,34 @@ def test_admin_screens_have_no_wcag_violations(page: Page, live_server, client: 
         assert response.status == 200, f"{name} ({path}) answered {response.status}"
         found[f"{name} ({path})"] = violations(page)
     assert not any(found.values()), report(found)
+
+
+def test_editor_tools_have_no_wcag_violations(page: Page, live_server, client: Client, demo_site: DemoSite):
+    """The editor's tools in use: a row added and moved, the finder beside a field, an image
+    refused, the unsaved-text note; then the page opened again, offering the text back."""
+    log_in(page, client, demo_site.users["editor"], live_server)
+    page.goto(live_server.url + reverse("admin:conditions_condition_change", args=[demo_site.editable.pk]))
+    page.get_by_role("button", name="Add another Section").click()
+    added = page.locator("#sections-group .inline-related:not(.empty-form)").last
+    added.get_by_role("button", name="Move up").click()
+    body = added.locator("textarea")
+    body.fill("Typed and not saved.")
+    expect(page.locator("#medsite-unsaved-status")).to_contain_text("kept in this browser")
+    added.get_by_role("toolbar").get_by_role("button", name="Cite a source").click()
+    expect(added.get_by_role("region", name="Cite a source")).to_be_visible()
+    body.dispatch_event("drop", {"dataTransfer": page.evaluate_handle(IMAGE_TRANSFER)})
+    expect(added.get_by_role("alert")).to_contain_text("Images can't be added to pages yet")
+    found = {"editor tools in use": violations(page)}
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved changes?"
+    page.goto(page.url)  # the text typed above is offered back
+    expect(page.get_by_role("region", name="Unsaved text")).to_be_visible()
+    found["unsaved text offered back"] = violations(page)
+    assert not any(found.values()), report(found)
+
+
+IMAGE_TRANSFER = """() => {
+  const data = new DataTransfer();
+  data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "scan.png", { type: "image/png" }));
+  return data;
+}"""
