@@ -30,6 +30,8 @@ urlpatterns = [
     path("editor/upload/", preview.editor_upload, name="editor-upload"),
     path("editor/page-preview/", preview.editor_page_preview, name="editor-page-preview"),
     # Before the admin, whose catch-all would otherwise answer; admin_view asks for a staff login.
+    # The admin's own login page, landing editors and reviewers on the review dashboard.
+    path(f"{settings.MEDSITE_ADMIN_URL}login/", dashboard.login, name="admin-login"),
     path(
         f"{settings.MEDSITE_ADMIN_URL}review-dashboard/",
         admin.site.admin_view(dashboard.review_dashboard),

@@ -2,7 +2,8 @@
 
 One admin page (``/admin/review-dashboard/``, linked from the admin home) with seven short,
 paginated lists. Each list is a queryset read in a fixed number of queries whatever its length;
-the ``review_due`` management command shares the review-due queryset with it.
+the ``review_due`` management command shares the review-due queryset with it. Editors and
+reviewers land here after logging in (:func:`login`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from conditions import workflow
@@ -232,3 +235,26 @@ def review_dashboard(request: HttpRequest) -> TemplateResponse:
         **_panels(request, today),
     }
     return TemplateResponse(request, "admin/conditions/dashboard.html", context)
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    """The admin's login page, landing editors and reviewers on this dashboard.
+
+    Django's admin sends everyone to its index once logged in, unless they were on their way to
+    another page (``next``), which they still reach. Editors and reviewers come to see what is
+    waiting for them, so they land here instead. Superusers keep the index: their own work
+    (accounts, roles, lockouts, the audit log) starts there, and it links here at the top.
+    """
+    response = admin.site.login(request)
+    index = reverse("admin:index")
+    asked = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or index
+    user = request.user
+    if (
+        isinstance(response, HttpResponseRedirect)
+        and asked == index
+        and user.is_authenticated
+        and not user.is_superuser
+        and user.has_perm("conditions.view_condition")
+    ):
+        return HttpResponseRedirect(reverse("review-dashboard"))
+    return response

@@ -89,6 +89,41 @@ def test_admin_home_links_to_dashboard(client, editor):
     assert f'href="{URL}"' in response.content.decode()
 
 
+# --- the landing page after logging in -----------------------------------------------------------
+
+PASSWORD = "correct horse battery"  # what tests/conftest.py gives every named user
+
+
+def _log_in(client, user, **query) -> str:
+    """Log in through the admin's own form, as a browser does; where the login sends the user."""
+    login = reverse("admin:login")
+    form = client.get(login, query).content.decode()
+    next_url = re.search(r'name="next" value="([^"]*)"', form).group(1)
+    response = client.post(login, {"username": user.username, "password": PASSWORD, "next": next_url})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
+
+
+@pytest.mark.parametrize("person", ["editor", "reviewer"])
+def test_editors_and_reviewers_land_on_the_dashboard(client, request, person):
+    assert _log_in(client, request.getfixturevalue(person)) == URL
+    client.logout()
+    # Sent to log in on their way to the admin's home, they land here as well.
+    assert _log_in(client, request.getfixturevalue(person), next=reverse("admin:index")) == URL
+
+
+def test_a_page_asked_for_before_logging_in_is_still_reached(client, editor):
+    wanted = reverse("admin:conditions_condition_changelist")
+    assert _log_in(client, editor, next=wanted) == wanted
+
+
+def test_superusers_and_staff_without_a_role_land_on_the_admin_home(client, superuser, django_user_model):
+    assert _log_in(client, superuser) == reverse("admin:index")
+    client.logout()
+    clerk = django_user_model.objects.create_user("clerk", password=PASSWORD, is_staff=True)
+    assert _log_in(client, clerk) == reverse("admin:index")
+
+
 # --- awaiting my review ----------------------------------------------------------------------
 
 
