@@ -70,6 +70,19 @@ def review_dates(locked: Condition, kind: str, by: User, today: date) -> tuple[d
     return locked.last_reviewed_on, previous.reviewed_by_name, locked.next_review_due
 
 
+def wall_clock(local: datetime) -> str:
+    """A date and a time on the clock, with no zone: "31 Mar 2030, 02:30"."""
+    return f"{formats.date_format(local, 'DATE_FORMAT')}, {local:%H:%M}"
+
+
+def go_live_label(moment: datetime) -> str:
+    """When a version goes live, in the site's one format and the reader's time zone (Django's
+    current one), with the zone also named in full as the person chose it, since an abbreviation
+    can stand for several: "8 Dec 2026, 09:00 GMT (Europe/London)"."""
+    local = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return f"{local} ({timezone.get_current_timezone_name()})"
+
+
 def go_live_time(moment: datetime | None, now: datetime) -> datetime:
     """When an approval is to go live: now, or a later time; a time already past is refused."""
     if moment is None:
@@ -77,10 +90,9 @@ def go_live_time(moment: datetime | None, now: datetime) -> datetime:
     moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
     # The form gives minutes: "now" typed a few seconds ago is still this minute.
     if moment < now.replace(second=0, microsecond=0):
-        shown = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
         raise WorkflowError(
-            f"The go-live time {shown} has already passed. Leave it empty to publish now, or give a "
-            "time in the future."
+            f"The go-live time {go_live_label(moment)} has already passed. Leave it empty to publish "
+            "now, or give a time in the future."
         )
     return moment
 

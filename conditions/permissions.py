@@ -5,6 +5,11 @@ One ``refusal_<verb>(condition, user)`` per transition: None when ``user`` may t
 transition's button only when its refusal is None (``workflow.can_<verb>``); the transition asks
 again under its row lock and raises the sentence as a ``WorkflowError``.
 
+Each refusal starts from ``unavailable_<verb>(condition)``: whether the page's state allows the
+step at all, for anybody. The admin shows a step the state allows but the person may not take
+with the refusal's sentence ("another medical reviewer must approve it"), rather than leaving it
+out; a step the state rules out is not shown.
+
 Edits have one guard, :func:`check_editable`, which every way of editing a page asks.
 """
 
@@ -76,69 +81,105 @@ def check_editable(
     return current
 
 
-def refusal_submit(condition: Condition, user: User | AnonymousUser) -> str | None:
-    if not user.has_perm(EDIT):
-        return "You do not have permission to submit pages for review."
+def unavailable_submit(condition: Condition) -> str | None:
     if condition.status != Status.DRAFT:
         state = condition.get_status_display().lower()
         return f"Only a draft can be submitted for review; “{condition}” is {state}."
     return None
 
 
-def refusal_withdraw(condition: Condition, user: User | AnonymousUser) -> str | None:
+def refusal_submit(condition: Condition, user: User | AnonymousUser) -> str | None:
+    if not user.has_perm(EDIT):
+        return "You do not have permission to submit pages for review."
+    return unavailable_submit(condition)
+
+
+def unavailable_withdraw(condition: Condition) -> str | None:
     if condition.status != Status.EXPERT_REVIEW:
         return f"“{condition}” is not in expert review, so there is nothing to withdraw."
+    return None
+
+
+def refusal_withdraw(condition: Condition, user: User | AnonymousUser) -> str | None:
+    if unavailable := unavailable_withdraw(condition):
+        return unavailable
     if not (user.has_perm(REVIEW) or (user.has_perm(EDIT) and submitter_id(condition) == user.pk)):
         return "Only the person who submitted this page, or a medical reviewer, can withdraw it."
+    return None
+
+
+def unavailable_request_changes(condition: Condition) -> str | None:
+    if condition.status != Status.EXPERT_REVIEW:
+        return f"“{condition}” is not in expert review."
     return None
 
 
 def refusal_request_changes(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(REVIEW):
         return "Only medical reviewers can send a page back with requested changes."
+    return unavailable_request_changes(condition)
+
+
+def unavailable_approve(condition: Condition) -> str | None:
     if condition.status != Status.EXPERT_REVIEW:
-        return f"“{condition}” is not in expert review."
+        return f"“{condition}” is not in expert review; submit it for review first."
     return None
 
 
 def refusal_approve(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(REVIEW):
         return "Only medical reviewers can approve pages for publication."
-    if condition.status != Status.EXPERT_REVIEW:
-        return f"“{condition}” is not in expert review; submit it for review first."
+    if unavailable := unavailable_approve(condition):
+        return unavailable
     if user.pk in recorded_contributors(condition):
         return OWN_WORK
+    return None
+
+
+def unavailable_cancel_schedule(condition: Condition) -> str | None:
+    if condition.scheduled_publication_id is None:
+        return f"“{condition}” has no scheduled publication."
     return None
 
 
 def refusal_cancel_schedule(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(REVIEW):
         return "Only medical reviewers can cancel a scheduled publication."
-    if condition.scheduled_publication_id is None:
-        return f"“{condition}” has no scheduled publication."
+    return unavailable_cancel_schedule(condition)
+
+
+def unavailable_unpublish(condition: Condition) -> str | None:
+    if not condition.is_live:
+        return f"“{condition}” is not published."
     return None
 
 
 def refusal_unpublish(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(UNPUBLISH):
         return "You do not have permission to take pages offline."
-    if not condition.is_live:
-        return f"“{condition}” is not published."
+    return unavailable_unpublish(condition)
+
+
+def unavailable_retract(condition: Condition) -> str | None:
+    if not condition.publications.readable().exclude(pk=condition.live_publication_id).exists():
+        return f"“{condition}” has no earlier public version to withdraw."
     return None
 
 
 def refusal_retract(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(UNPUBLISH):
         return "You do not have permission to withdraw published versions."
-    if not condition.publications.readable().exclude(pk=condition.live_publication_id).exists():
-        return f"“{condition}” has no earlier public version to withdraw."
+    return unavailable_retract(condition)
+
+
+def unavailable_confirm_short_answers(condition: Condition) -> str | None:
+    # Read through .all(), so the edit page's prefetched answers serve it (a page has a few).
+    if not any(answer.needs_review for answer in condition.short_answers.all()):
+        return f"No short answer of “{condition}” is waiting to be confirmed."
     return None
 
 
 def refusal_confirm_short_answers(condition: Condition, user: User | AnonymousUser) -> str | None:
     if not user.has_perm(EDIT):
         return "You do not have permission to edit condition pages."
-    # Read through .all(), so the edit page's prefetched answers serve it (a page has a few).
-    if not any(answer.needs_review for answer in condition.short_answers.all()):
-        return f"No short answer of “{condition}” is waiting to be confirmed."
-    return None
+    return unavailable_confirm_short_answers(condition)

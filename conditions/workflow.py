@@ -48,6 +48,14 @@ from conditions.permissions import (
     refusal_submit,
     refusal_unpublish,
     refusal_withdraw,
+    unavailable_approve,
+    unavailable_cancel_schedule,
+    unavailable_confirm_short_answers,
+    unavailable_request_changes,
+    unavailable_retract,
+    unavailable_submit,
+    unavailable_unpublish,
+    unavailable_withdraw,
 )
 from conditions.permissions import REVIEW as REVIEW
 from conditions.permissions import UNPUBLISH as UNPUBLISH
@@ -65,6 +73,8 @@ if TYPE_CHECKING:
 
     # A transition's ``refusal_<verb>`` (conditions.permissions): None, or why ``user`` may not.
     Refusal = Callable[[Condition, User | AnonymousUser], str | None]
+    # Its ``unavailable_<verb>``: None, or why the page's state rules the step out for anybody.
+    Unavailable = Callable[[Condition], str | None]
 
 logger = logging.getLogger(__name__)
 
@@ -486,7 +496,11 @@ class Transition:
     """A transition as a person takes it in the admin: its form, its button and what it runs.
 
     ``name`` is the admin URL's action segment. The form takes the input and gives the verb its
-    keywords besides ``by``; ``done`` completes "“<page>”: …" once the verb succeeded.
+    keywords besides ``by``; ``done`` completes "“<page>”: …" once the verb succeeded. In the
+    admin each step is a box of its own: ``heading`` names it apart from its neighbours,
+    ``explains`` says what it does, and ``tone`` colours it ("go", "return", "danger" or
+    "neutral"). A step with a ``confirm`` template runs only once confirmed on that page, which
+    says what the public will see.
     """
 
     name: str
@@ -495,7 +509,12 @@ class Transition:
     form: type[forms.TransitionForm]
     done: str
     button: str
+    heading: str
+    explains: str
+    unavailable: Unavailable
     primary: bool = False  # the panel's main action
+    tone: str = "neutral"
+    confirm: str = ""
 
     @property
     def decision(self) -> bool:
@@ -517,6 +536,13 @@ TRANSITIONS: dict[str, Transition] = {
             forms.SubmitForm,
             done="submitted for expert review",
             button="Submit for expert review",
+            heading="Send to a medical reviewer",
+            explains=(
+                "The version saved now goes to the medical reviewers, who are emailed. It cannot be "
+                "edited while it is in review."
+            ),
+            unavailable=unavailable_submit,
+            tone="go",
         ),
         Transition(
             "withdraw",
@@ -525,6 +551,9 @@ TRANSITIONS: dict[str, Transition] = {
             forms.WithdrawForm,
             done="withdrawn from review",
             button="Withdraw from review",
+            heading="Take it back out of review",
+            explains="The page becomes a draft again, to be edited; no decision is recorded.",
+            unavailable=unavailable_withdraw,
         ),
         Transition(
             "request_changes",
@@ -533,6 +562,13 @@ TRANSITIONS: dict[str, Transition] = {
             forms.RequestChangesForm,
             done="sent back with your requested changes",
             button="Request changes",
+            heading="Send back to the editors",
+            explains=(
+                "The page goes back to draft with your comment, and its editors are emailed. "
+                "Nothing public changes."
+            ),
+            unavailable=unavailable_request_changes,
+            tone="return",
         ),
         Transition(
             "approve",
@@ -541,7 +577,11 @@ TRANSITIONS: dict[str, Transition] = {
             forms.ApproveForm,
             done="approved",
             button="Approve and publish",
+            heading="Approve this version",
+            explains="The version in review is frozen as a publication: public now, or at the time you give.",
+            unavailable=unavailable_approve,
             primary=True,
+            tone="go",
         ),
         Transition(
             "cancel_schedule",
@@ -550,6 +590,12 @@ TRANSITIONS: dict[str, Transition] = {
             forms.CancelScheduleForm,
             done="scheduled publication cancelled",
             button="Cancel the scheduled publication",
+            heading="Scheduled go-live",
+            explains=(
+                "The approved version does not go live: the public keeps what it sees now, and the page "
+                "goes back to draft for another review."
+            ),
+            unavailable=unavailable_cancel_schedule,
         ),
         Transition(
             "unpublish",
@@ -558,6 +604,14 @@ TRANSITIONS: dict[str, Transition] = {
             forms.UnpublishForm,
             done="taken offline",
             button="Unpublish",
+            heading="Take the page offline",
+            explains=(
+                "Its public address will answer “410 Gone”. The next screen says exactly what the "
+                "public will see, and asks for your reason."
+            ),
+            unavailable=unavailable_unpublish,
+            tone="danger",
+            confirm=forms.TEMPLATES + "confirm_unpublish.html",
         ),
         Transition(
             "retract",
@@ -566,6 +620,14 @@ TRANSITIONS: dict[str, Transition] = {
             forms.RetractForm,
             done="versions withdrawn from the public archive",
             button="Withdraw the chosen versions",
+            heading="Withdraw versions from the public archive",
+            explains=(
+                "For a safety reason: earlier versions you choose answer “withdrawn” with your reason, "
+                "for good. You choose them and confirm on the next screen."
+            ),
+            unavailable=unavailable_retract,
+            tone="danger",
+            confirm=forms.TEMPLATES + "confirm_retract.html",
         ),
         Transition(
             "confirm_answers",
@@ -574,6 +636,9 @@ TRANSITIONS: dict[str, Transition] = {
             forms.ConfirmShortAnswersForm,
             done="short answers confirmed",
             button="Confirm the short answers are still accurate",
+            heading="Short answers to re-check",
+            explains="",
+            unavailable=unavailable_confirm_short_answers,
         ),
     )
 }

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from conditions.approval import CHECKLIST
+from conditions.approval import CHECKLIST, wall_clock
 from conditions.models import Condition, Publication
 from conditions.submissions import ReviewedVersion, reviewed_version
 from medsite.accounts.display import day
@@ -40,11 +40,23 @@ def _text(label: str, element_id: str, *, rows: int = 2, required: str = "") -> 
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A date and time as the browser's ``datetime-local`` input sends it (or ISO 8601 with an
-    offset); a time without an offset is in the current time zone."""
+    """A date and time as the browser's ``datetime-local`` input sends it: a wall-clock time with
+    no zone, read in the person's time zone (Django's current one), or ISO 8601 with an offset.
+
+    A wall-clock time the zone skips (clocks going forward) or repeats (going back) names no single
+    moment, so it is refused with a sentence saying which, rather than silently taken as one of them.
+    """
 
     default_error_messages = {
-        "invalid": "“%(value)s” is not a date and time: use the date picker, e.g. 2026-12-01 09:00."
+        "invalid": "“%(value)s” is not a date and time: use the date picker, e.g. 2026-12-01 09:00.",
+        "skipped": (
+            "%(value)s does not exist in %(zone)s: the clocks go forward then, so that time is "
+            "skipped. Choose a time outside the missing hour."
+        ),
+        "repeated": (
+            "%(value)s happens twice in %(zone)s: the clocks go back then, so that time comes round "
+            "again an hour later. Choose a time outside the repeated hour."
+        ),
     }
 
     def to_python(self, value: str | datetime | date | None) -> datetime | None:
@@ -54,13 +66,25 @@ class LocalDateTimeField(forms.DateTimeField):
         try:
             moment = parse_datetime(raw)
             if moment is not None:
-                moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+                moment = moment if timezone.is_aware(moment) else self._in_current_zone(moment)
                 moment.astimezone(UTC)  # a time the database cannot store (past 9999 in UTC)
         except (ValueError, OverflowError):  # well formed, but no such day or time
             moment = None
         if moment is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": raw})
         return moment
+
+    def _in_current_zone(self, wall: datetime) -> datetime:
+        zone = timezone.get_current_timezone()
+        earlier, later = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+        if earlier.utcoffset() == later.utcoffset():
+            return earlier
+        # The two readings differ only around a change of the clocks: a skipped wall time does not
+        # come back from UTC as itself, a repeated one does.
+        skipped = earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall
+        code = "skipped" if skipped else "repeated"
+        params = {"value": wall_clock(wall), "zone": timezone.get_current_timezone_name()}
+        raise ValidationError(self.error_messages[code], code=code, params=params)
 
 
 class VersionsField(forms.TypedMultipleChoiceField):
@@ -157,7 +181,7 @@ class RequestChangesForm(DecisionForm):
 
 class ApproveForm(DecisionForm):
     kind = forms.ChoiceField(
-        label="Approve and publish",
+        label="Kind of review",
         choices=Publication.Kind.choices,
         initial=Publication.Kind.CLINICAL,
         required=False,
@@ -179,13 +203,20 @@ class ApproveForm(DecisionForm):
     )
     text = _text("What changed in this version (shown in the page history)", "wf-approve")
     go_live_at = LocalDateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local", "id": "wf-go-live"})
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "id": "wf-go-live", "aria-describedby": "wf-go-live-help"}
+        ),
     )
 
     def __init__(self, data=None, *, condition: Condition) -> None:
         super().__init__(data, condition=condition)
+        # Named next to the field: the browser's control shows no zone, and the person's may
+        # differ from the site's (and from the one their computer is set to).
         zone = timezone.get_current_timezone_name()
-        self.fields["go_live_at"].label = f"Go live at (leave empty to publish now; {zone} time)"
+        go_live = self.fields["go_live_at"]
+        go_live.label = f"Go live on (optional, {zone} time)"
+        go_live.help_text = f"A date and time in {zone}, your time zone. Leave it empty to publish at once."
         # Offered only after a clinical review; posted without one, the workflow explains why not.
         if not self.is_bound and not condition.publications.filter(kind=Publication.Kind.CLINICAL).exists():
             kind = cast(forms.ChoiceField, self.fields["kind"])  # a copy of the field declared above
@@ -201,7 +232,6 @@ class ApproveForm(DecisionForm):
 
 
 class CancelScheduleForm(TransitionForm):
-    panel_template = TEMPLATES + "_workflow_form_cancel_schedule.html"
     text = _text("Why cancel (optional)", "wf-cancel")
 
 

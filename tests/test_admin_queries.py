@@ -125,9 +125,11 @@ def test_edit_page_queries_do_not_grow_with_the_page(client, editor):
     # Session, user, SAVEPOINT, the condition with its publications and last editor,
     # permissions and group permissions, the three inlines' rows: sections, short answers, listed
     # references with their references (which label the pickers). The workflow panel: the short
-    # answers (for the stale-answer list and its predicate), the sections, cited references and
-    # listed references for the publish gate; RELEASE; the recent review log.
-    assert list(counts.values()) == [15, 15]
+    # answers (for the stale-answer list and its predicate), whether any earlier public version
+    # could be withdrawn (asked whoever reads: a step open to somebody is shown to everyone, with
+    # the reason if they may not take it), the sections, cited references and listed references
+    # for the publish gate; RELEASE; the recent review log.
+    assert list(counts.values()) == [16, 16]
 
 
 def test_page_in_review_queries_do_not_grow_with_the_page(client, editor, reviewer):

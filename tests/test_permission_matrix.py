@@ -371,6 +371,8 @@ def _workflow(action: str, page: str, expect: dict, writes=NOBODY, note: str = "
 
 # A refused transition is reported on the change page (302), and changes nothing.
 TRANSITION = cells(EDITORS, ok="302")
+# A step that asks first: its confirmation page for those who may take it.
+ASKS_FIRST = TRANSITION | dict.fromkeys(REVIEWERS, "200")
 
 
 def _version_in_review(page: str) -> dict:
@@ -566,9 +568,49 @@ SPECIAL_ROWS = [
         "approve", "review", TRANSITION, NOBODY, "no version named", kind="clinical", attestation=CHECKED
     ),
     _workflow("cancel_schedule", "scheduled", TRANSITION, REVIEWERS),
-    _workflow("unpublish", "live", TRANSITION, REVIEWERS, text="Superseded by new guidance."),
-    _workflow("unpublish", "revised", TRANSITION, REVIEWERS, text="A dosing error.", retract=["1", "2"]),
-    _workflow("retract", "revised", TRANSITION, REVIEWERS, text="A dosing error.", retract=["1"]),
+    # Taking a page offline and withdrawing versions happen only once confirmed: posted without
+    # the confirmation page's "confirmed", the step shows that page (200) and changes nothing.
+    _workflow("unpublish", "live", TRANSITION, REVIEWERS, text="Superseded.", confirmed="yes"),
+    _workflow("unpublish", "live", ASKS_FIRST, NOBODY, "not confirmed", text="Superseded."),
+    _workflow(
+        "unpublish",
+        "revised",
+        TRANSITION,
+        REVIEWERS,
+        text="A dosing error.",
+        retract=["1", "2"],
+        confirmed="yes",
+    ),
+    _workflow(
+        "retract", "revised", TRANSITION, REVIEWERS, text="A dosing error.", retract=["1"], confirmed="yes"
+    ),
+    _workflow(
+        "retract", "revised", ASKS_FIRST, NOBODY, "not confirmed", text="A dosing error.", retract=["1"]
+    ),
+    # The confirmation pages themselves: GET only; a person who may not take the step is told
+    # why on the edit page (302); a step without a confirmation page has none.
+    Row(
+        "workflow confirmation page (unpublish)",
+        url("admin:conditions_condition_workflow_confirm", pk("live"), const("unpublish")),
+        cells(REVIEWERS) | {EDITOR: "302"},
+    ),
+    Row(
+        "workflow confirmation page (retract)",
+        url("admin:conditions_condition_workflow_confirm", pk("revised"), const("retract")),
+        cells(REVIEWERS) | {EDITOR: "302"},
+    ),
+    Row(
+        "workflow confirmation page (submit has none)",
+        url("admin:conditions_condition_workflow_confirm", pk("draft"), const("submit")),
+        cells(NOBODY),
+    ),
+    Row(
+        "workflow confirmation page: POST",
+        url("admin:conditions_condition_workflow_confirm", pk("live"), const("unpublish")),
+        cells(ROLES, ok="405"),
+        "post",
+        const({"text": "Superseded.", "confirmed": "yes"}),
+    ),
     # A reference a page in review shows cannot change (the form says why) until it is decided.
     Row(
         "reference shown by a page in review: change",

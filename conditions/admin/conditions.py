@@ -182,6 +182,11 @@ class ConditionAdmin(
                 name="conditions_condition_workflow",
             ),
             path(
+                "<path:object_id>/workflow/<str:action>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="conditions_condition_workflow_confirm",
+            ),
+            path(
                 "<path:object_id>/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="conditions_condition_compare",

@@ -58,6 +58,17 @@ def admin_pages(site: DemoSite) -> list[AdminPage]:
         AdminPage(
             "approval panel", reverse("admin:conditions_condition_change", args=[in_review]), "reviewer1"
         ),
+        # The decisions an editor may not take, each with the reason why.
+        AdminPage(
+            "review screen, as its editor",
+            reverse("admin:conditions_condition_review", args=[in_review]),
+            "editor",
+        ),
+        AdminPage(
+            "unpublish confirmation",
+            reverse("admin:conditions_condition_workflow_confirm", args=[editable, "unpublish"]),
+            "reviewer1",
+        ),
         AdminPage("reference list", reverse("admin:references_reference_changelist"), "editor"),
         AdminPage("page history", reverse("admin:conditions_condition_history", args=[in_review]), "editor"),
         AdminPage("your preferences", reverse("preferences"), "editor"),

@@ -1,5 +1,6 @@
-"""The edit guard and the fields the workflow owns (conditions/permissions.py); the refusals of
-each transition are tested through the transitions (test_workflow.py, test_permission_matrix.py)."""
+"""The edit guard and the fields the workflow owns (conditions/permissions.py), and how a step's
+refusal relates to what the page's state allows; the refusals of each transition are tested
+through the transitions (test_workflow.py, test_permission_matrix.py)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,28 @@ def test_the_edit_guard_refuses_a_page_in_review_and_a_user_who_may_not_edit(edi
     workflow.submit(condition, by=editor)
     with pytest.raises(workflow.WorkflowError, match="is in expert review and cannot be changed"):
         check_editable(condition, editor)
+
+
+# --- a step the page's state allows, and a person who may not take it ----------------------------
+
+
+def test_a_step_the_state_rules_out_is_refused_for_everybody_with_the_same_sentence(editor, superuser):
+    draft = make_condition(editor)
+    for name in ("withdraw", "request_changes", "approve", "cancel_schedule", "unpublish", "retract"):
+        transition = workflow.TRANSITIONS[name]
+        unavailable = transition.unavailable(draft)
+        assert unavailable, name
+        # Whoever asks: anyone allowed by role hears the state's sentence itself.
+        assert transition.refusal(draft, superuser) == unavailable, name
+    assert workflow.TRANSITIONS["submit"].unavailable(draft) is None
+
+
+def test_approving_your_own_edit_is_open_to_others_so_you_hear_why_not(editor, reviewer, reviewer2):
+    condition = make_condition(reviewer)
+    workflow.submit(condition, by=editor)
+    condition = Condition.objects.get(pk=condition.pk)
+    approve = workflow.TRANSITIONS["approve"]
+    assert approve.unavailable(condition) is None
+    assert "another medical reviewer must approve it" in approve.refusal(condition, reviewer)
+    assert approve.refusal(condition, editor) == "Only medical reviewers can approve pages for publication."
+    assert approve.refusal(condition, reviewer2) is None

@@ -177,12 +177,13 @@ def test_admin_schedules_shows_and_cancels(client, editor, reviewer):
         **reviewed_fields(condition),
     }
     page = client.post(url, data, follow=True).content.decode()
-    assert f"it goes live on {when:%Y-%m-%d at %H:%M}" in page
-    assert "scheduled to go live on" in page
+    assert f"it goes live on {when:%-d %b %Y, %H:%M} {when:%Z}" in page
+    # The panel says when, with the zone named, by the button that cancels it.
+    assert f"Version 1 goes live on {when:%-d %b %Y, %H:%M} {when:%Z} (UTC)" in page
     changelist = client.get(
         reverse("admin:conditions_condition_changelist"), {"live": "scheduled"}
     ).content.decode()
-    assert "Example syndrome" in changelist and f"{when:%Y-%m-%d %H:%M}" in changelist
+    assert "Example syndrome" in changelist and f"{when:%-d %b %Y, %H:%M} {when:%Z}" in changelist
     cancel = reverse("admin:conditions_condition_workflow", args=[condition.pk, "cancel_schedule"])
     page = client.post(cancel, {"text": "Not yet"}, follow=True).content.decode()
     assert "scheduled publication cancelled" in page

@@ -28,8 +28,19 @@ def test_every_transition_of_the_table_has_a_refusal_a_form_and_a_button():
     for name, transition in workflow.TRANSITIONS.items():
         assert transition.name == name
         assert transition.refusal.__name__ == f"refusal_{transition.verb.__name__}"
+        assert transition.unavailable.__name__ == f"unavailable_{transition.verb.__name__}"
         assert issubclass(transition.form, forms.TransitionForm)
-        assert transition.done and transition.button
+        assert transition.done and transition.button and transition.heading
+
+
+def test_each_step_has_a_heading_and_a_button_of_its_own():
+    # Shown side by side, no two steps look alike: each box is named apart from the others.
+    transitions = workflow.TRANSITIONS.values()
+    headings = [t.heading for t in transitions]
+    buttons = [t.button for t in transitions]
+    assert len(set(headings)) == len(headings) and len(set(buttons)) == len(buttons)
+    assert not set(headings) & set(buttons)
+    assert {t.name for t in transitions if t.confirm} == {"unpublish", "retract"}
 
 
 def test_the_decisions_are_the_transitions_bound_to_the_version_in_review():
@@ -58,6 +69,40 @@ def test_go_live_is_read_in_the_users_time_zone(editor):
         form = _approve_form(condition, go_live_at="2030-07-01T09:00")
         assert form.is_valid(), form.errors
     assert form.arguments()["go_live_at"] == datetime(2030, 7, 1, 8, 0, tzinfo=UTC)
+
+
+def test_go_live_names_the_users_time_zone_next_to_the_field(editor):
+    with timezone.override("America/New_York"):
+        form = forms.ApproveForm(condition=make_condition(editor))
+        html = str(form["go_live_at"].label_tag()) + str(form["go_live_at"])
+    assert "America/New_York" in form["go_live_at"].label
+    assert "America/New_York" in form["go_live_at"].help_text
+    assert 'aria-describedby="wf-go-live-help"' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # The clocks go forward at 02:00 on the last Sunday of March 2030 in Berlin: 02:30 is skipped.
+        ("2030-03-31T02:30", "31 Mar 2030, 02:30 does not exist in Europe/Berlin: the clocks go forward"),
+        # And back at 03:00 on the last Sunday of October: 02:30 comes twice.
+        ("2030-10-27T02:30", "27 Oct 2030, 02:30 happens twice in Europe/Berlin: the clocks go back"),
+    ],
+)
+def test_a_go_live_the_clocks_skip_or_repeat_is_refused_with_a_reason(editor, typed, expected):
+    with timezone.override("Europe/Berlin"):
+        form = _approve_form(make_condition(editor), go_live_at=typed)
+        assert not form.is_valid()
+    assert expected in form.error_message()
+
+
+def test_a_go_live_beside_a_change_of_the_clocks_is_read_as_typed(editor):
+    with timezone.override("Europe/Berlin"):
+        before = _approve_form(make_condition(editor), go_live_at="2030-03-31T01:59")
+        after = _approve_form(make_condition(editor, "Other"), go_live_at="2030-03-31T03:00")
+        assert before.is_valid() and after.is_valid()
+    assert before.arguments()["go_live_at"] == datetime(2030, 3, 31, 0, 59, tzinfo=UTC)  # CET, UTC+1
+    assert after.arguments()["go_live_at"] == datetime(2030, 3, 31, 1, 0, tzinfo=UTC)  # CEST, UTC+2
 
 
 @pytest.mark.parametrize("typed", ["next tuesday", "2030-02-30T09:00", "9999-12-31T23:59-05:00"])
