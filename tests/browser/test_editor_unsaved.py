@@ -184,3 +184,26 @@ def test_restored_text_is_still_checked_against_a_newer_save(
     expect(page.locator(".errornote").first).to_be_visible()
     expect(_overview(page)).to_have_value(TYPED)
     assert _saved_overview(condition) == "Their newer overview."
+
+
+def test_rows_added_before_the_tab_closed_come_back(
+    context: BrowserContext, live_server, client, editor, condition
+):
+    page = context.new_page()
+    _open_editor(page, live_server, client, editor, condition)
+    page.get_by_role("button", name="Add another Section").click()
+    page.locator("textarea[name='sections-2-body']").fill("A section added, then lost with the tab.")
+    expect(page.locator("#medsite-unsaved-status")).to_contain_text("kept in this browser")
+    page.close()
+
+    page = context.new_page()
+    _open_editor(page, live_server, client, editor, condition)
+    page.get_by_role("region", name="Unsaved text").get_by_role("button", name="Restore").click()
+    added = page.locator("textarea[name='sections-2-body']")
+    expect(added).to_have_value("A section added, then lost with the tab.")
+    expect(page.locator(".markdownx", has=added).locator(".markdownx-preview")).to_have_text(
+        "A section added, then lost with the tab."
+    )
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert condition.sections.count() == 3
