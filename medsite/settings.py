@@ -309,7 +309,7 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# (No CSRF_COOKIE_HTTPONLY: markdownx's editor reads the token from the cookie.)
+# (No CSRF_COOKIE_HTTPONLY: it would protect nothing a script could not read from the form's token.)
 
 # Content-Security-Policy on every page, public and admin: scripts only from this site's own
 # files (or an inline <script> carrying this response's nonce; no template has one today, and the
