@@ -9,6 +9,7 @@ submitted revision.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import formats, timezone
 
@@ -16,6 +17,9 @@ from conditions import authorship
 from conditions.errors import StaleDecision, WorkflowError
 from conditions.models import Condition, ReviewEvent, Status, display_name
 from conditions.pagecontent import PageContent, content_at, content_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,17 @@ def latest_submission(condition: Condition) -> ReviewEvent | None:
     )
     condition.__dict__["_latest_submission"] = (state, event)
     return event
+
+
+def last_decision_by(condition: Condition, user: User) -> ReviewEvent | None:
+    """The latest decision ``user`` made on ``condition`` (changes requested, or approved) that
+    names the revision it recorded: the page as that reviewer read it then."""
+    decisions = [ReviewEvent.Action.REQUEST_CHANGES, ReviewEvent.Action.APPROVE]
+    return (
+        condition.review_events.filter(actor_id=user.pk, action__in=decisions, revision__isnull=False)
+        .order_by("-id")
+        .first()
+    )
 
 
 def submitter_id(condition: Condition) -> int | None:

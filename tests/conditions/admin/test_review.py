@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from conditions import workflow
@@ -139,7 +142,11 @@ def test_review_screen_of_a_page_taken_offline_says_so(client, editor, reviewer)
     publish(condition, editor=editor, reviewer=reviewer)
     workflow.unpublish(condition, by=reviewer, reason="Outdated advice")
     client.force_login(reviewer)
+    # The reviewer approved the version taken offline: first, what changed since (nothing).
     page = client.get(_review_url(condition)).content.decode()
+    assert "Not on the public site: the page was taken offline." in page
+    assert "Changes since your last review." in page and "No differences." in page
+    page = client.get(_review_url(condition) + "?against=live").content.decode()
     assert "Not on the public site: everything is new." in page
     assert "First publication" not in page
 
@@ -166,6 +173,97 @@ def test_reviewer_can_compare_versions(client, editor, reviewer2):
     response = client.get(_compare_url(condition, version, version))
     assert response.status_code == 200
     assert "No differences." in response.content.decode()
+
+
+# --- deciding where you read -----------------------------------------------------------------------
+
+
+def _sent_back(editor, reviewer, reviewer2) -> Condition:
+    """Live (approved by ``reviewer2``), edited in its overview, sent back by ``reviewer``, then
+    edited in its symptoms and submitted again."""
+    condition = make_condition(
+        editor, sections=[("overview", "Gout causes joint pain."), ("symptoms", "A hot, swollen toe.")]
+    )
+    publish(condition, editor=editor, reviewer=reviewer2)
+    sections = [("overview", "Gout causes sudden joint pain."), ("symptoms", "A hot, swollen toe.")]
+    make_condition(editor, slug=condition.slug, sections=sections)
+    workflow.submit(condition, by=editor)
+    workflow.request_changes(condition, by=reviewer, comment="Describe the redness.")
+    sections[1] = ("symptoms", "A hot, red, swollen toe.")
+    make_condition(editor, slug=condition.slug, sections=sections)
+    workflow.submit(condition, by=editor)
+    return condition
+
+
+def _section(page: str, heading: str) -> str:
+    start = page.index(f">{heading}</h3>")
+    return page[start : page.index("</article>", start)]
+
+
+def test_a_page_back_in_review_shows_the_changes_since_the_reviewers_last_look(
+    client, editor, reviewer, reviewer2
+):
+    condition = _sent_back(editor, reviewer, reviewer2)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "Changes since your last review." in page and "Your comment: “Describe the redness.”" in page
+    assert "From the version you sent back on" in page
+    assert '<ins><span class="visually-hidden">added: </span>, red</ins>' in _section(page, "Symptoms")
+    # Changed against the public page, but not since this reviewer read it.
+    overview = _section(page, "Overview")
+    assert "No changes." in overview and "<ins>" not in overview
+    assert f'href="{_review_url(condition)}?against=live">Compare with the public version instead' in page
+
+
+def test_the_comparison_with_the_public_version_is_one_click_away(client, editor, reviewer, reviewer2):
+    condition = _sent_back(editor, reviewer, reviewer2)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition) + "?against=live").content.decode()
+    assert "From the public version 1" in page and "Changes since your last review." not in page
+    assert '<ins><span class="visually-hidden">added: </span>sudden</ins>' in _section(page, "Overview")
+    assert f'href="{_review_url(condition)}">Show only the changes since your last review' in page
+
+
+def test_another_reviewer_and_the_approver_of_the_public_version_compare_with_it(
+    client, editor, reviewer, reviewer2
+):
+    condition = _sent_back(editor, reviewer, reviewer2)
+    for person in (reviewer2, editor):  # approved the live version; never decided
+        client.force_login(person)
+        page = client.get(_review_url(condition)).content.decode()
+        assert "From the public version 1" in page and "since your last review" not in page
+
+
+def test_the_review_screen_says_why_a_decision_is_not_yours(client, editor, reviewer):
+    condition = make_condition(reviewer)
+    workflow.submit(condition, by=editor)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "another medical reviewer must approve it" in page and "Approve and publish</button>" not in page
+    client.force_login(editor)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "Only medical reviewers can approve pages for publication." in page
+    assert "Withdraw from review</button>" in page
+
+
+def test_the_review_screen_of_a_draft_has_nothing_to_decide(client, editor):
+    condition = make_condition(editor)
+    client.force_login(editor)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "Nothing to decide now: “Example syndrome” is not in expert review (draft)." in page
+
+
+def test_a_scheduled_go_live_is_shown_and_cancelled_on_the_review_screen(client, editor, reviewer, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    condition = make_condition(editor)
+    year = timezone.now().year + 2
+    publish(condition, editor=editor, reviewer=reviewer, go_live_at=datetime(year, 6, 1, 7, 30, tzinfo=UTC))
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    intro = page[page.index("medsite-review-intro") : page.index("Summary of changes")]
+    assert f"Version 1 is approved and goes live on 1 Jun {year}, 09:30 CEST (Europe/Paris)." in intro
+    cancel = reverse("admin:conditions_condition_workflow", args=[condition.pk, "cancel_schedule"])
+    assert f'action="{cancel}"' in intro and "Cancel the scheduled publication</button>" in intro
 
 
 # --- query counts --------------------------------------------------------------------------------
@@ -213,6 +311,35 @@ def test_review_view_queries_do_not_grow_with_the_page(client, editor, reviewer)
     # short answers (both prefetched for the snapshot and the publish gate), the live publication,
     # the listed reference ids, the references, the publish gate's cited and listed references,
     # the submission in review (with its submitter, shared by the approval predicate, the
-    # decision forms and the "you are reading" line) and its recorded contributors, and whether
-    # an earlier clinical review allows an editorial approval.
-    assert _count(client, urls[0]) == _count(client, urls[1]) == 15
+    # decision forms and the "you are reading" line) and its recorded contributors, whether
+    # an earlier clinical review allows an editorial approval, and the reviewer's last decision
+    # (the approval of the public version, so the comparison is with that).
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 16
+
+
+def _sent_back_and_resubmitted(editor, reviewer, reviewer2, size: int) -> Condition:
+    """As :func:`_page_with`, published by ``reviewer2``; ``reviewer`` sends the edit back and the
+    editor changes every section again and resubmits."""
+    condition = _page_with(editor, reviewer2, size)
+    workflow.request_changes(condition, by=reviewer, comment="Say more.")
+    sections = [(s.kind, s.body.replace("Second", "Third")) for s in condition.sections.order_by("position")]
+    make_condition(editor, slug=condition.slug, sections=sections)
+    workflow.submit(condition, by=editor)
+    return condition
+
+
+def test_review_view_queries_since_the_last_review_do_not_grow_with_the_page(
+    client, editor, reviewer, reviewer2
+):
+    small = _sent_back_and_resubmitted(editor, reviewer, reviewer2, 3)
+    large = _sent_back_and_resubmitted(editor, reviewer, reviewer2, 20)
+    client.force_login(reviewer)
+    urls = [_review_url(small), _review_url(large)]
+    client.get(urls[0])  # warm the content-type cache, as above
+    assert "Changes since your last review." in client.get(urls[1]).content.decode()
+    # As above, and for the version the reviewer sent back: that version (with its revision and
+    # who saved it), every version in its revision, and the references it shows.
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 19
+    # Against the public version: the reviewer's last decision only, as above.
+    live = [f"{url}?against=live" for url in urls]
+    assert _count(client, live[0]) == _count(client, live[1]) == 16
