@@ -271,12 +271,12 @@ document.addEventListener("DOMContentLoaded", function () {
     }, 250);
   });
 
-  /* Beside a field: a panel (not a modal dialog) right under the field's toolbar, so the text
-     stays in view and editable while a source is found. */
+  /* Beside a field: a panel (not a modal dialog) right under the field and its preview, next in
+     the reading order, so the text stays in view and editable while a source is found. */
   function openBeside(editor) {
     lastEditor = editor;
-    var widget = widgetOf(editor);
-    widget.parentNode.insertBefore(finder, widget);
+    var after = editor.closest(".flex-container") || widgetOf(editor);
+    after.parentNode.insertBefore(finder, after.nextSibling);
     finder.classList.add("medsite-cite-beside");
     if (close) { close.hidden = false; }
     search.focus();
