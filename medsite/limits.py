@@ -54,6 +54,9 @@ PREVIEWS_PER_MINUTE = 1000
 PREVIEW_SLOTS = max(1, (os.cpu_count() or 2) - 1)
 # How long a preview waits for a slot before it is refused as busy.
 PREVIEW_SLOT_WAIT_SECONDS = 1.0
+# Texts in one request for the whole page (its previews, its content checks): enough for a long
+# page; a bigger form is not an editor's page.
+MAX_PREVIEW_FIELDS = 200
 
 
 class Refused(Exception):

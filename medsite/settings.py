@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "axes",
     "medsite.audit",
     "medsite.accounts",
+    # Word counts, reading grade, long sentences and plainer words for editors (advice only).
+    "medsite.contentchecks",
     "references",
     "conditions",
 ]

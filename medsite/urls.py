@@ -13,6 +13,7 @@ from conditions.public import discovery, views
 from conditions.public.caching import cached_page
 from medsite import health
 from medsite.accounts.admin import preferences_view
+from medsite.contentchecks.views import content_checks
 
 # The admin speaks as the site: its name in the header, the browser's title and the login page.
 admin.site.site_header = settings.MEDSITE_SITE_NAME
@@ -29,6 +30,8 @@ urlpatterns = [
     path("editor/markdownify/", preview.editor_preview, name="editor-preview"),
     path("editor/upload/", preview.editor_upload, name="editor-upload"),
     path("editor/page-preview/", preview.editor_page_preview, name="editor-page-preview"),
+    # Staff only (admin_view), within the previews' limits.
+    path("editor/content-checks/", admin.site.admin_view(content_checks), name="editor-content-checks"),
     # Before the admin, whose catch-all would otherwise answer; admin_view asks for a staff login.
     # The admin's own login page, landing editors and reviewers on the review dashboard.
     path(f"{settings.MEDSITE_ADMIN_URL}login/", dashboard.login, name="admin-login"),

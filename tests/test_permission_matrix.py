@@ -34,6 +34,7 @@ from conditions import history, workflow
 from conditions.content import ConditionData, write_condition
 from conditions.models import Condition, ReviewerProfile, Status
 from medsite import audit
+from medsite.contentchecks.models import PlainTerm
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish
 
@@ -143,6 +144,7 @@ def _build_world() -> SimpleNamespace:
 
     w.event = w.review.review_events.first()
     w.audit_record = audit.record(audit.Action.EXPORT, actor=editor, target=w.draft, format="bib")
+    w.plain_term = PlainTerm.objects.create(term="zygomycosis", alternatives="a fungal infection")
     w.member = _user("mia")  # a user the superuser edits and deletes
     w.group = Group.objects.create(name="Translators")
     w.objects = {
@@ -154,6 +156,7 @@ def _build_world() -> SimpleNamespace:
         "conditions.reviewevent": w.event,
         "conditions.reviewerprofile": w.profile,
         "audit.auditrecord": w.audit_record,
+        "contentchecks.plainterm": w.plain_term,
         **_axes_objects(),
     }
     for condition in (w.draft, w.review, w.live, w.scheduled, w.own_edit, w.revised, w.citing_review):
@@ -243,6 +246,8 @@ MODEL_ACCESS = {
     "conditions.reviewevent": (EDITORS, NOBODY, NOBODY, NOBODY),
     "conditions.reviewerprofile": (SUPER, SUPER, SUPER, SUPER),
     "audit.auditrecord": (SUPER, NOBODY, NOBODY, NOBODY),
+    # The plain-language term list of the content checks: kept by editors and reviewers.
+    "contentchecks.plainterm": (EDITORS, EDITORS, EDITORS, EDITORS),
     # Failed logins and lockouts (django-axes): every field is read-only, and deleting one lifts
     # a lockout (Django's admin log records who did, and when).
     "axes.accessattempt": (SUPER, NOBODY, SUPER, SUPER),
@@ -279,6 +284,7 @@ ADD_FORMS = {
         "password2": "a long pass 42",
     },
     "auth.group": lambda w: {"name": "Proofreaders"},
+    "contentchecks.plainterm": lambda w: {"term": "haemarthrosis", "alternatives": "bleeding into a joint"},
     "references.reference": lambda w: {"key": "new2024", "kind": "other", "title": "New"},
     "conditions.condition": lambda w: _condition_form(
         Condition(name="New page", slug="new-page", summary="S")
@@ -297,6 +303,7 @@ CHANGE_FORMS = {
         "preferences-INITIAL_FORMS": 0,
     },
     "auth.group": lambda w: {"name": "Translators and interpreters"},
+    "contentchecks.plainterm": lambda w: {"term": "zygomycosis", "alternatives": "a rare fungal infection"},
     "references.reference": lambda w: _reference_form(w.unused_reference, title="Retitled"),
     "conditions.condition": lambda w: _condition_form(w.draft, name="Draft page, renamed"),
     "conditions.reviewerprofile": lambda w: {"user": w.users[REVIEWER].pk, "display_name": "Rita R, MD"},
@@ -424,6 +431,15 @@ SPECIAL_ROWS = [
     # The editor's Markdown endpoints: POST only, staff with change_condition only. A user who
     # is logged in but not staff is refused there, not sent to log in again.
     Row("editor preview: GET", url("editor-preview"), everyone("405")),
+    # The content checks (advice, nothing written): any staff, through the admin's login.
+    Row("content checks: GET", url("editor-content-checks"), cells(ROLES, ok="405")),
+    Row(
+        "content checks",
+        url("editor-content-checks"),
+        cells(STAFF_ROLES),
+        "post",
+        const({"field": "a", "label": "A", "text": "Hello hypertension"}),
+    ),
     Row(
         "editor preview",
         url("editor-preview"),

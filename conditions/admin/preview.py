@@ -49,10 +49,6 @@ def editor_preview(request: HttpRequest) -> HttpResponse:
         return response
 
 
-# Enough for a long page; a bigger form is not an editor's page.
-MAX_PREVIEW_FIELDS = 200
-
-
 @require_POST
 @login_required
 def editor_page_preview(request: HttpRequest) -> HttpResponse:
@@ -65,7 +61,7 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
     if not _may_edit(request):
         return JsonResponse({"error": "You do not have permission to preview condition pages."}, status=403)
     names, texts = request.POST.getlist("field"), request.POST.getlist("text")
-    if len(names) != len(texts) or len(names) > MAX_PREVIEW_FIELDS:
+    if len(names) != len(texts) or len(names) > limits.MAX_PREVIEW_FIELDS:
         return JsonResponse({"error": "The preview request was malformed."}, status=400)
     fields = list(zip(names, texts, strict=True))
     try:
