@@ -34,6 +34,7 @@ from conditions.submissions import last_decision_by, submission_label
 from conditions.workflow import TRANSITIONS
 from medsite.accounts.display import display_name, when
 from medsite.admin_input import ModelAdminMixin, acting_user, parse_id
+from medsite.contentchecks.checks import PageChecks, PageText, check_page
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -106,6 +107,18 @@ def _last_review(condition: Condition, user: User, *, read_version: bool) -> Las
             .first()
         )
     return LastReview(event, version)
+
+
+def _content_checks(condition: Condition) -> PageChecks:
+    """The content checks of the working copy (the version in review: it cannot change while in
+    review), from the sections and short answers the review screen has read already: no query of
+    its own but the term list's, read only when the list changed (medsite/contentchecks/terms.py)."""
+    texts = [PageText(f"section-{s.pk}", s.display_heading, s.body) for s in condition.sections.all()]
+    for answer in condition.short_answers.all():
+        texts.append(PageText(f"answer-{answer.pk}", f"{answer.question} (answer)", answer.answer))
+        if answer.details.strip():
+            texts.append(PageText(f"details-{answer.pk}", f"{answer.question} (details)", answer.details))
+    return check_page(texts)
 
 
 class ReviewScreens(ModelAdminMixin):
@@ -188,6 +201,7 @@ class ReviewScreens(ModelAdminMixin):
             publication=publication,
             taken_offline=taken_offline,
             problems=publish_problems(condition),
+            content_checks=_content_checks(condition),
             workflow_forms=decisions,
             schedule_forms=offered(condition, request.user, SCHEDULE),
             scheduled=go_live_label(pending.go_live_at) if pending else "",

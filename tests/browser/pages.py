@@ -70,6 +70,7 @@ def admin_pages(site: DemoSite) -> list[AdminPage]:
             "reviewer1",
         ),
         AdminPage("reference list", reverse("admin:references_reference_changelist"), "editor"),
+        AdminPage("plain-language terms", reverse("admin:contentchecks_plainterm_changelist"), "admin"),
         AdminPage("page history", reverse("admin:conditions_condition_history", args=[in_review]), "editor"),
         AdminPage("your preferences", reverse("preferences"), "editor"),
     ]

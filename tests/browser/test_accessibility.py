@@ -12,6 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from medsite.contentchecks.models import PlainTerm
+
 from .conftest import DemoSite, log_in
 from .pages import admin_pages, public_pages
 
@@ -92,3 +94,22 @@ IMAGE_TRANSFER = """() => {
   data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "scan.png", { type: "image/png" }));
   return data;
 }"""
+
+
+def test_content_checks_panel_has_no_wcag_violations(
+    page: Page, live_server, client: Client, demo_site: DemoSite
+):
+    """The editor's live panel once it lists what it found: long sentences and plainer words."""
+    PlainTerm.objects.get_or_create(term="hypertension", defaults={"alternatives": "high blood pressure"})
+    log_in(page, client, demo_site.users["editor"], live_server)
+    page.goto(live_server.url + reverse("admin:conditions_condition_change", args=[demo_site.editable.pk]))
+    body = page.locator("textarea[name='sections-0-body']")
+    long = "People with hypertension often feel well for years, " + "and so they may not see a doctor " * 4
+    body.fill(f"{body.input_value()}\n\n{long}until it is found.")
+    # The first check in a server process also reads textstat's dictionary (about a second).
+    expect(page.locator("#medsite-content-checks .medsite-plain-terms")).to_contain_text(
+        "high blood pressure", timeout=15_000
+    )
+    expect(page.locator("#medsite-content-checks")).to_contain_text("until it is found. (44 words)")
+    found = {"the content checks panel, with findings": violations(page)}
+    assert not any(found.values()), report(found)

@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from conditions import workflow
 from conditions.models import Condition
+from medsite.contentchecks.models import PlainTerm
 from tests.conditions.admin.test_conditions import _change_url, _form_data
 from tests.factories import make_condition, make_reference, publish
 
@@ -343,3 +344,22 @@ def test_review_view_queries_since_the_last_review_do_not_grow_with_the_page(
     # Against the public version: the reviewer's last decision only, as above.
     live = [f"{url}?against=live" for url in urls]
     assert _count(client, live[0]) == _count(client, live[1]) == 16
+
+
+def test_review_screen_shows_the_content_checks_of_the_version_in_review(client, editor, reviewer):
+    PlainTerm.objects.get_or_create(term="hypertension", defaults={"alternatives": "high blood pressure"})
+    long = "Blood pressure that stays high for years " + "slowly harms the heart and kidneys " * 4 + "too."
+    condition = make_condition(
+        editor,
+        sections=[("overview", f"Hypertension is common. {long}")],
+        short_answers=[("Is it serious?", "It can be.", "")],
+    )
+    workflow.submit(condition, by=editor)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    panel = page[page.index('id="medsite-content-checks"') :]
+    assert "Nothing here stops a page from being submitted, approved or published." in panel
+    assert "<mark>Hypertension</mark> → high blood pressure" in panel
+    assert "(32 words)" in panel
+    assert "Is it serious? (answer)" in panel
+    assert "content-checks.js" not in page  # computed by the server: no script, no live requests
