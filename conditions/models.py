@@ -544,6 +544,25 @@ class ReviewerProfile(models.Model):
         return self.display_name
 
 
+class EditingSession(models.Model):
+    """Someone has a condition's edit page open: one row per person and page, kept current by the
+    page's heartbeat and ended when they leave it or stop being heard from (conditions/presence.py)."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="editing_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # Also the index the heartbeat reads a page's sessions by.
+            models.UniqueConstraint(fields=["condition", "user"], name="editingsession_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} editing {self.condition} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
 reversion.register(Condition, follow=("sections", "short_answers", "condition_references"))
 reversion.register(Section)
 reversion.register(ShortAnswer)

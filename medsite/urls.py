@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from conditions.admin import dashboard, preview
+from conditions.admin import dashboard, presence, preview
 from conditions.public import discovery, views
 from conditions.public.caching import cached_page
 from medsite import health
@@ -30,6 +30,7 @@ urlpatterns = [
     path("editor/markdownify/", preview.editor_preview, name="editor-preview"),
     path("editor/upload/", preview.editor_upload, name="editor-upload"),
     path("editor/page-preview/", preview.editor_page_preview, name="editor-page-preview"),
+    path("editor/editing/<int:condition_id>/", presence.editing_session, name="editor-editing-session"),
     # Staff only (admin_view), within the previews' limits.
     path("editor/content-checks/", admin.site.admin_view(content_checks), name="editor-content-checks"),
     # Before the admin, whose catch-all would otherwise answer; admin_view asks for a staff login.

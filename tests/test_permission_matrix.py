@@ -460,6 +460,17 @@ SPECIAL_ROWS = [
         cells(EDITORS, ok="400", logged_out="403") | {ANONYMOUS: LOGIN},
         "post",
     ),
+    # The edit page's heartbeat (who else has the page open) answers JSON to everybody, a
+    # visitor included, and records a session only for those who may edit pages.
+    Row("editing session: GET", url("editor-editing-session", pk("draft")), everyone("405")),
+    Row(
+        "editing session",
+        url("editor-editing-session", pk("draft")),
+        cells(EDITORS, logged_out="403"),
+        "post",
+        const({"lock_version": "0"}),
+        EDITORS,
+    ),
     # The admin site's own pages.
     Row("admin home", url("admin:index"), cells(ROLES)),
     Row("admin login", url("admin:login"), cells(NOBODY, refused="302", logged_out="200")),

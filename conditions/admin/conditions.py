@@ -101,6 +101,7 @@ class ConditionAdmin(
             "js/editor-toolbar.js",
             "js/editor-reorder.js",
             "js/editor-unsaved.js",
+            "js/editing-session.js",
         ]
 
     history_latest_first = True

@@ -14,6 +14,7 @@ from reversion.models import Revision, Version
 
 from conditions.models import (
     Condition,
+    EditingSession,
     Publication,
     ReviewEvent,
     SearchDocument,
@@ -48,6 +49,7 @@ APPENDED: tuple[type[models.Model], ...] = (AuditRecord,)
 # Models of the content apps a backup leaves out on purpose, and why.
 SKIPPED: dict[type[models.Model], str] = {
     SearchDocument: "derived from the live publications; search.rebuild() remakes it after a restore",
+    EditingSession: "who has an edit page open this minute; it means nothing on another site or day",
 }
 # What a backup says about a user: no password, and nothing a restore could not apply.
 USER_FIELDS = (
