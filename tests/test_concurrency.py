@@ -28,6 +28,7 @@ from conditions import workflow
 from conditions.admin import ConditionAdmin
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication, ReviewEvent, Section, Status
+from medsite.accounts.display import display_name
 from tests.factories import CHECKED, make_condition, reviewed_fields
 
 # serialized_rollback: the roles (groups) made by a data migration come back after each flush.
@@ -222,7 +223,7 @@ def test_two_editors_saving_at_once_in_the_admin_the_loser_keeps_their_text(edit
     winner = next(user for user, response in responses.items() if response.status_code == 302)
     loser = editor2 if winner == editor else editor
     refused = responses[loser].text
-    assert f"{winner.username} {CONFLICT}" in refused
+    assert f"{display_name(winner)} {CONFLICT}" in refused
     # The losing editor's text is still in their form, to copy into the current version.
     assert html.escape(texts[loser]) in refused
     assert html.escape(f"Summary: {texts[loser]}") in refused

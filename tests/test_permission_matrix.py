@@ -471,6 +471,14 @@ SPECIAL_ROWS = [
         const({"lock_version": "0"}),
         EDITORS,
     ),
+    # "Keep my text on the newer version" after a stale save: the form again, nothing saved.
+    Row(
+        "condition change: keep my text on the newer version",
+        url("admin:conditions_condition_change", pk("draft")),
+        cells(EDITORS),
+        "post",
+        lambda w: _condition_form(w.draft, summary="Typed meanwhile.", _keep_my_text="1"),
+    ),
     # The admin site's own pages.
     Row("admin home", url("admin:index"), cells(ROLES)),
     Row("admin login", url("admin:login"), cells(NOBODY, refused="302", logged_out="200")),

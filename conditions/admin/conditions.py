@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from conditions import history, workflow
+from conditions.admin.conflicts import EditConflicts
 from conditions.admin.exports import ReferenceExports
 from conditions.admin.filters import LiveFilter, ReviewDueFilter
 from conditions.admin.forms import ConditionForm
@@ -44,6 +45,7 @@ class ConditionAdmin(
     AuditedDeletes,
     SaveBeforeStep,
     WorkflowPanel,
+    EditConflicts,
     ReviewScreens,
     ReferenceExports,
     VersionAdmin,

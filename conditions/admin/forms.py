@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from conditions import workflow
 from conditions.models import Condition, ShortAnswer
+from medsite.accounts.display import display_name
 from references.models import ConditionReference, Reference
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ class ConditionForm(forms.ModelForm):
     lock_version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # The user saving: set by ConditionAdmin.get_form on the class it makes per request.
     editor: User | AnonymousUser | None = None
+    # Set when the save is refused because somebody saved the page after it was opened: the edit
+    # page then compares their changes with the form's (conditions/admin/conflicts.py).
+    conflict: workflow.EditConflict | None = None
 
     class Meta:
         model = Condition
@@ -65,12 +69,12 @@ class ConditionForm(forms.ModelForm):
         try:
             workflow.check_editable(self.instance, self.editor, lock_version=-1 if seen is None else seen)
         except workflow.EditConflict as conflict:
-            saved_by = conflict.current.updated_by
-            editor = saved_by.get_username() if saved_by else "someone else"
+            self.conflict = conflict
+            saved_by = display_name(conflict.current.updated_by) or "Someone else"
             raise ValidationError(
-                f"{editor} saved this page after you opened it, so your changes were not saved. "
-                "Everything you typed is still in the form below: open the page again in a new tab, "
-                "copy your changes across, and save there.",
+                f"{saved_by} saved this page after you opened it, so your changes were not saved. "
+                "Everything you typed is still in the form below; the top of the page compares their "
+                "changes with yours and can keep your text on their version.",
                 code="edit_conflict",
             ) from None
         except workflow.WorkflowError as refusal:

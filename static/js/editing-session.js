@@ -1,16 +1,26 @@
-/* Editing together, on a condition's edit page: tells the site this page is open (at once, then
-   every heartbeat the answer names), and shows who else has it open and since when, and whether
-   someone saved a newer version since this page was opened (conditions/admin/presence.py).
-   Leaving the page ends the session. */
+/* Editing together, on a condition's edit page.
+
+   - Tells the site this page is open (at once, then every heartbeat the answer names), and shows
+     who else has it open and since when, and whether someone saved a newer version since this
+     page was opened (conditions/admin/presence.py). Leaving the page ends the session.
+   - A save refused as stale shows its conflict at the top of the page: it gets the focus, so a
+     screen reader reads it first. */
 (function () {
   "use strict";
 
   document.addEventListener("DOMContentLoaded", function () {
+    var conflict = document.getElementById("medsite-conflict");
+    if (conflict) {
+      conflict.focus();
+    }
+
     var box = document.getElementById("medsite-editing-session");
     var form = document.getElementById("condition_form");
     if (!box || !form) { return; }
     var url = box.getAttribute("data-url");
     var status = box.querySelector("[role=status]");
+    // Refused already: the conflict above says who saved, so the notice need not say it again.
+    var refused = box.hasAttribute("data-conflict");
     var timer = null;
     var shown = "";
 
@@ -37,7 +47,7 @@
     // Rewritten only when it changes, so a screen reader hears each change once.
     function show(answer) {
       var others = (answer.others || []).map(function (other) { return other.text; });
-      var newer = answer.newer ? answer.newer.text : "";
+      var newer = answer.newer && !refused ? answer.newer.text : "";
       var text = others.join("; ") + "|" + newer;
       if (text === shown) { return; }
       shown = text;

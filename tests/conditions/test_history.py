@@ -164,7 +164,7 @@ def test_stale_admin_form_keeps_section_text_typed_by_second_editor(client, edit
     response = client.post(url, form("Second editor's long careful paragraph.", "Second summary."))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "edna saved this page after you opened it" in page
+    assert "Edna Editor saved this page after you opened it" in page
     assert "Second editor&#x27;s long careful paragraph." in page
     section.refresh_from_db()
     assert section.body == "First editor's paragraph."
