@@ -6,12 +6,19 @@ failure shows the whole job rather than the first problem.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import reversion
 from axe_playwright_python.sync_playwright import Axe
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from conditions import presence, workflow
+from conditions.models import Condition, EditingSession
 from medsite.contentchecks.models import PlainTerm
 
 from .conftest import DemoSite, log_in
@@ -112,4 +119,32 @@ def test_content_checks_panel_has_no_wcag_violations(
     )
     expect(page.locator("#medsite-content-checks")).to_contain_text("until it is found. (44 words)")
     found = {"the content checks panel, with findings": violations(page)}
+    assert not any(found.values()), report(found)
+
+
+def test_editing_together_has_no_wcag_violations(
+    page: Page, live_server, client: Client, demo_site: DemoSite, monkeypatch
+):
+    """The edit page with someone else on it, after they saved, then the refused save's conflict,
+    then the text carried onto their version (tests/browser/test_editing_together.py has the flow)."""
+    monkeypatch.setattr(presence, "HEARTBEAT", timedelta(seconds=1))
+    condition, other = demo_site.editable, demo_site.users["reviewer1"]
+    now = timezone.now()
+    EditingSession.objects.create(condition=condition, user=other, started_at=now, last_seen_at=now)
+    log_in(page, client, demo_site.users["editor"], live_server)
+    page.goto(live_server.url + reverse("admin:conditions_condition_change", args=[condition.pk]))
+    page.locator("textarea[name='summary']").fill("Heel pain from a strained band of tissue under the foot.")
+    with transaction.atomic(), reversion.create_revision():
+        saved = Condition.objects.get(pk=condition.pk)
+        saved.summary = "Pain under the heel, worst with the first steps of the day."
+        workflow.save_draft(saved, by=other, lock_version=saved.lock_version)
+    notice = page.locator("#medsite-editing-session [role=status]")
+    expect(notice).to_contain_text("Amara Okafor, MD saved a newer version on")
+    found = {"someone else editing, and saved": violations(page)}
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("#medsite-conflict")).to_be_focused()
+    found["a refused save's conflict"] = violations(page)
+    page.get_by_role("button", name="Keep my text on the newer version").click()
+    expect(page.get_by_role("heading", name="Your text is on the version")).to_be_visible()
+    found["the text carried onto their version"] = violations(page)
     assert not any(found.values()), report(found)
