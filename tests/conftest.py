@@ -62,6 +62,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture
+def roles(transactional_db):
+    """The editorial roles (groups and their permissions) for a transactional test: the data
+    migration made them, but the flush after each such test takes them away. Made again the same
+    way, rather than restored from a serialized copy of the database: on PostgreSQL that copy's
+    content types collide with those a flush without it makes again."""
+    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+
+
+@pytest.fixture
 def cpu_to_itself(tmp_path_factory):
     """While the test runs, no other test asking for this runs on another xdist worker: for the
     load test, which keeps both cores busy, and for Lighthouse, whose trace of a page load comes

@@ -31,8 +31,9 @@ from conditions.models import Condition, Publication, ReviewEvent, Section, Stat
 from medsite.accounts.display import display_name
 from tests.factories import CHECKED, make_condition, reviewed_fields
 
-# serialized_rollback: the roles (groups) made by a data migration come back after each flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: each test's threads see what the others commit. The roles (groups) made by a data
+# migration, flushed after each such test, are made again for each (tests/conftest.py's ``roles``).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("roles")]
 
 Action = ReviewEvent.Action
 HOLD_SECONDS = 0.3

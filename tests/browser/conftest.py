@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 from playwright.sync_api import Page
@@ -18,10 +16,9 @@ from tests.factories import publish
 
 
 @pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """Browser tests run against a live server, so their database is flushed after each test,
-    taking the roles the data migration made with it: make them again the same way."""
-    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+def _roles_after_each_flush(roles):
+    """Browser tests run against a live server, so their database is flushed after each test:
+    every one of them gets the roles back (tests/conftest.py's ``roles``)."""
 
 
 @dataclass
