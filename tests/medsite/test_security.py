@@ -49,7 +49,8 @@ def _is_lockout_page(response) -> bool:
 
 
 def _logged_in(response) -> bool:
-    return response.status_code == 302 and response["Location"] == reverse("admin:index")
+    # An editor lands on the review dashboard (conditions.admin.dashboard.login).
+    return response.status_code == 302 and response["Location"] == reverse("review-dashboard")
 
 
 def test_a_wrong_password_shows_the_login_form_again(client, editor):
