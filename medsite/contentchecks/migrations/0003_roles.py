@@ -12,10 +12,11 @@ ROLES = ["Editors", "Medical reviewers"]
 def grant(apps, schema_editor):
     """Give both roles the term list's permissions: safe to run again."""
     # Permissions are normally made after all migrations; make this app's now so the roles can hold them.
+    # (Tests call this with the project's own registry too: the app's models module is put back.)
     app_config = apps.get_app_config("contentchecks")
-    app_config.models_module = True
+    models_module, app_config.models_module = getattr(app_config, "models_module", None), True
     create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     permissions = Permission.objects.filter(content_type__app_label="contentchecks", codename__in=PERMISSIONS)

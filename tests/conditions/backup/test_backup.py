@@ -192,10 +192,18 @@ def everything(viewer: User) -> dict:
 # --- the round trip ----------------------------------------------------------------------------
 
 
+def migrated_data() -> None:
+    """What the data migrations made, which a flush takes away, made again the same way: the
+    roles, and the content checks' term list and the roles' permissions on it."""
+    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("medsite.contentchecks.migrations.0002_plain_terms").add_terms(apps, None)
+    importlib.import_module("medsite.contentchecks.migrations.0003_roles").grant(apps, None)
+
+
 @pytest.fixture
 def roles(transactional_db):
     """A flush takes the roles the data migration made with it: make them again the same way."""
-    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    migrated_data()
 
 
 def export(path: Path | None = None) -> str:
@@ -225,7 +233,7 @@ def test_export_flush_import_gives_back_the_same_site(roles, editor, editor2, re
     export(path)
 
     call_command("flush", interactive=False, verbosity=0)
-    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    migrated_data()
     ContentType.objects.clear_cache()
     caches["default"].clear()
     # A reviewer who already has an account here keeps it (and its password), under another id.
@@ -272,7 +280,7 @@ def test_after_a_restore_new_rows_get_free_ids_and_history_still_reverts(
         for model in backup.MODELS
     }
     call_command("flush", interactive=False, verbosity=0)
-    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    migrated_data()
     ContentType.objects.clear_cache()
     restore(path)
     edna, rita = User.objects.get(username="edna"), User.objects.get(username="rita")
