@@ -61,13 +61,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
+def make_roles() -> None:
+    """The roles as the data migrations make them: the groups and their permissions on pages and
+    references, then on the content checks' term list."""
+    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("medsite.contentchecks.migrations.0003_roles").grant(apps, None)
+
+
 @pytest.fixture
 def roles(transactional_db):
     """The editorial roles (groups and their permissions) for a transactional test: the data
     migration made them, but the flush after each such test takes them away. Made again the same
     way, rather than restored from a serialized copy of the database: on PostgreSQL that copy's
     content types collide with those a flush without it makes again."""
-    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    make_roles()
 
 
 @pytest.fixture
@@ -115,7 +122,7 @@ def _role(name: str) -> Group:
     if group is None:
         # A transactional test before this one flushed the database, and with it the roles the
         # data migration made: make them again the same way.
-        importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+        make_roles()
         group = Group.objects.get(name=name)
     return group
 

@@ -28,6 +28,7 @@ from conditions.models import Condition, Publication, ReviewerProfile, SearchDoc
 from medsite import audit
 from medsite.audit.models import AuditRecord
 from references.models import Reference
+from tests.conftest import make_roles
 from tests.factories import make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db
@@ -194,10 +195,9 @@ def everything(viewer: User) -> dict:
 
 def migrated_data() -> None:
     """What the data migrations made, which a flush takes away, made again the same way: the
-    roles, and the content checks' term list and the roles' permissions on it."""
-    importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
+    roles, and the content checks' term list."""
+    make_roles()
     importlib.import_module("medsite.contentchecks.migrations.0002_plain_terms").add_terms(apps, None)
-    importlib.import_module("medsite.contentchecks.migrations.0003_roles").grant(apps, None)
 
 
 @pytest.fixture

@@ -3,24 +3,12 @@ marked in their pages at once."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from medsite.contentchecks.models import PlainTerm
 
 pytestmark = pytest.mark.django_db
-
-ROLES = importlib.import_module("medsite.contentchecks.migrations.0003_roles")
-
-
-@pytest.fixture(autouse=True)
-def roles_keep_the_list(editor, reviewer):
-    """The roles' permissions, as the migration grants them (a transactional test before may have
-    flushed them, and the shared fixtures make the roles again without this app's)."""
-    ROLES.grant(apps, None)
 
 
 def test_an_editor_adds_a_term_and_the_checks_mark_it(client, editor):
