@@ -160,6 +160,13 @@ def admin(out: str, requests: int) -> None:
         "history": reverse("admin:conditions_condition_history", args=[condition.pk]),
         "compare two versions": reverse("admin:conditions_condition_compare", args=[condition.pk])
         + f"?from={versions[0]}&to={versions[-1]}",
+        "review screen (decisions, content checks)": reverse(
+            "admin:conditions_condition_review", args=[condition.pk]
+        ),
+        "review screen against the public version": reverse(
+            "admin:conditions_condition_review", args=[condition.pk]
+        )
+        + "?against=live",
         "review dashboard": reverse("review-dashboard"),
     }
     results = {}
