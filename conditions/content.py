@@ -53,6 +53,7 @@ class ConditionData:
     sections: list[SectionData] | None = None
     short_answers: list[ShortAnswerData] | None = None
     reference_keys: list[str] | None = None
+    import_source: str | None = None  # the file or URL an import read it from
     extra: dict = field(default_factory=dict)
 
     def resolved_slug(self) -> str:
@@ -114,6 +115,8 @@ def _field_changes(condition: Condition, data: ConditionData) -> dict:
         values["also_called"] = "\n".join(data.also_called)
     if data.source_updated_on is not None:
         values["source_updated_on"] = data.source_updated_on
+    if data.import_source is not None:
+        values["import_source"] = data.import_source
     return {name: value for name, value in values.items() if getattr(condition, name) != value}
 
 

@@ -183,6 +183,13 @@ class Condition(models.Model):
     source_updated_on = models.DateField(
         null=True, blank=True, help_text="Date the imported source text gave as its last update."
     )
+    import_source = models.CharField(
+        max_length=1000,
+        blank=True,
+        db_index=True,
+        help_text="The file or address the page was last imported from (import_condition): a later "
+        "import from elsewhere does not replace it unless asked to.",
+    )
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

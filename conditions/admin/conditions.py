@@ -77,6 +77,7 @@ class ConditionAdmin(
         "next_review_due",
         "updated_at",
         "saved_by",
+        "import_source",
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "also_called", "summary", "lock_version_seen"]}),
@@ -86,7 +87,7 @@ class ConditionAdmin(
                 "fields": [
                     ("status", "live_version"),
                     ("last_reviewed_on", "next_review_due", "review_interval_months"),
-                    "source_updated_on",
+                    ("source_updated_on", "import_source"),
                     ("updated_at", "saved_by"),
                 ]
             },

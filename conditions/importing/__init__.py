@@ -16,9 +16,9 @@ from __future__ import annotations
 from medsite.textfiles import ImportProblem
 
 from .documents import CARD, PAGE, ImportDocument
-from .loading import load_documents, parse_document
+from .loading import Loaded, load_documents, parse_document, read_documents
 from .text import infer_name
-from .writing import ImportResult, find_condition, store_references, write_documents
+from .writing import ImportResult, find_condition, refusal, store_references, write_documents
 
 __all__ = [
     "CARD",
@@ -26,10 +26,13 @@ __all__ = [
     "ImportDocument",
     "ImportProblem",
     "ImportResult",
+    "Loaded",
     "find_condition",
     "infer_name",
     "load_documents",
     "parse_document",
+    "read_documents",
+    "refusal",
     "store_references",
     "write_documents",
 ]

@@ -14,9 +14,13 @@ PAGE, CARD = "condition page", "short-answer card"
 class ImportDocument:
     """One parsed file: what it would write, before anything is looked up in the database."""
 
-    source: str
+    source: str  # as the report names it: the file's name, or the URL
     format: str
     data: ConditionData
     references: list[dict] | None = None  # parse_reference() results, in the page's order
     name_hints: list[str] = field(default_factory=list)  # names the text gives its condition
     title_given: bool = False
+    # Where it was read from, recorded on the page it writes (Condition.import_source): the
+    # file's absolute path, or the URL. A later import matches the page by it.
+    origin: str = ""
+    warnings: list[str] = field(default_factory=list)  # sentences the import's report prints under the file

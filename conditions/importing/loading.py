@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from conditions.models import Condition
@@ -17,10 +18,17 @@ from .pages import date_line, parse_condition_page
 from .text import normalise
 
 
-def load_documents(
-    paths: Iterable[str | Path], *, title: str | None = None, slug: str | None = None
-) -> list[ImportDocument]:
-    """Read and parse every file; raises one ImportProblem listing every file that failed."""
+@dataclass
+class Loaded:
+    """One file or URL of an import: its document, or why it cannot be imported."""
+
+    source: str  # as given: the path or the URL
+    document: ImportDocument | None = None
+    problem: str = ""  # a sentence naming the source
+
+
+def check_options(*, title: str | None, slug: str | None) -> None:
+    """Raise ImportProblem for a --title or --slug that no page could have."""
     if slug is not None and not re.fullmatch(r"[-a-z0-9_]+", slug):
         raise ImportProblem(f"--slug “{slug}” is not a slug: use lowercase letters, digits and hyphens.")
     longest = Condition._meta.get_field("name").max_length or 0  # a CharField always has one
@@ -30,18 +38,38 @@ def load_documents(
         raise ImportProblem(
             "--title must be one line, without line breaks, tabs or other control characters."
         )
-    documents, problems = [], []
-    for path in map(Path, paths):
-        try:
-            text = read_text(path)
-            refuse_control_characters(text, path)
-            refuse_cut_short(text, path)
-            documents.append(parse_document(text, source=path.name, title=title, slug=slug))
-        except ImportProblem as exc:
-            problems.append(str(exc))
+
+
+def read_documents(
+    paths: Iterable[str | Path], *, title: str | None = None, slug: str | None = None
+) -> list[Loaded]:
+    """Read and parse every file, each on its own: one that fails says why in its ``problem``.
+    Raises ImportProblem only for a --title or --slug no page could have."""
+    check_options(title=title, slug=slug)
+    return [_read_file(Path(path), title=title, slug=slug) for path in paths]
+
+
+def _read_file(path: Path, *, title: str | None, slug: str | None) -> Loaded:
+    try:
+        text = read_text(path)
+        refuse_control_characters(text, path)
+        refuse_cut_short(text, path)
+        document = parse_document(text, source=path.name, title=title, slug=slug)
+    except ImportProblem as exc:
+        return Loaded(str(path), problem=str(exc))
+    document.origin = str(path.resolve())
+    return Loaded(str(path), document)
+
+
+def load_documents(
+    paths: Iterable[str | Path], *, title: str | None = None, slug: str | None = None
+) -> list[ImportDocument]:
+    """Read and parse every file; raises one ImportProblem listing every file that failed."""
+    loaded = read_documents(paths, title=title, slug=slug)
+    problems = [item.problem for item in loaded if item.problem]
     if problems:
         raise ImportProblem("\n".join(problems))
-    return documents
+    return [item.document for item in loaded if item.document is not None]
 
 
 # Control characters that are not white space: no text means them (a terminal's escape sequence,

@@ -69,6 +69,8 @@ def build_site(editor, editor2, reviewer) -> None:
 
     # Never published, with an edit sent back by the reviewer.
     shingles = make_condition(editor2, "Shingles", short_answers=[("Is it contagious?", "Partly.", "")])
+    # Imported from a publisher's file: a re-import after a restore must still find this page.
+    Condition.objects.filter(pk=shingles.pk).update(import_source="/srv/catalogue/shingles.html")
     workflow.submit(shingles, by=editor2)
     workflow.request_changes(shingles, by=reviewer, comment="Add the vaccine.")
     _edit(shingles, editor2, summary="A painful rash caused by the chickenpox virus.")

@@ -208,13 +208,16 @@ def test_imported_page_publishes_through_review(imported, import_case, editor, r
     assert html.escape(import_case.card.question, quote=False) in publication.html
 
 
-def test_output_has_one_line_per_file(import_case):
+def test_output_has_a_first_line_per_file_then_a_summary(import_case):
     page, card, name = import_case.page_file, import_case.card_file, import_case.name
-    lines = run(page, card).splitlines()
-    assert lines == [
+    # The details under each first line are indented (tested in test_import_condition.py).
+    lines = [line for line in run(page, card).splitlines() if not line.startswith(" ")]
+    assert lines[:2] == [
         f"Imported “{name}” (created, {page_counts(import_case)}) from {page.name}",
         f"Imported “{name}” (updated, 1 short answer) from {card.name}",
     ]
+    assert lines[2].startswith("2 files: 2 imported, 0 refused, ")
+    assert len(lines) == 3
 
 
 def test_import_is_recorded_under_the_system_user(imported, import_case, system_account):
@@ -244,9 +247,10 @@ def test_reimport_changes_nothing(import_case):
 
 
 def test_changed_source_updates_the_same_condition(import_case, tmp_path):
-    run(import_case.page_file)
+    path = write(tmp_path, "page.txt", page_text(import_case))
+    run(path)
     text, new_lead = renamed_lead(import_case)
-    output = run(write(tmp_path, "edited.txt", text))
+    output = run(write(tmp_path, "page.txt", text))
     assert f"(updated, {page_counts(import_case)})" in output
     assert Condition.objects.count() == 1
     assert Reference.objects.count() == len(import_case.page.references)
@@ -462,14 +466,14 @@ def test_a_failure_while_writing_rolls_back_earlier_files(import_case, tmp_path,
 
 
 def test_a_page_in_expert_review_is_not_changed(import_case, tmp_path, editor):
-    run(import_case.page_file)
+    run(write(tmp_path, "page.txt", page_text(import_case)))
     condition = Condition.objects.get()
     workflow.submit(condition, by=editor)
     edited, _ = renamed_lead(import_case)
     before = row_counts()
     with pytest.raises(CommandError) as exc:
-        run(write(tmp_path, "edited.txt", edited))
-    assert "edited.txt" in str(exc.value)
+        run(write(tmp_path, "page.txt", edited))
+    assert "page.txt" in str(exc.value)
     assert "is in expert review and cannot be changed" in str(exc.value)
     assert row_counts() == before
     condition.refresh_from_db()
