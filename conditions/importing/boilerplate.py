@@ -1,0 +1,238 @@
+"""Site chrome in a scraped page: navigation, buttons, appeals, adverts, bylines, share and policy
+links, captions' "click to enlarge", a printed page's headers and footers.
+
+Found by general signs first, a phrase list only for the common cases:
+
+* **repetition** — a line in many files of one import is the site's, not the page's
+  (:func:`repeated_lines`), and a line three times in one file is a printed page's header;
+* **shape** — a short line without sentence punctuation that starts with a call to action
+  ("Request an appointment", "Sign up", "Donate now"), a menu of "&" or "|" items, a breadcrumb,
+  a bare link, a "By … Staff" byline;
+* **blocks** — a "Products & Services" or "Related" heading takes its list with it, an appeal
+  takes the short exclamations of its block ("Fuel … research!").
+
+Content words ("Symptoms", "When to see a doctor"), lead-ins ending in ":" and list items are
+never dropped for repetition alone: many pages of one site share them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+
+from .dates import is_print_furniture
+
+
+def line_key(line: str) -> str:
+    """A line as compared across files: spacing and case ignored."""
+    return " ".join(line.split()).casefold()
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[•●▪◦‣∙*-]|\d{1,3}[.)]|\[\d{1,3}\])\s+\S")
+# Words that head a section of a condition page: such lines repeat across a site's pages.
+_CONTENT_HEADING = re.compile(
+    r"\b(?:overview|symptoms?|signs?|causes?|risk|complications?|diagnos\w*|tests?|treatments?|"
+    r"therap\w*|medications?|prevent\w*|outlook|prognosis|living with|coping|self-care|"
+    r"when to|what is|what are|how is|how are|references|sources|bibliography|summary)\b",
+    re.IGNORECASE,
+)
+
+
+def repeated_lines(texts: Sequence[str]) -> set[str]:
+    """The lines (as :func:`line_key` gives them) that so many files of one import share that
+    they are the site's, not any one page's: in at least three files and half of them."""
+    if len(texts) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({line_key(line) for line in text.splitlines() if line.strip()})
+    needed = max(3, (len(texts) + 1) // 2)
+    return {line for line, count in counts.items() if count >= needed and _may_repeat_as_chrome(line)}
+
+
+def _may_repeat_as_chrome(key: str) -> bool:
+    if _LIST_ITEM.match(key) or key.endswith(":"):
+        return False
+    short = len(key.split()) <= 8
+    return not (short and _CONTENT_HEADING.search(key) and "&" not in key and "|" not in key)
+
+
+# --- one line ----------------------------------------------------------------------------------
+
+_PHRASES = re.compile(
+    r"(?:advertisement|advertising(?: (?:&|and) sponsorship)?|sponsored(?: content)?|ad|"
+    r"print(?: this page)?|share(?: this (?:page|article))?|e-?mail|save|tweet|pin it|"
+    r"show (?:references|transcript|sources)|hide (?:references|transcript)|featured|"
+    r"(?:click|tap) to (?:enlarge|zoom|expand)|enlarge image|view (?:larger|full) image|"
+    r"skip (?:to (?:main )?content|navigation)|menu|search|home|log ?in|sign ?in|sign up|"
+    r"back to top|top of page|subscribe|products (?:&|and) services|"
+    r"(?:request|make|book|schedule) an? appointment|request appointment|find a doctor|"
+    r"(?:give|donate) (?:today|now)|donate|make a (?:gift|donation)|"
+    r"(?:our )?editorial (?:policy|policies|process)|medical review (?:policy|process)|"
+    r"advertising policy|cite this (?:page|article)|fact checked|"
+    r"was this (?:page|article|information) (?:helpful|useful)\??|yes\s+no|feedback|"
+    r"(?:learn|read|see|view|find out) more|more information|related(?: (?:articles?|content|"
+    r"information|resources|pages?|conditions|topics))?|you may also like|trending|popular)"
+    r"[\s.!:›»→>]*",
+    re.IGNORECASE,
+)
+# A byline: "By Mayo Clinic Staff", "By the Health Library editors".
+_BYLINE = re.compile(r"by\s+[\w .&'’-]{2,60}\b(?:staff|team|editors|editorial team)", re.IGNORECASE)
+# Credits: "Updated by: David Lee, MD", "Also reviewed by … and the editorial team."
+_CREDIT = re.compile(
+    r"(?:also\s+)?(?:(?:medically|clinically)\s+)?"
+    r"(?:reviewed|updated|written|edited|fact[- ]checked)\s+by\b:?.*",
+    re.IGNORECASE,
+)
+# A call to action: a button or link, short and imperative, not a sentence.
+_CALL_TO_ACTION = re.compile(
+    r"(?:subscribe|sign (?:up|in)|log in|donate|give (?:a gift|today|now|monthly)|"
+    r"(?:request|book|schedule|make) an? (?:appointment|consultation|visit|callback)|"
+    r"(?:request|book) (?:appointment|now)|(?:shop|buy|order) (?:now|online|the|our|a copy)|"
+    r"download (?:the|our|a|now)|email us|follow us|register (?:now|today|for)|contact us|"
+    r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all))\b",
+    re.IGNORECASE,
+)
+# Appeals, adverts, newsletters and policies inside a sentence: what a site says of itself.
+_APPEAL = re.compile(
+    r"\b(?:your (?:donation|gift|generous support)|donate (?:now|today)|make a (?:donation|gift)|"
+    r"give today|advertis(?:ement|ing)\b(?! of)|sponsored content|newsletters?\b|subscribe\b|"
+    r"sign up for|not-for-profit mission|non-?profit academic medical cent|does not endorse|"
+    r"cookie (?:policy|settings)|uses? cookies|privacy policy|all rights reserved|"
+    r"terms of (?:use|service)|copyright\s+(?:©\s*)?\d{4}|©\s*\d{4})",
+    re.IGNORECASE,
+)
+_BARE_LINK = re.compile(r"(?:https?://|www\.)\S+")
+_SENTENCE_END = re.compile(r"[.?:;,]$")
+
+
+def chrome_line(line: str) -> bool:
+    """Whether one line, on its own, is site chrome."""
+    text = " ".join(line.split())
+    if not text or (_LIST_ITEM.match(line) and not _PHRASES.fullmatch(_LIST_ITEM.sub("", line).strip())):
+        return False
+    words = text.split()
+    if _PHRASES.fullmatch(text) or _BYLINE.fullmatch(text) or is_print_furniture(line):
+        return True
+    if _CREDIT.fullmatch(text) and len(words) <= 60:
+        return True
+    if len(words) > 12 and not _APPEAL.search(text):
+        return False
+    if _APPEAL.search(text) and len(words) <= 40:
+        return True
+    if _SENTENCE_END.search(text):
+        return False
+    if len(words) <= 7 and _CALL_TO_ACTION.match(text):
+        return True
+    if _BARE_LINK.fullmatch(text) or _is_menu(text):
+        return True
+    # Menu items: "Symptoms & causes", "Doctors & departments" (headings say "and").
+    return len(words) <= 4 and " & " in text
+
+
+def _is_menu(text: str) -> bool:
+    """A breadcrumb or a row of links: "Home › Conditions › Gout", "About us | Contact"."""
+    for separator, fewest in (("|", 2), ("›", 2), ("»", 2), (">", 3)):
+        items = [item.strip() for item in text.split(f" {separator} ")]
+        if len(items) >= fewest and all(0 < len(item.split()) <= 4 for item in items):
+            return not re.search(r"\d", text) or separator == "|"
+    return False
+
+
+# Headings of blocks that are the site's: their list goes with them.
+_CHROME_HEADING = re.compile(
+    r"(?:products (?:&|and) services|related(?: \w+)?|more information|more from [\w .&'-]+|"
+    r"you may also like|trending|popular|featured|sponsored|in this section|on this page|share|"
+    r"follow us)\s*:?",
+    re.IGNORECASE,
+)
+
+
+def find_chrome(lines: Sequence[str], *, repeated: Collection[str] = ()) -> set[int]:
+    """The indexes of ``lines`` (a page's lines, blank ones included) that are site chrome."""
+    within = Counter(line_key(line) for line in lines if line.strip())
+    chrome = set()
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        key = line_key(line)
+        # Three times in one file: a printed page's header (headings appear once, or twice
+        # with a table of contents).
+        repeated_here = within[key] >= 3 and not _LIST_ITEM.match(line) and not key.endswith(":")
+        if chrome_line(line) or key in repeated or repeated_here:
+            chrome.add(index)
+    chrome |= _chrome_blocks(lines, chrome)
+    return chrome
+
+
+def _paragraphs(lines: Sequence[str]) -> list[list[int]]:
+    paragraphs: list[list[int]] = []
+    current: list[int] = []
+    for index, line in enumerate(lines):
+        if line.strip():
+            current.append(index)
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _blank_lines_before(lines: Sequence[str], index: int) -> int:
+    count = 0
+    while index - count - 1 >= 0 and not lines[index - count - 1].strip():
+        count += 1
+    return count
+
+
+def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
+    """Lines that go with chrome around them: a chrome heading's list, the caption above "click
+    to enlarge", a menu's other short lines, and the exclamations of an appeal's block."""
+    more: set[int] = set()
+    paragraphs = _paragraphs(lines)
+    taking = False  # inside the list under a chrome heading
+    for number, paragraph in enumerate(paragraphs):
+        first = paragraph[0]
+        texts = [" ".join(lines[i].split()) for i in paragraph]
+        if number and _blank_lines_before(lines, first) >= 2:
+            taking = False
+        if taking and all(_LIST_ITEM.match(lines[i]) or len(lines[i].split()) <= 8 for i in paragraph):
+            more.update(paragraph)
+            continue
+        taking = False
+        if len(paragraph) == 1 and _CHROME_HEADING.fullmatch(texts[0]):
+            more.update(paragraph)
+            taking = True
+            continue
+        flagged = [i for i in paragraph if i in chrome]
+        # A paragraph of short lines, half of them chrome: a menu or a caption with its button.
+        short = all(len(text.split()) <= 6 and not _SENTENCE_END.search(text) for text in texts)
+        if flagged and short and (2 * len(flagged) >= len(paragraph) or len(paragraph) <= 2):
+            more.update(paragraph)
+    more |= _appeal_blocks(lines, paragraphs, chrome | more)
+    return more
+
+
+def _appeal_blocks(lines: Sequence[str], paragraphs: list[list[int]], chrome: set[int]) -> set[int]:
+    """A block (paragraphs between runs of blank lines) with an appeal in it loses its short
+    exclamations ("Fuel … research!"), which say nothing medical on their own."""
+    more: set[int] = set()
+    block: list[list[int]] = []
+    for number, paragraph in enumerate([*paragraphs, []]):
+        if paragraph and (not number or _blank_lines_before(lines, paragraph[0]) < 2):
+            block.append(paragraph)
+            continue
+        appeal = any(_APPEAL.search(" ".join(lines[i] for i in p)) for p in block)
+        if appeal:
+            for p in block:
+                text = " ".join(" ".join(lines[i].split()) for i in p)
+                if text.endswith("!") and len(text) < 120:
+                    more.update(p)
+                elif _APPEAL.search(text):
+                    # The appeal's own lines; the whole paragraph when it is wrapped over them.
+                    own = [i for i in p if _APPEAL.search(lines[i])]
+                    more.update(own or (p if len(text.split()) <= 60 else []))
+        block = [paragraph]
+    return more - chrome

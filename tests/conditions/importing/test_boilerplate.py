@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import pytest
+
+from conditions.importing.boilerplate import chrome_line, find_chrome, line_key, repeated_lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Skip to content",
+        "Request an appointment",
+        "Print",
+        "Advertisement",
+        "By Example Clinic Staff",
+        "CLICK TO ENLARGE",
+        "Products & Services",
+        "Doctors & departments",
+        "Show references",
+        "Featured",
+        "Share this page",
+        "Our editorial policy",
+        "Was this page helpful?",
+        "Sign up for our free health newsletter",
+        "Give today",
+        "Home › Health A to Z › Gout",
+        "About us | Contact | Privacy",
+        "Updated by: David Lee, MD, Internal Medicine, Example Hospital.",
+        "Example Clinic is a non-profit academic medical center. Advertising here supports our mission.",
+        "https://www.example.org/newsletter",
+        "Learn more",
+        "Schedule an appointment",
+    ],
+)
+def test_site_chrome_lines(line):
+    assert chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Symptoms",
+        "When to see a doctor",
+        "Fever",
+        "Make an appointment with your doctor if you have pain that does not go away.",
+        "Schedule regular checkups",
+        "Join a support group",
+        "Share your worries with someone you trust.",
+        "Blood pressure > 140 mm Hg",
+        "Cookies, cakes and sweets",
+        "Gout",
+        "Print your medication list and bring it to each visit.",
+        "• Severe joint pain. The big toe is the usual site.",
+    ],
+)
+def test_content_lines_are_not_chrome(line):
+    assert not chrome_line(line)
+
+
+def test_a_line_in_most_files_of_one_import_is_chrome_but_headings_and_list_items_are_not():
+    shared = "Example Health Library\nSymptoms\nWhen to see a doctor\n  • Fever\nSigns include:\n"
+    texts = [shared + f"Page {n} has its own text about condition {n}.\n" for n in range(4)]
+    repeated = repeated_lines(texts)
+    assert repeated == {line_key("Example Health Library")}
+    assert repeated_lines(texts[:2]) == set()  # two files cannot tell
+
+
+def test_chrome_is_dropped_anywhere_in_the_page_with_its_block():
+    lines = """\
+Skip to content
+Care at Example Clinic
+Health Library
+Request appointment
+Log in
+
+Gout
+
+Overview
+
+Gout is a common type of arthritis.
+
+Gout in the big toe
+CLICK TO ENLARGE
+
+Products & Services
+
+  • A Book: Arthritis Care at Home
+  • Newsletter: Joint Health Today
+
+
+Symptoms
+
+Gout attacks come on quickly.
+  • Severe joint pain.
+  • Swelling and redness.
+
+
+Fuel new research into arthritis!
+
+Your gift helps fund the science behind every page.""".splitlines()
+    dropped = {lines[index] for index in find_chrome(lines)}
+    assert dropped == {
+        "Skip to content",
+        "Care at Example Clinic",
+        "Health Library",
+        "Request appointment",
+        "Log in",
+        "Gout in the big toe",
+        "CLICK TO ENLARGE",
+        "Products & Services",
+        "  • A Book: Arthritis Care at Home",
+        "  • Newsletter: Joint Health Today",
+        "Fuel new research into arthritis!",
+        "Your gift helps fund the science behind every page.",
+    }
+
+
+def test_a_line_repeated_three_times_in_one_file_is_a_print_header():
+    header = "Gout - Symptoms and causes - Example Clinic"
+    lines = [header, "Gout is a type of arthritis.", "", header, "It affects joints.", "", header, "End."]
+    assert {lines[index] for index in find_chrome(lines)} == {header}
+
+
+def test_repeated_lines_of_a_batch_are_dropped():
+    lines = ["Example Health Library", "", "Gout is a type of arthritis."]
+    assert find_chrome(lines, repeated={line_key("Example Health Library")}) == {0}
