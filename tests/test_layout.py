@@ -92,6 +92,7 @@ NAMED_FOR_BEHAVIOUR = {
     "tests/conditions/test_review.py",  # checklist, go-live, stale short answers, review dates
     "tests/conditions/public/test_public_pages.py",  # question pages, A–Z, JSON-LD, error pages
     "tests/medsite/test_security_headers.py",  # the headers every page is sent
+    "tests/conditions/importing/test_corpus.py",  # every sample page of tests/samples/importing/
 }
 
 
