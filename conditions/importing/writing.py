@@ -22,6 +22,7 @@ from references.models import Reference
 from references.parsing import base_key, unique_key
 
 from .documents import CARD, ImportDocument
+from .sources import with_keys
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -113,6 +114,8 @@ def _write_document(document: ImportDocument, *, by: User, replace: bool = False
             reversion.set_comment(comment)
             if document.references is not None:
                 data.reference_keys = store_references(document.references, source=document.source)
+                # The page's citation numbers, read as placeholders, now name the stored keys.
+                data.sections = data.sections and with_keys(data.sections, data.reference_keys)
             condition, changed = write_condition(data, by=by, comment=comment)
     except workflow.WorkflowError as exc:
         raise ImportProblem(f"{document.source}: {exc}") from exc
