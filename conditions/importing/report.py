@@ -32,6 +32,9 @@ def warnings(document: ImportDocument) -> list[str]:
     """What the person should look at: the parsers' own warnings (dropped lines, a file that looks
     cut off, …), then sections no kind fitted, references not read as a reference, no date."""
     found = list(document.warnings)
+    # (line number, text) of each line left out as site chrome, where the parser keeps them.
+    for number, text in getattr(document, "dropped", []):
+        found.append(f"line {number} left out as site chrome: “{text}”")
     for number, section in enumerate(document.data.sections or [], start=1):
         if section.kind == Section.Kind.OTHER:
             named = f" (“{section.heading}”)" if section.heading else ""

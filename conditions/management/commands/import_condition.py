@@ -1,4 +1,4 @@
-"""``import_condition PATH... [--url URL...] [--title T] [--slug S] [--replace] [--dry-run]``:
+"""``import_condition [PATH...] [--url URL...] [--title T] [--slug S] [--replace] [--dry-run]``:
 condition pages (plain text or saved HTML) and short-answer cards into drafts, with a report."""
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="*", metavar="PATH", help="Text or HTML files to import.")
+        parser.add_argument(
+            "--url",
+            nargs="+",
+            dest="urls",
+            default=[],
+            metavar="URL",
+            help="Web pages to fetch and import (at most 4 at a time, each within 10 s and 5 MB).",
+        )
         parser.add_argument("--title", help="The condition's name, instead of the one read from the text.")
         parser.add_argument("--slug", help="The condition's slug: update or create the page with this slug.")
         parser.add_argument(
@@ -37,16 +45,17 @@ class Command(BaseCommand):
         self,
         *args,
         paths: list[str],
+        urls: list[str],
         title: str | None,
         slug: str | None,
         replace: bool,
         dry_run: bool,
         **options,
     ):
-        if not paths:
-            raise CommandError("Give at least one file to import.")
+        if not paths and not urls:
+            raise CommandError("Give at least one file, or a web page with --url, to import.")
         try:
-            loaded = importers.read_documents(paths, title=title, slug=slug)
+            loaded = importers.read_documents(paths, urls=urls, title=title, slug=slug)
         except importers.ImportProblem as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         documents = [item.document for item in loaded if item.document is not None]

@@ -1,0 +1,253 @@
+"""A saved **HTML page**: its main content (found by readability-lxml, which drops navigation,
+sidebars, footers and other chrome) laid out as the text the page parser reads — headings on
+lines of their own after blank lines, "•" and numbered list items, one paragraph per block — so
+the sections are recognised and classified by :mod:`.pages`, as for a text file. What the markup
+says outright is taken from it: the name (schema.org JSON-LD, else the ``h1``), other names
+(JSON-LD ``alternateName``) and the date (JSON-LD ``lastReviewed``/``dateModified``, else a
+``<time datetime>``).
+
+:func:`parse_html_page` is pure: text in, :class:`ImportDocument` out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+import lxml.html
+from lxml import etree
+from readability import Document
+
+from medsite.textfiles import ImportProblem
+
+from .documents import ImportDocument
+from .pages import parse_condition_page
+
+# The most an HTML page may be: a condition page is tens of kilobytes, and the extractor's work
+# grows with the size of the markup.
+MAX_HTML_CHARACTERS = 5 * 2**20
+
+_HTML_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_LISTS = {"ul", "ol"}
+# Never content: scripts, forms and their controls, media and what captions it.
+_SKIPPED = {
+    "script", "style", "noscript", "template", "nav", "form", "button", "select", "textarea",
+    "svg", "iframe", "img", "picture", "video", "audio", "figure", "figcaption", "head",
+}  # fmt: skip
+_BLOCKS = {
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "table",
+    "tr", "td", "th", "thead", "tbody", "dl", "dt", "dd", "address", "details", "summary", "pre",
+    "li", "hr", "center", "body", "html",
+}  # fmt: skip
+
+
+def is_html(text: str) -> bool:
+    """Whether ``text`` is an HTML document (it starts with a doctype or an ``<html>`` tag)."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+@dataclass
+class _Metadata:
+    name: str = ""
+    also_called: list[str] = field(default_factory=list)
+    updated_on: date | None = None
+
+
+def parse_html_page(
+    text: str, *, source: str, title: str | None = None, slug: str | None = None
+) -> ImportDocument:
+    """A saved HTML condition page -> the same document its text would give, with what its
+    markup says of its name, other names and date."""
+    if len(text) > MAX_HTML_CHARACTERS:
+        raise ImportProblem(
+            f"{source}: is too large for a web page ({len(text) // 2**20} MB of HTML; the limit is "
+            f"{MAX_HTML_CHARACTERS // 2**20} MB)."
+        )
+    try:
+        tree = lxml.html.document_fromstring(text)
+        main = lxml.html.fragment_fromstring(Document(text).summary(html_partial=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise ImportProblem(f"{source}: is not an HTML page that can be read ({exc}).") from exc
+    meta = _metadata(tree, main)
+    layout = "\n".join(_layout(main))
+    document = parse_condition_page(layout, source=source, title=title or meta.name or None, slug=slug)
+    document.title_given = bool(title)
+    if meta.also_called:
+        seen, names = {document.data.name.casefold()}, []
+        for name in [*(document.data.also_called or []), *meta.also_called]:
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        document.data.also_called = names
+    if meta.updated_on is not None:
+        document.data.source_updated_on = meta.updated_on
+    return document
+
+
+# --- what the markup says ------------------------------------------------------------------------
+
+
+def _metadata(tree: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> _Metadata:
+    meta = _Metadata()
+    for thing in _json_ld(tree):
+        kinds = thing.get("@type")
+        kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+        if "MedicalCondition" in kinds:
+            meta.name = meta.name or _text(thing.get("name"))
+            alternate = thing.get("alternateName")
+            for name in alternate if isinstance(alternate, list) else [alternate]:
+                if _text(name):
+                    meta.also_called.append(_text(name))
+        for key in ("lastReviewed", "dateModified"):
+            if meta.updated_on is None:
+                meta.updated_on = _iso_date(thing.get(key))
+    if not meta.name:
+        h1 = tree.find(".//h1")
+        meta.name = _words(h1.text_content()) if h1 is not None else ""
+        if len(meta.name.split()) > 8:
+            meta.name = ""  # a headline, not a name: the text's own naming sentence decides
+    if meta.updated_on is None:
+        for where in (main, tree):
+            for time in where.iter("time"):
+                if found := _iso_date(time.get("datetime")):
+                    meta.updated_on = found
+                    return meta
+    return meta
+
+
+def _json_ld(tree: lxml.html.HtmlElement) -> Iterator[dict]:
+    """Every schema.org object in the page's JSON-LD blocks, nested ones included."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue  # a broken block says nothing; the page's text still does
+        yield from _objects(data, depth=0)
+
+
+def _objects(data: object, *, depth: int) -> Iterator[dict]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _objects(item, depth=depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _objects(value, depth=depth + 1)
+
+
+def _text(value: object) -> str:
+    return _words(value) if isinstance(value, str) else ""
+
+
+def _iso_date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the main content as the text layout of a scraped page -------------------------------------
+
+
+class _Writer:
+    """Blocks of text in the layout :mod:`.pages` reads."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.inline: list[str] = []
+
+    def text(self, text: str | None) -> None:
+        if text:
+            self.inline.append(text)
+
+    def flush(self) -> None:
+        paragraph = _words("".join(self.inline))
+        self.inline = []
+        if paragraph:
+            self.lines += ["", paragraph]
+
+    def heading(self, level: int, text: str) -> None:
+        self.flush()
+        if text:
+            # A run of blank lines starts a new topic; a sub-heading stays inside its section.
+            self.lines += ["", "", text] if level <= 2 else ["", text]
+
+    def items(self, items: list[tuple[int, str, str]]) -> None:
+        self.flush()
+        if items:
+            self.lines.append("")
+            self.lines += [f"{'  ' * depth}{marker} {text}" for depth, marker, text in items if text]
+
+
+def _layout(main: lxml.html.HtmlElement) -> list[str]:
+    writer = _Writer()
+    _walk(main, writer)
+    writer.flush()
+    return writer.lines[1:] if writer.lines[:1] == [""] else writer.lines
+
+
+def _tag(element: etree._Element) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _walk(element: etree._Element, writer: _Writer) -> None:
+    tag = _tag(element)
+    if not tag or tag in _SKIPPED:
+        return
+    if tag == "h1":
+        return  # the page's title: its name is taken from the markup (_metadata)
+    if tag in _HEADINGS:
+        writer.heading(int(tag[1]), _words(element.text_content()))
+        return
+    if tag in _LISTS:
+        writer.items(list(_items(element, depth=0)))
+        return
+    if tag == "br":
+        writer.text("\n")
+        return
+    block = tag in _BLOCKS
+    if block:
+        writer.flush()
+    writer.text(element.text)
+    for child in element:
+        _walk(child, writer)
+        writer.text(child.tail)
+    if block:
+        writer.flush()
+
+
+def _items(listing: etree._Element, *, depth: int) -> Iterator[tuple[int, str, str]]:
+    """(depth, marker, text) of each item of a list, nested lists after their item."""
+    ordered = _tag(listing) == "ol"
+    number = 0
+    for item in listing:
+        if _tag(item) != "li":
+            continue
+        number += 1
+        nested = [child for child in item if _tag(child) in _LISTS]
+        parts = [item.text or ""]
+        for child in item:
+            if child not in nested and _tag(child) not in _SKIPPED:
+                parts.append(child.text_content())
+            parts.append(child.tail or "")
+        yield depth, f"{number}." if ordered else "•", _words("".join(parts))
+        for inner in nested:
+            yield from _items(inner, depth=depth + 1)

@@ -1,0 +1,111 @@
+"""Saved HTML pages: the page's own markup, its main content only, into the same document a text
+file gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError
+
+from conditions import importing as importers
+from conditions.models import Condition
+from tests.conditions.importing.test_importing import run, write
+
+pytestmark = pytest.mark.django_db
+
+NAVIGATION = """
+<header><a href="/">Example Health</a>
+<nav><ul><li><a href="/a-z">Health A to Z</a></li><li><a href="/donate">Donate today</a></li>
+<li><a href="/appointments">Request an appointment</a></li></ul></nav></header>
+"""
+FOOTER = """
+<aside><h2>Related pages</h2><ul><li><a href="/frostbite">Frostbite</a></li>
+<li><a href="/raynauds">Raynaud's</a></li></ul></aside>
+<footer><p>Sign up for our newsletter.</p><p>© Example Health. All rights reserved.</p></footer>
+"""
+JSON_LD = """
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "MedicalWebPage",
+ "lastReviewed": "2024-05-02", "about": {"@type": "MedicalCondition", "name": "Chilblains",
+ "alternateName": ["Pernio", "Perniosis"]}}</script>
+"""
+ARTICLE = """
+<main><article>
+<h1>Chilblains</h1>
+<section><h2>Overview</h2>
+<p>Chilblains are small, itchy swellings of the skin that come up after time in the cold. They
+usually clear up by themselves within two or three weeks.</p></section>
+<section><h2>Symptoms</h2>
+<p>Symptoms of chilblains include:</p>
+<ul><li><strong>Red or purple patches.</strong> Mostly on the toes and fingers.</li>
+<li>Itching and burning, worse in a warm room</li><li>Swelling</li></ul></section>
+<section><h2>When to see a doctor</h2>
+<p>See a doctor if the swellings have not healed after three weeks, or if you have diabetes.</p></section>
+<section><h2>Treatment</h2>
+<p>Most chilblains need no treatment. Keep the feet warm and dry, and do not scratch.</p></section>
+<p>Page last reviewed: <time datetime="2024-04-30">30 April 2024</time></p>
+</article></main>
+"""
+
+
+def html_page(*, head: str = JSON_LD, article: str = ARTICLE) -> str:
+    return (
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>Chilblains | Example Health"
+        f"</title>{head}</head><body>{NAVIGATION}{article}{FOOTER}</body></html>"
+    )
+
+
+def test_a_saved_html_page_gives_sections_lists_names_and_date_from_its_markup():
+    document = importers.parse_document(html_page(), source="chilblains.html")
+    data = document.data
+    assert data.name == "Chilblains"
+    assert data.also_called == ["Pernio", "Perniosis"]
+    assert data.source_updated_on == date(2024, 5, 2)  # JSON-LD's lastReviewed before <time>
+    assert [s.kind for s in data.sections] == ["overview", "symptoms", "when_to_see_a_doctor", "treatment"]
+    symptoms = data.sections[1].body
+    assert "- **Red or purple patches.** Mostly on the toes and fingers." in symptoms
+    assert "- Swelling" in symptoms
+    assert data.summary.startswith("Chilblains are small, itchy swellings")
+
+
+def test_navigation_sidebars_and_footers_are_not_imported():
+    document = importers.parse_document(html_page(), source="chilblains.html")
+    everything = " ".join(s.body for s in document.data.sections).lower()
+    for chrome in ("health a to z", "donate", "request an appointment", "newsletter", "raynaud", "rights"):
+        assert chrome not in everything
+
+
+def test_without_json_ld_the_h1_names_the_page_and_time_dates_it():
+    document = importers.parse_document(html_page(head=""), source="chilblains.html")
+    assert document.data.name == "Chilblains"
+    assert document.data.source_updated_on == date(2024, 4, 30)
+    assert not document.title_given
+
+
+def test_a_broken_json_ld_block_is_ignored():
+    head = '<script type="application/ld+json">{"@type": "MedicalCondition", "name": </script>'
+    document = importers.parse_document(html_page(head=head), source="chilblains.html")
+    assert document.data.name == "Chilblains"
+
+
+def test_title_still_overrides_the_markup():
+    document = importers.parse_document(html_page(), source="c.html", title="Chilblains (pernio)")
+    assert document.data.name == "Chilblains (pernio)"
+    assert document.title_given
+
+
+def test_an_html_file_imports_through_the_command(tmp_path):
+    path = write(tmp_path, "chilblains.html", html_page())
+    output = run(path)
+    assert output.startswith("Imported “Chilblains” (created, 4 sections, 0 references) from chilblains.html")
+    assert "    also called: Pernio; Perniosis" in output
+    condition = Condition.objects.get()
+    assert condition.import_source == str(path.resolve())
+    assert condition.synonyms == ["Pernio", "Perniosis"]
+
+
+def test_an_html_page_that_is_not_a_condition_page_is_refused(tmp_path):
+    article = "<main><h1>Our opening hours</h1><p>We are open from nine to five on weekdays.</p></main>"
+    with pytest.raises(CommandError, match=r"hours\.html"):
+        run(write(tmp_path, "hours.html", html_page(head="", article=article)))
+    assert Condition.objects.count() == 0
