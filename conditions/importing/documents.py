@@ -24,4 +24,4 @@ class ImportDocument:
     # file's absolute path, or the URL. A later import matches the page by it.
     origin: str = ""
     warnings: list[str] = field(default_factory=list)  # sentences the import's report prints under the file
-    dropped: list[tuple[int, str]] = field(default_factory=list)  # (line number, text) of site chrome left out
+    dropped: list[tuple[int, str]] = field(default_factory=list)  # (line number, text) of chrome left out

@@ -8,6 +8,7 @@ and the site's boilerplate. Sections are recognised by what they say.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,9 @@ from conditions.models import Section
 from medsite.textfiles import ImportProblem
 from references.parsing import parse_date, parse_reference
 
+from .cleanup import clean_page
 from .documents import PAGE, ImportDocument
+from .sources import cite_in_sections, cite_markers
 from .text import escape_block, escape_inline, infer_name, joined, normalise, sentences
 
 Kind = Section.Kind
@@ -314,17 +317,32 @@ def _summary(overview: str) -> str:
 
 
 def parse_condition_page(
-    text: str, *, source: str, title: str | None = None, slug: str | None = None
+    text: str,
+    *,
+    source: str,
+    title: str | None = None,
+    slug: str | None = None,
+    repeated: Collection[str] = (),
+    first_line: int = 1,
 ) -> ImportDocument:
-    """A scraped condition page -> its sections, summary, source date and references."""
-    parts, back = _parts(normalise(text))
+    """A scraped condition page -> its sections, summary, source date and references.
+
+    ``repeated``: lines the other files of the import share (boilerplate.repeated_lines);
+    ``first_line``: the file's line number of the text's first line, for the report.
+    """
+    page = clean_page(normalise(text), source=source, repeated=repeated, first_line=first_line)
+    parts, back = _parts(page.text)
     opening = parts[0].texts()[0] if parts and parts[0].texts() else ""
     inferred = infer_name(sentences(opening)[0]) if opening else None
     sections = _sections(parts)
+    references = page.references + back.references
+    updated_on = page.updated_on or back.updated_on
+    # Citation numbers point into the page's reference list, in its order, when it has one.
+    cite_in_sections(sections, 0 if page.references and back.references else len(references))
     kinds = {section.kind for section in sections} & _MEDICAL_KINDS
     # Evidence that this is a condition page, not other prose: the opening names a condition,
     # the sections are about medical topics, and it has a reference list or a revision date.
-    evidence = 2 * bool(inferred) + len(kinds) + bool(back.references) + bool(back.updated_on)
+    evidence = 2 * bool(inferred) + len(kinds) + bool(references) + bool(updated_on)
     if evidence < 3:
         raise ImportProblem(
             f"{source}: not a format import_condition understands: neither a condition page "
@@ -339,15 +357,17 @@ def parse_condition_page(
     data = ConditionData(
         name=name,
         slug=slug or "",
-        summary=_summary(opening),
-        source_updated_on=back.updated_on,
+        summary=cite_markers(_summary(opening), 0, markdown=False),
+        source_updated_on=updated_on,
         sections=sections,
     )
     return ImportDocument(
         source=source,
         format=PAGE,
         data=data,
-        references=[parse_reference(ref) for ref in back.references],
+        references=[parse_reference(ref) for ref in references],
         name_hints=[name],
         title_given=bool(title),
+        warnings=page.warnings,
+        dropped=page.dropped,
     )
