@@ -4,7 +4,7 @@ control characters or looks cut short, and parsed in whichever format it is in."
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +15,10 @@ from medsite.validators import CONTROL_CHARACTERS, describe
 from .boilerplate import repeated_lines
 from .cards import is_short_answer_card, parse_short_answer_card
 from .documents import ImportDocument
+from .fetching import Fetched, fetch_pages
 from .pages import date_line, parse_condition_page
 from .text import normalise
+from .webpages import is_html, parse_html_page
 
 
 @dataclass
@@ -42,15 +44,21 @@ def check_options(*, title: str | None, slug: str | None) -> None:
 
 
 def read_documents(
-    paths: Iterable[str | Path], *, title: str | None = None, slug: str | None = None
+    paths: Iterable[str | Path],
+    *,
+    urls: Sequence[str] = (),
+    title: str | None = None,
+    slug: str | None = None,
 ) -> list[Loaded]:
-    """Read and parse every file, each on its own: one that fails says why in its ``problem``.
-    Raises ImportProblem only for a --title or --slug no page could have."""
+    """Read and parse every file, and fetch and parse every URL (:mod:`.fetching`), each on its
+    own: one that fails says why in its ``problem``. Raises ImportProblem only for a --title or
+    --slug no page could have."""
     check_options(title=title, slug=slug)
     files = [Path(path) for path in paths]
     # Lines most files of the import share are the site's chrome (boilerplate.repeated_lines).
     repeated = repeated_lines([_text_or_nothing(path) for path in files])
-    return [_read_file(path, title=title, slug=slug, repeated=repeated) for path in files]
+    loaded = [_read_file(path, title=title, slug=slug, repeated=repeated) for path in files]
+    return loaded + [_read_page(page, title=title, slug=slug) for page in fetch_pages(urls)]
 
 
 def _text_or_nothing(path: Path) -> str:
@@ -64,12 +72,25 @@ def _read_file(path: Path, *, title: str | None, slug: str | None, repeated: Col
     try:
         text = read_text(path)
         refuse_control_characters(text, path)
-        refuse_cut_short(text, path)
+        if not is_html(text):  # a web page ends in markup, not in a sentence
+            refuse_cut_short(text, path)
         document = parse_document(text, source=path.name, title=title, slug=slug, repeated=repeated)
     except ImportProblem as exc:
         return Loaded(str(path), problem=str(exc))
     document.origin = str(path.resolve())
     return Loaded(str(path), document)
+
+
+def _read_page(page: Fetched, *, title: str | None, slug: str | None) -> Loaded:
+    if page.problem:
+        return Loaded(page.url, problem=f"{page.url}: {page.problem}")
+    try:
+        refuse_control_characters(page.text, page.url)
+        document = parse_html_page(page.text, source=page.url, title=title, slug=slug)
+    except ImportProblem as exc:
+        return Loaded(page.url, problem=str(exc))
+    document.origin = page.url
+    return Loaded(page.url, document)
 
 
 def load_documents(
@@ -89,7 +110,7 @@ def load_documents(
 _NOT_TEXT = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
-def refuse_control_characters(text: str, path: Path) -> None:
+def refuse_control_characters(text: str, path: Path | str) -> None:
     """Raise ImportProblem naming the first line of ``text`` that holds a control character which
     is not white space: it would reach the page invisibly, or break what a name is copied into."""
     found = list(_NOT_TEXT.finditer(text))
@@ -131,8 +152,10 @@ def parse_document(
     slug: str | None = None,
     repeated: Collection[str] = (),
 ) -> ImportDocument:
-    """Parse one file's text in whichever format it is in; raises ImportProblem if neither.
+    """Parse one file's text in whichever format it is in; raises ImportProblem if none.
     ``repeated``: the lines other files of the same import share (boilerplate.repeated_lines)."""
+    if is_html(text):
+        return parse_html_page(text, source=source, title=title, slug=slug)
     # normalise() drops the blank lines a file starts with: the report counts them back.
     first_line = 1 + next((n for n, line in enumerate(text.splitlines()) if line.strip()), 0)
     text = normalise(text)
