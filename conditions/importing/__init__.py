@@ -17,7 +17,7 @@ from medsite.textfiles import ImportProblem
 
 from .documents import CARD, PAGE, ImportDocument
 from .loading import Loaded, load_documents, parse_document, read_documents
-from .text import infer_name
+from .names import infer_name
 from .writing import ImportResult, find_condition, refusal, store_references, write_documents
 
 __all__ = [

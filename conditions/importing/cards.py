@@ -13,7 +13,8 @@ from medsite.textfiles import ImportProblem
 from references.parsing import parse_date
 
 from .documents import CARD, ImportDocument
-from .text import escape_block, infer_name, joined, normalise, sentences
+from .names import infer_name
+from .text import escape_block, joined, normalise, sentences
 
 _CARD_HEADER = re.compile(r"Short answer\s*·.*", re.IGNORECASE)
 

@@ -1,5 +1,5 @@
-"""Plain-text helpers both parsers share: normalising a file's text, splitting sentences, the
-sentence that names a condition, and escaping plain text into Markdown."""
+"""Plain-text helpers both parsers share: normalising a file's text, splitting sentences and
+escaping plain text into Markdown. The sentence that names a condition is read in names.py."""
 
 from __future__ import annotations
 
@@ -22,35 +22,6 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[\"“(]?[A-Z0-9])")
 
 def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
-
-
-_MEDICAL_NOUNS = (
-    r"condition|disease|disorder|syndrome|infection|cancer|tumou?r|illness|injury|inflammation|"
-    r"deficiency|malformation|complication|reaction|infestation|allergy|lesion|defect|type of"
-)
-# "X occurs when …", "X is a rare condition …", "X refers to …": the sentence that names the page.
-# Written so that a run of spaces is crossed once: the name never ends in a space, one space
-# pattern at a time (not "\s*,?\s+"), and none gives back what it took (before, one sentence
-# with 3,000 spaces in it took 47 s).
-_NAMING = re.compile(
-    r"(?:(?:an?|the)\s+)?(?P<name>[A-Z0-9][^.;:!?,()]{0,80}?)(?<!\s)(?:\s*\([^)]{1,80}\))?(?:\s*,)?\s+"
-    r"(?:(?:occurs?|happens?|develops?|starts?|begins?)\s+(?:when|if|because)\b"
-    rf"|(?:is|are)\s++(?:an?\s++|the\s++|one\s++)?[^.]*?\b(?:{_MEDICAL_NOUNS})\b"
-    r"|refers\s+to\b|(?:is|are)\s+caused\s+by\b|(?:is|are)\s+characteri[sz]ed\s+by\b)",
-    re.IGNORECASE,
-)
-_NOT_A_NAME = re.compile(r"(?:it|this|that|these|there|they|you|your|we|our|my|he|she|his|her)\b", re.I)
-
-
-def infer_name(sentence: str) -> str | None:
-    """The condition a sentence like "Carcinoid syndrome occurs when …" names, or None."""
-    match = _NAMING.match(sentence.strip())
-    if not match:
-        return None
-    name = " ".join(match["name"].split())
-    if _NOT_A_NAME.match(name) or len(name.split()) > 8:
-        return None
-    return name[:1].upper() + name[1:]
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]])")

@@ -1,0 +1,189 @@
+"""A page's name and its other names: from a title line, a question title or the sentence that
+names the condition ("X is …", "X, also called Y, is …", "X (ABBR) occurs when …").
+
+Read from the shape of the text (a short line at the top that the text goes on to mention, a
+noun phrase before "is"), not from a list of medical nouns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import sentences
+
+# "X is …", "X occurs when …", "X, also called Y, is …", "X (ABBR) refers to …": the sentence that
+# names the page. Written so that a run of spaces is crossed once: the name never ends in a
+# space, and the spaces after it are taken possessively (before, one sentence with 3,000 spaces
+# in it took 47 s). The name is at most 80 characters, so trying its end positions is bounded.
+_NAMING = re.compile(
+    r"(?:(?:an?|the)\s++)?(?P<name>[A-Z0-9][^.;:!?,()\[\]]{0,80}?)(?<!\s)"
+    r"(?:\s*+\((?P<bracket>[^()]{1,80})\))?"
+    r"(?:\s*+,\s*+(?P<aka>(?:also|sometimes|commonly|often|or)\s++[^,;.()]{1,120}?)\s*+,)?\s++"
+    r"(?:(?:occurs?|happens?|develops?|starts?|begins?)\s++(?:when|if|because)\b"
+    r"|(?:is|are)\b|refers?\s++to\b|means?\b|describes?\b)",
+    re.IGNORECASE,
+)
+# Words that begin a sentence's subject but never a condition's name: pronouns, quantifiers.
+_NOT_A_NAME = re.compile(
+    r"(?:it|this|that|these|those|there|they|you|your|we|our|my|he|she|his|her|its|their|"
+    r"most|many|some|all|each|every|few|several|both|any|no|one|other|such|what|which|who|"
+    r"here|now|if|when|while|because|although|people|doctors?|patients?)\b",
+    re.IGNORECASE,
+)
+# A subject that is a topic of the page, not the page's condition ("Treatment is …").
+_TOPIC_WORD = re.compile(
+    r"(?:signs?|symptoms?|causes?|treatments?|diagnos[ie]s|tests?|risks?|complications?|"
+    r"prevention|outlook|prognosis|surgery|medications?|medicines?)\b",
+    re.IGNORECASE,
+)
+_ALSO_CALLED = re.compile(
+    r"\b(?:also|sometimes|commonly|often|formerly)\s+(?:called|known\s+as|referred\s+to\s+as|named)\s+",
+    re.IGNORECASE,
+)
+# "Also called: A, B" (a line of its own) and "Other names: …".
+_NAMES_LINE = re.compile(
+    r"(?:also\s+called|also\s+known\s+as|other\s+names?|alternative\s+names?)\s*:\s*(?P<names>\S.*)",
+    re.IGNORECASE,
+)
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*s?")
+_ALIAS_WORDS = re.compile(r"[A-Za-z][A-Za-z' ]{0,60}")
+_QUESTION_TITLE = re.compile(r"(?:what|who)\s+(?:is|are)\s+(?:an?\s+)?(?P<name>[^?]{2,80}?)\s*\?", re.I)
+_TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]\s+|\s*[|:]\s+")
+
+
+@dataclass
+class Names:
+    """What the text says its condition is called, and which lines at the top were the title."""
+
+    name: str | None = None
+    also_called: list[str] = field(default_factory=list)
+    title_line: int | None = None  # index, among the lines before the text, of the title
+
+
+def _capitalised(name: str) -> str:
+    name = " ".join(name.split())
+    return name[:1].upper() + name[1:]
+
+
+def _plausible(name: str) -> bool:
+    words = name.split()
+    return 0 < len(words) <= 8 and not _NOT_A_NAME.match(name) and not _TOPIC_WORD.match(name)
+
+
+def infer_name(sentence: str) -> str | None:
+    """The condition a sentence like "Carcinoid syndrome occurs when …" names, or None."""
+    match = _NAMING.match(sentence.strip())
+    if not match or not _plausible(match["name"]):
+        return None
+    return _capitalised(match["name"])
+
+
+def _split_names(text: str) -> list[str]:
+    """ "A, B or C" -> the names, without a trailing full stop or a leading article."""
+    parts = re.split(r"\s*[,;]\s*|\s+or\s+|\s+and\s+", text.strip().rstrip("."))
+    names = [re.sub(r"^(?:an?|the)\s+", "", part, flags=re.IGNORECASE) for part in parts]
+    return [name for name in names if name and len(name.split()) <= 8]
+
+
+def _alias_in_brackets(bracket: str) -> list[str]:
+    """The other name a bracket after a name gives: "(GERD)", "(gouty arthritis)", "(also called
+    …)"; not a pronunciation ("PLAN-tur fas-e-I-tis") or a remark."""
+    text = bracket.strip()
+    also = _ALSO_CALLED.match(text) or re.match(r"or\s+", text, re.IGNORECASE)
+    if also:
+        return _split_names(text[also.end() :])
+    if _ABBREVIATION.fullmatch(text):
+        return [text]
+    remark = re.search(r"\b(?:say|pronounced|see|for example)\b", text, re.IGNORECASE)
+    if _ALIAS_WORDS.fullmatch(text) and len(text.split()) <= 5 and not remark:
+        return [text]
+    return []
+
+
+def names_in_sentence(sentence: str) -> list[str]:
+    """The other names a naming sentence gives: in a bracket after the name, "X, also called Y,",
+    or "also known as Y" later in the sentence."""
+    match = _NAMING.match(sentence.strip())
+    if not match or not _plausible(match["name"]):
+        return []
+    found = _alias_in_brackets(match["bracket"]) if match["bracket"] else []
+    if match["aka"]:
+        found += _alias_in_brackets(match["aka"])
+    rest = sentence[match.end() :]
+    if also := _ALSO_CALLED.search(rest):
+        found += _split_names(re.split(r"[,;.()]", rest[also.end() :], maxsplit=1)[0])
+    return found
+
+
+def names_line(line: str) -> list[str]:
+    """The names an "Also called: A, B" line lists; empty for any other line."""
+    match = _NAMES_LINE.fullmatch(line.strip())
+    return _split_names(match["names"]) if match else []
+
+
+def _question_name(line: str) -> str | None:
+    match = _QUESTION_TITLE.fullmatch(line.strip())
+    if not match or match["name"].casefold().startswith("the "):
+        return None
+    return match["name"] if _plausible(match["name"]) else None
+
+
+def _in_text(name: str, text: str) -> str | None:
+    """``name`` as the text writes it (its own capitals), if the text mentions it."""
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+    return found.group() if found else None
+
+
+def _title_candidates(line: str) -> list[str]:
+    """A title line and its parts: "Gout - Symptoms and causes - Example Clinic" -> each part."""
+    parts = [part.strip() for part in _TITLE_SEPARATOR.split(line.strip()) if part.strip()]
+    return [line.strip(), *parts] if len(parts) > 1 else [line.strip()]
+
+
+def _mentions(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE))
+
+
+def find_names(top: list[str], opening: list[str], text: str) -> Names:
+    """The page's name and other names.
+
+    ``top`` are the lines before the first paragraph (title, navigation, calls to action),
+    ``opening`` the first paragraphs and ``text`` the page's text. A title line is one the text
+    goes on to speak of (in its opening, or more than once: a navigation line is not); failing
+    that, a question title ("What is gout?"), then the first sentence that names a condition.
+    """
+    first = " ".join(opening)
+    sentence_name: str | None = None
+    also: list[str] = []
+    for sentence in sentences(first)[:4]:
+        if found := infer_name(sentence):
+            sentence_name, also = found, names_in_sentence(sentence)
+            break
+    for line in top:
+        also += names_line(line)
+    names = Names(also_called=also)
+    best: tuple[tuple[bool, bool, int], int, str] | None = None
+    for index, line in enumerate(top):
+        if names_line(line):
+            continue
+        asked = _question_name(line)
+        candidates = [asked] if asked else [c for c in _title_candidates(line) if _plausible(c)]
+        for candidate in candidates:
+            if candidate.endswith("?"):
+                continue
+            mentions = _mentions(candidate, text) - 1  # the line itself is one
+            own = candidate.casefold() == (sentence_name or "").casefold()
+            in_opening = _in_text(candidate, first) is not None
+            score = (own, in_opening, mentions)
+            # A question title names its subject; another line must be spoken of again.
+            if (own or in_opening or mentions >= (1 if asked else 2)) and (best is None or score > best[0]):
+                best = (score, index, candidate)
+    if best is not None:
+        written = _in_text(best[2], first) or _in_text(best[2], text) or best[2]
+        names.name, names.title_line = _capitalised(written), best[1]
+    names.name = names.name or sentence_name
+    if names.name:
+        named = names.name.casefold()
+        names.also_called = list(dict.fromkeys(n for n in names.also_called if n.casefold() != named))
+    return names

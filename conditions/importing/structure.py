@@ -1,0 +1,280 @@
+"""A scraped page's structure: its lines (soft wraps joined) -> the title and navigation at the
+top, then runs of paragraphs, lists and sub-headings, each run a section to be.
+
+Headings, list items and paragraphs are told apart by the shape of a line and by what follows
+it, in one pass over the lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conditions.models import Section
+
+from .headings import heading_kind, heading_shape, heading_text, is_question
+from .lists import Item, List, bare_item, is_lead_in, marker
+
+Kind = Section.Kind
+
+_TERMINAL = ".!?:;"
+
+
+@dataclass
+class Line:
+    """One logical line: a heading, a list item or a paragraph."""
+
+    text: str  # without its indent
+    indent: int
+    gap: int  # blank lines before it: 0, 1, or 2 for a run (a new block)
+
+
+@dataclass
+class SubHeading:
+    text: str
+
+
+Unit = str | List | SubHeading
+
+
+@dataclass
+class Part:
+    """A run of paragraphs that will become one section."""
+
+    kind: str | None = None  # known when a heading named it
+    heading: str = ""
+    units: list[Unit] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        out = []
+        for unit in self.units:
+            if isinstance(unit, List):
+                out += [" ".join([item.text, *item.continuations]) for item in unit.items]
+            elif isinstance(unit, SubHeading):
+                out.append(unit.text)
+            else:
+                out.append(unit)
+        return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _hard_wrapped(lines: list[str]) -> int:
+    """The width a paragraph's lines are wrapped at (text from a PDF or an e-mail), or 0."""
+    lengths = [len(line.strip()) for line in lines]
+    width = max(lengths, default=0)
+    if len(lines) < 2 or not 40 <= width <= 110:
+        return 0
+    full = sum(1 for length in lengths[:-1] if length >= 0.7 * width)
+    return width if full * 2 >= len(lengths) - 1 else 0
+
+
+def _continues(previous: str, line: str, width: int, item_indent: int | None) -> bool:
+    """Whether ``line`` is a soft-wrapped continuation of ``previous`` in one paragraph."""
+    text, before = line.strip(), previous.rstrip()
+    if marker(line):
+        return False
+    if item_indent is not None and _indent(line) > item_indent:
+        return True  # aligned under a list item's text
+    if before[-1:] in _TERMINAL:
+        return False
+    if width and len(before.strip()) >= 0.7 * width:
+        return True
+    # A sentence going on in lower case, unless both lines are short: items of a bare list.
+    return text[:1].islower() and (item_indent is not None or max(len(before.strip()), len(text)) >= 50)
+
+
+def logical_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """A paragraph's lines (indent, text) with soft wraps joined: each one a heading, a list item
+    or a paragraph. A line broken at a hyphen is joined without it."""
+    width = _hard_wrapped(lines)
+    out: list[tuple[int, str]] = []
+    item_indent: int | None = None
+    for line in lines:
+        if not line.strip():
+            continue
+        if out and _continues(out[-1][1], line, width, item_indent):
+            indent, before = out[-1]
+            if before.endswith("-") and before[-2:-1].isalpha() and line.strip()[:1].islower():
+                out[-1] = (indent, before[:-1] + line.strip())
+            else:
+                out[-1] = (indent, before + " " + line.strip())
+            continue
+        found = marker(line)
+        item_indent = found.indent if found else None
+        out.append((_indent(line), line.strip()))
+    return out
+
+
+@dataclass
+class _Builder:
+    """Builds the parts line by line, remembering the open list and what announced it."""
+
+    topics_by_blocks: bool
+    skip: set[str]
+    parts: list[Part] = field(default_factory=list)
+    current: Part | None = None
+    open_list: List | None = None
+    lead_in: bool = False
+
+    def part(self) -> Part:
+        if self.current is None:
+            self.current = Part()
+            self.parts.append(self.current)
+        return self.current
+
+    def close_list(self) -> None:
+        self.open_list, self.lead_in = None, False
+
+    def add_item(self, text: str, *, indent: int, ordered: bool, bare: bool = False) -> None:
+        part = self.part()
+        listed = self.open_list
+        if listed is None or listed.ordered != ordered or part.units[-1:] != [listed]:
+            listed = List([], ordered=ordered, indent=indent, bare=bare)
+            part.units.append(listed)
+            self.open_list = listed
+        listed.items.append(Item(text))
+
+    def add_text(self, text: str) -> None:
+        self.part().units.append(text)
+        self.open_list = None
+        self.lead_in = is_lead_in(text)
+
+    def heading(self, text: str, kind: str | None) -> None:
+        """A heading: a new part, the heading of a part that has no text yet, or a sub-heading."""
+        self.close_list()
+        shown = heading_text(text)
+        current = self.current
+        if current is not None and not current.units:
+            if kind or is_question(text) or not current.heading:
+                current.heading, current.kind = shown, kind or current.kind
+            else:
+                current.units.append(SubHeading(shown))
+            return
+        own = (
+            None if current is None else current.kind or (Kind.OVERVIEW if current is self.parts[0] else None)
+        )
+        if current is not None and (current.heading or current.kind) and kind in (None, own):
+            current.units.append(SubHeading(shown))
+            return
+        self.current = Part(kind=kind, heading=shown)
+        self.parts.append(self.current)
+
+    def lead_in_section(self, text: str) -> None:
+        """ "See a GP if:" inside a headed section on another topic starts a section of its own."""
+        current = self.current
+        kind = heading_kind(text.rstrip(":").rstrip())
+        if current is not None and current.heading and current.kind and kind and kind != current.kind:
+            self.current = Part(kind=kind)
+            self.parts.append(self.current)
+        self.add_text(text)
+
+
+def _is_heading(lines: list[Line], index: int, headed: bool, after_list: bool) -> str | None:
+    """ "kind", "plain" (a heading that names no kind) or None for a line that is no heading."""
+    line = lines[index]
+    if not heading_shape(line.text):
+        return None
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    if following is None:
+        return None
+    if heading_kind(line.text) or is_question(line.text):
+        return "kind"
+    # A short line that names no topic is a heading only on a page that has headings, before
+    # text, and not straight after a list (where it is an image's alt text or caption).
+    if not headed or (after_list and line.gap < 2) or following.gap > 1:
+        return None
+    if heading_shape(following.text) and not marker(" " * following.indent + following.text):
+        return None
+    return "plain"
+
+
+def _strong_headings(lines: list[Line]) -> int:
+    return sum(
+        1
+        for index, line in enumerate(lines[:-1])
+        if heading_shape(line.text) and (heading_kind(line.text) or is_question(line.text))
+    )
+
+
+def build_parts(lines: list[Line], *, skip: set[str] | None = None) -> list[Part]:
+    """The runs of paragraphs of a page's lines (the title and navigation already taken off)."""
+    strong = _strong_headings(lines)
+    blocks = sum(1 for line in lines if line.gap >= 2)
+    # A page of untitled topics parted by runs of blank lines (seed 000) starts a topic at each
+    # run; a page with more headings than runs has its runs where a copy happened to put them.
+    build = _Builder(topics_by_blocks=blocks >= strong, skip=skip or set())
+    headed = strong >= 2
+    for index, line in enumerate(lines):
+        if line.text.casefold() in build.skip:
+            continue  # an image's alt text: the page's name alone on a line
+        if line.gap >= 2 and build.topics_by_blocks:
+            build.current = None
+            build.close_list()
+        listed = build.open_list
+        found = marker(" " * line.indent + line.text)
+        if found:
+            build.add_item(found.text, indent=found.indent, ordered=found.ordered)
+            build.lead_in = False
+            continue
+        if listed is not None and not listed.bare and line.indent > listed.indent and line.gap >= 1:
+            listed.items[-1].continuations.append(line.text)  # an indented paragraph under an item
+            continue
+        role = _is_heading(lines, index, headed, after_list=listed is not None)
+        if role == "kind":
+            build.heading(line.text, heading_kind(line.text))
+            continue
+        if (build.lead_in or (listed is not None and listed.bare)) and line.gap <= 1 and bare_item(line.text):
+            build.add_item(line.text, indent=line.indent, ordered=False, bare=True)
+            build.lead_in = True
+            continue
+        if role == "plain":
+            build.heading(line.text, None)
+        elif line.text.endswith(":") and heading_shape(line.text[:-1]):
+            build.lead_in_section(line.text)
+        else:
+            build.add_text(line.text)
+    return [part for part in build.parts if part.units]
+
+
+def page_lines(paragraphs: list[tuple[list[str], bool]]) -> list[Line]:
+    """Logical lines of the page's paragraphs, each paragraph with whether it starts a block."""
+    out = []
+    for lines, new_block in paragraphs:
+        for number, (indent, text) in enumerate(logical_lines(lines)):
+            gap = 0 if number else 2 if new_block else 1
+            out.append(Line(text, indent, gap))
+    if out:
+        out[0].gap = 2
+    return out
+
+
+def _prose(text: str) -> bool:
+    """A line of running text: a sentence or more, not a heading, an item or a line of links."""
+    if heading_shape(text) or marker(text):
+        return False
+    words = len(text.split())
+    return words >= 15 or (words >= 6 and text[-1:] in ".!?:")
+
+
+def top_lines(lines: list[Line]) -> int:
+    """How many lines at the top come before the first paragraph: title, navigation, calls to
+    action, the first heading."""
+    for count, line in enumerate(lines):
+        if _prose(line.text):
+            return count
+    return 0
+
+
+def first_headings(top: list[Line], title_line: int | None) -> list[Line]:
+    """The lines at the top that head the first section: the last ones naming a kind or asking a
+    question, after the title. Navigation and calls to action before them are dropped."""
+    start = 0 if title_line is None else title_line + 1
+    kept: list[Line] = []
+    for line in top[start:]:
+        if heading_kind(line.text) or is_question(line.text):
+            kept.append(line)
+        else:
+            kept = []
+    return kept

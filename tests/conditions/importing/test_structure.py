@@ -1,0 +1,83 @@
+"""A page's lines: soft wraps joined, then headings, sub-headings, lists and paragraphs."""
+
+from __future__ import annotations
+
+from conditions.importing.lists import List
+from conditions.importing.structure import SubHeading, build_parts, logical_lines, page_lines
+
+
+def parts_of(text: str):
+    paragraphs = [(para.split("\n"), True) for para in text.split("\n\n")]
+    return build_parts(page_lines(paragraphs))
+
+
+def test_lines_wrapped_at_a_width_are_joined_and_a_broken_word_mended():
+    lines = [
+        "Asthma is a long-term condition in which the airways of the lungs become",
+        "inflamed and narrow, making it hard to breathe at times, and it can start in",
+        "adult life as well as in child-",
+        "hood.",
+    ]
+    assert logical_lines(lines) == [(0, " ".join(lines[:3])[:-1] + "hood.")]
+
+
+def test_a_heading_directly_above_text_stays_a_line_of_its_own():
+    lines = ["Symptoms", "Heel pain is the main symptom, and it is worst with the first steps of the day."]
+    assert [text for _, text in logical_lines(lines)] == lines
+
+
+def test_a_wrapped_item_line_belongs_to_its_item_but_a_caption_after_it_does_not():
+    lines = ["• a tight chest, which may feel like a band", "  around it", "• coughing", "Wheezing in a child"]
+    assert [text for _, text in logical_lines(lines)] == [
+        "• a tight chest, which may feel like a band around it",
+        "• coughing",
+        "Wheezing in a child",
+    ]
+
+
+def test_short_lines_after_a_lead_in_are_items_and_a_sentence_ends_the_list():
+    (part,) = parts_of(
+        "Heel pain is common in runners.\nSymptoms include:\nPain under the heel\nStiffness after rest\n"
+        "Most people get better within a few months with rest, stretching and better shoes."
+    )
+    listed = part.units[2]
+    assert isinstance(listed, List)
+    assert [item.text for item in listed.items] == ["Pain under the heel", "Stiffness after rest"]
+    assert part.units[3].startswith("Most people get better")
+
+
+def test_a_heading_of_the_same_kind_inside_a_section_is_a_sub_heading():
+    text = (
+        "Treatment\nMost people get better with simple measures such as rest and ice.\n"
+        "Medications\nPain relievers such as ibuprofen can ease the pain for a while.\n"
+        "Surgical procedures\nA few people need an operation when nothing else has helped.\n"
+        "Prevention\nShoes with good support lower the strain on the foot."
+    )
+    treatment, prevention = parts_of(text)
+    assert (treatment.kind, treatment.heading, prevention.kind) == ("treatment", "Treatment", "prevention")
+    subheadings = [unit.text for unit in treatment.units if isinstance(unit, SubHeading)]
+    assert subheadings == ["Medications", "Surgical procedures"]
+
+
+def test_a_group_heading_gives_way_to_the_question_under_it():
+    text = (
+        "Symptoms and Causes\nWhat are the symptoms of hiccups?\nA hiccup is a sudden jerk of the diaphragm.\n"
+        "What causes hiccups?\nEating too fast or swallowing air can set them off."
+    )
+    symptoms, causes = parts_of(text)
+    assert (symptoms.kind, symptoms.heading) == ("symptoms", "What are the symptoms of hiccups?")
+    assert (causes.kind, causes.heading) == ("causes", "What causes hiccups?")
+
+
+def test_a_call_to_action_or_a_caption_is_not_a_heading():
+    text = (
+        "Symptoms\nThe big toe swells and turns red overnight.\nGout in the big toe\n"
+        "Causes\nUric acid crystals form in the joint.\nFind a doctor who treats gout\n"
+        "Risk factors\nEating a lot of red meat raises the level of uric acid."
+    )
+    parts = parts_of(text)
+    assert [(part.kind, part.heading) for part in parts] == [
+        ("symptoms", "Symptoms"),
+        ("causes", "Causes"),
+        ("risk_factors", "Risk factors"),
+    ]
