@@ -8,6 +8,7 @@ and the site's boilerplate. Sections are recognised by what they say.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,10 +17,12 @@ from conditions.models import Section
 from medsite.textfiles import ImportProblem
 from references.parsing import parse_date, parse_reference
 
+from .cleanup import clean_page
 from .documents import PAGE, ImportDocument
 from .headings import MEDICAL_KINDS, classify
 from .lists import List, list_markdown
 from .names import Names, find_names
+from .sources import cite_in_sections, cite_markers
 from .structure import Part, SubHeading, build_parts, first_headings, page_lines, top_lines
 from .text import escape_block, escape_inline, normalise, sentences
 
@@ -183,32 +186,49 @@ def _not_a_page(source: str, *, named: bool, medical: bool) -> str:
 
 
 def parse_condition_page(
-    text: str, *, source: str, title: str | None = None, slug: str | None = None
+    text: str,
+    *,
+    source: str,
+    title: str | None = None,
+    slug: str | None = None,
+    repeated: Collection[str] = (),
+    first_line: int = 1,
 ) -> ImportDocument:
-    """A scraped condition page -> its sections, summary, source date and references."""
-    parts, back, names = _parts(normalise(text))
+    """A scraped condition page -> its sections, summary, source date and references.
+
+    ``repeated``: lines the other files of the import share (boilerplate.repeated_lines);
+    ``first_line``: the file's line number of the text's first line, for the report.
+    """
+    page = clean_page(normalise(text), source=source, repeated=repeated, first_line=first_line)
+    parts, back, names = _parts(page.text)
     opening = next((unit for unit in parts[0].units if isinstance(unit, str)), "") if parts else ""
     sections = _sections(parts)
+    references = page.references + back.references
+    updated_on = page.updated_on or back.updated_on
+    # Citation numbers point into the page's reference list, in its order, when it has one.
+    cite_in_sections(sections, 0 if page.references and back.references else len(references))
     kinds = {section.kind for section in sections} & MEDICAL_KINDS
     name = (title or names.name or "").strip()
     # Evidence that this is a condition page, not other prose: it names a condition, the
     # sections are about medical topics, and it has a reference list or a revision date.
-    evidence = 2 * bool(name) + len(kinds) + bool(back.references) + bool(back.updated_on)
+    evidence = 2 * bool(name) + len(kinds) + bool(references) + bool(updated_on)
     if evidence < 3 or not name:
         raise ImportProblem(_not_a_page(source, named=bool(name), medical=bool(kinds)))
     data = ConditionData(
         name=name,
         slug=slug or "",
-        summary=_summary(opening),
+        summary=cite_markers(_summary(opening), 0, markdown=False),
         also_called=names.also_called or None,
-        source_updated_on=back.updated_on,
+        source_updated_on=updated_on,
         sections=sections,
     )
     return ImportDocument(
         source=source,
         format=PAGE,
         data=data,
-        references=[parse_reference(ref) for ref in back.references],
+        references=[parse_reference(ref) for ref in references],
         name_hints=[name],
         title_given=bool(title),
+        warnings=page.warnings,
+        dropped=page.dropped,
     )
