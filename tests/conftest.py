@@ -46,8 +46,17 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(items):
     # The tests marked slow (a minute or more) first: xdist hands out tests in this order, so
     # they start at once while the other worker goes through the rest, instead of running alone
-    # at the end of the run. None of them is transactional: no other test's data depends on it.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    # at the end of the run. Only those that leave the database as they found it: a test that
+    # flushes it (transactional, or on a live server) stays where pytest-django put it, after
+    # the tests that need the data migrations' rows.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None or _flushes(item))
+
+
+def _flushes(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="session")
