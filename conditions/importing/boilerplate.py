@@ -72,7 +72,10 @@ _PHRASES = re.compile(
     r"(?:our )?editorial (?:policy|policies|process)|medical review (?:policy|process)|"
     r"advertising policy|cite this (?:page|article)|fact checked|"
     r"was this (?:page|article|information) (?:helpful|useful)\??|yes\s+no|feedback|"
-    r"(?:learn|read|see|view|find out) more|more information|related(?: (?:articles?|content|"
+    r"(?:learn|read|see|view|find out) more|more information|medically reviewed|e-?news|best answer|"
+    r"rate this page|report a problem|is this page useful\??|take our survey|"
+    r"care at (?-i:[A-Z][\w'-]+(?: [A-Z][\w'&-]+)+)|health library|ad choices|"
+    r"related(?: (?:articles?|content|"
     r"information|resources|pages?|conditions|topics))?|you may also like|trending|popular)"
     r"[\s.!:›»→>]*",
     re.IGNORECASE,
@@ -82,7 +85,7 @@ _BYLINE = re.compile(r"by\s+[\w .&'’-]{2,60}\b(?:staff|team|editors|editorial 
 # Credits: "Updated by: David Lee, MD", "Also reviewed by … and the editorial team."
 _CREDIT = re.compile(
     r"(?:also\s+)?(?:(?:medically|clinically)\s+)?"
-    r"(?:reviewed|updated|written|edited|fact[- ]checked)\s+by\b:?.*",
+    r"(?:reviewed|updated|written|edited|fact[- ]checked|asked|answered|posted)\s+by\b:?.*",
     re.IGNORECASE,
 )
 # A call to action: a button or link, short and imperative, not a sentence.
@@ -100,7 +103,8 @@ _APPEAL = re.compile(
     r"give today|advertis(?:ement|ing)\b(?! of)|sponsored content|newsletters?\b|subscribe\b|"
     r"sign up for|not-for-profit mission|non-?profit academic medical cent|does not endorse|"
     r"cookie (?:policy|settings)|uses? cookies|privacy policy|all rights reserved|"
-    r"terms of (?:use|service)|copyright\s+(?:©\s*)?\d{4}|©\s*\d{4})",
+    r"terms of (?:use|service)|copyright\s+(?:©\s*)?\d{4}|©\s*\d{4}|"
+    r"our editorial (?:process|policy|policies)|learn more about (?:our|us)\b)",
     re.IGNORECASE,
 )
 _BARE_LINK = re.compile(r"(?:https?://|www\.)\S+")
@@ -123,9 +127,9 @@ def chrome_line(line: str) -> bool:
         return True
     if _SENTENCE_END.search(text):
         return False
-    if len(words) <= 7 and _CALL_TO_ACTION.match(text):
+    if len(words) <= 10 and _CALL_TO_ACTION.match(text):
         return True
-    if _BARE_LINK.fullmatch(text) or _is_menu(text):
+    if _BARE_LINK.fullmatch(text) or _is_menu(text) or _is_link_row(line.strip()):
         return True
     # Menu items: "Symptoms & causes", "Doctors & departments" (headings say "and").
     return len(words) <= 4 and " & " in text
@@ -138,6 +142,18 @@ def _is_menu(text: str) -> bool:
         if len(items) >= fewest and all(0 < len(item.split()) <= 4 for item in items):
             return not re.search(r"\d", text) or separator == "|"
     return False
+
+
+def _is_link_row(line: str) -> bool:
+    """A row of links set apart by "·" or by wide spaces, one of them a button: "Questions
+    Topics  Log in  Sign up", "42 votes · Share · Report". A row of words alone ("Fever ·
+    chills") is text."""
+    items = [item.strip() for item in re.split(r"\s·\s|\s{2,}", line) if item.strip()]
+    if len(items) < 3 or any(len(item.split()) > 5 for item in items):
+        return False
+    return any(_PHRASES.fullmatch(item) or _CALL_TO_ACTION.match(item) for item in items) or any(
+        item in {"Report", "Reply", "Follow", "Like"} for item in items
+    )
 
 
 # Headings of blocks that are the site's: their list goes with them.
@@ -208,7 +224,7 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             continue
         flagged = [i for i in paragraph if i in chrome]
         # A paragraph of short lines, half of them chrome: a menu or a caption with its button.
-        short = all(len(text.split()) <= 6 and not _SENTENCE_END.search(text) for text in texts)
+        short = all(len(text.split()) <= 10 and not _SENTENCE_END.search(text) for text in texts)
         if flagged and short and (2 * len(flagged) >= len(paragraph) or len(paragraph) <= 2):
             more.update(paragraph)
     more |= _appeal_blocks(lines, paragraphs, chrome | more)

@@ -92,7 +92,7 @@ def clean_page(text: str, *, source: str, repeated: Collection[str] = (), first_
     chrome = boilerplate.find_chrome(texts, repeated=repeated)
     page.dropped += [lines[index] for index in sorted(chrome)]
     page.dropped.sort()
-    tail = [line for index, (_, line) in enumerate(lines) if index not in chrome][-3:]
+    tail = [line for index, (_, line) in enumerate(lines) if index not in chrome and line.strip()][-8:]
     lines = _without(lines, chrome)
     page.warnings += _cut_off_warnings(end or tail, lines, references=page.references if end else [])
     page.text = "\n".join(line for _, line in lines)
@@ -100,6 +100,9 @@ def clean_page(text: str, *, source: str, repeated: Collection[str] = (), first_
 
 
 def _cut_off_warnings(last: list[str], lines: Sequence[Line], *, references: list[str]) -> list[str]:
+    if not references:  # a numbered list ending the page, such as references without a heading
+        entries = [line for line in last if re.match(r"\s*\d{1,3}[.)]\s", line)]
+        references = entries if last and entries and entries[-1] == last[-1] else []
     stops = len(references) > 1 and all(entry.rstrip().endswith(".") for entry in references[:-1])
     warnings = []
     if why := damage.cut_off(last, entries_end_with_stops=stops):

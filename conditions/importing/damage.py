@@ -42,7 +42,11 @@ def mend_glued_text(lines: list[tuple[int, str]], source: str) -> tuple[list[tup
     separated; with a warning for each kind of mending. Refuses a page that is one long line."""
     longest = max((len(text) for _, text in lines), default=0)
     glued_headings = [(number, text) for number, text in lines if _GLUED_HEADING.search(text)]
-    if longest > 3000 and (glued_headings or sum(1 for _, text in lines if text.strip()) < 4):
+    glued = sum(len(_GLUED_HEADING.findall(text)) for _, text in glued_headings)
+    written = sum(1 for _, text in lines if text.strip())
+    # A page on a handful of long lines with its headings run in: nothing tells its parts apart.
+    flattened = longest > 500 and glued >= 2 and written <= 5
+    if flattened or (longest > 3000 and (glued_headings or written < 4)):
         example = f" (“{_quote(glued_headings[0][1])}”)" if glued_headings else ""
         raise ImportProblem(
             f"{source}: the page was flattened by its copy: its text has no paragraph breaks (a "
@@ -81,13 +85,13 @@ def mend_glued_text(lines: list[tuple[int, str]], source: str) -> tuple[list[tup
 def refuse_merged_columns(lines: Sequence[tuple[int, str]], source: str) -> None:
     """Refuse text printed from two columns side by side: each line holds a piece of both, so
     neither column's sentences can be read in order."""
-    merged = [
-        (number, text)
-        for number, text in lines
-        if (gap := _GUTTER.search(text.strip()))
-        and len(text.strip()[: gap.start() + 1].split()) >= 3
-        and len(text.strip()[gap.end() - 1 :].split()) >= 3
-    ]
+    # The second column starts at the same place on every line that has text in both.
+    starts: dict[int, list[tuple[int, str]]] = {}
+    for number, text in lines:
+        gap = _GUTTER.search(text)
+        if gap and text[: gap.start() + 1].strip() and len(text[: gap.start() + 1].split()) >= 2:
+            starts.setdefault(gap.end() - 1, []).append((number, text))
+    merged = max(starts.values(), key=len, default=[])
     written = [number for number, text in lines if len(text.split()) >= 3]
     if len(merged) >= 3 and 5 * len(merged) >= len(written):
         first, last = merged[0][0], merged[-1][0]

@@ -31,7 +31,9 @@ _ANY_DATE = rf"(?P<date>{_WORDED}|{_ISO}|{_NUMERIC}|{_MONTH_YEAR})"
 _LABEL = (
     r"(?:(?:page|article|content|information)\s+)?(?:(?:last|medically|clinically)\s+)?"
     r"(?:updated|reviewed|modified|revised|review\s+date|reviewed\s+date|published|posted|"
-    r"date\s+(?:reviewed|updated|last\s+reviewed))(?:\s+on)?"
+    r"date\s+(?:reviewed|updated|last\s+reviewed))"
+    # "Last reviewed by a clinic medical professional on 11/19/2024."
+    r"(?:\s+by\s+[\w .,'’&-]{2,80}?(?=\s+on\b))?(?:\s+on)?"
 )
 _LABELLED = re.compile(rf"(?P<label>{_LABEL})\s*[:\-–—]?\s*{_ANY_DATE}\.?", re.IGNORECASE)
 _NEXT_REVIEW = re.compile(

@@ -93,9 +93,13 @@ def take_reference_list(
         paragraphs = _paragraphs(lines, heading + 1)
         taken: list[int] = []
         for paragraph in paragraphs:
-            if not _looks_like_references(lines, paragraph) or all(chrome(lines[i]) for i in paragraph):
+            if not _looks_like_references(lines, paragraph) or chrome(lines[paragraph[0]]):
                 break
-            taken += paragraph
+            # Chrome right after the last entry ("Advertisement") ends the list too.
+            ended = next((n for n, i in enumerate(paragraph) if chrome(lines[i])), None)
+            taken += paragraph[:ended]
+            if ended is not None:
+                break
         if taken:
             found = _entries([lines[index] for index in taken])
             found.lines = {heading, *taken}
@@ -149,6 +153,16 @@ _AFTER_COMMA = re.compile(r"(?<=[A-Za-z]{2})(?P<mark>[,;:])" + _MARKS + _AFTER)
 _AFTER_WORD = re.compile(r"(?<![\w\-/.=@#])(?P<word>[a-z]{3,})" + _MARKS + r"(?=[\s.,;:!?\"”’)\]]|$)")
 
 
+# "older 1, 2." / "irritants in 2, 4.": a list of numbers after a space and before the sentence's
+# end, as a PDF's copy leaves superscripts: only two or more, all of them listed references, and
+# not after a word that counts things ("stages 1, 2.").
+_SPACED = re.compile(r"(?<=[a-z]{2}) (?P<marks>\d{1,3}(?:, ?\d{1,3})+)(?=[.;:](?:\s|$))")
+_COUNTED = re.compile(
+    r"(?:types?|stages?|grades?|steps?|phases?|levels?|class(?:es)?|days?|weeks?|months?|years?|"
+    r"hours?|minutes?|doses?|sizes?|ages?|chapters?|pages?|figures?|tables?|versions?|numbers?|"
+    r"items?|questions?|groups?|parts?|points?|scores?|and|or|to|between|from|of|by|than)",
+    re.IGNORECASE,
+)
 # "Fig.2", "No.3": numbers that belong to the abbreviation before them.
 _ABBREVIATIONS = set("fig figs no nos vol ch chap sec eq approx ref refs tab pt art ver".split())  # noqa: SIM905
 
@@ -188,6 +202,14 @@ def cite_markers(text: str, listed: int, *, markdown: bool = True) -> str:
             return match.group()
         return lead + (_cite(numbers) if known and markdown else "")
 
+    def spaced(match: re.Match[str]) -> str:
+        word = re.search(r"(\w+)$", match.string[max(0, match.start() - 30) : match.start()])
+        numbers = _numbers(match["marks"])
+        if not numbers or not listed or max(numbers) > listed or (word and _COUNTED.fullmatch(word[1])):
+            return match.group()
+        return _cite(numbers) if markdown else ""
+
+    text = _SPACED.sub(spaced, text)
     text = _AFTER_PUNCTUATION.sub(lambda match: cited(match, sure=True), text)
     text = _AFTER_COMMA.sub(lambda match: cited(match, sure=False), text)
     return _AFTER_WORD.sub(lambda match: cited(match, sure=False), text)

@@ -30,6 +30,14 @@ from conditions.importing.boilerplate import chrome_line, find_chrome, line_key,
         "https://www.example.org/newsletter",
         "Learn more",
         "Schedule an appointment",
+        "Schedule an appointment with a Primary Care Provider",
+        "Care at Example Clinic",
+        "Medically Reviewed",
+        "Learn more about our Health Library and our editorial process.",
+        "Questions  Topics  Experts  Log in  Sign up",  # a Q&A site's menu, links set apart by spaces
+        "▲ 42 votes · 13 answers · Share · Report",
+        "Asked by reader_72 · 3 years ago",
+        "Rate this page",
     ],
 )
 def test_site_chrome_lines(line):
@@ -51,6 +59,9 @@ def test_site_chrome_lines(line):
         "Gout",
         "Print your medication list and bring it to each visit.",
         "• Severe joint pain. The big toe is the usual site.",
+        "Care at home",
+        "Fever · chills · aches",
+        "Take 1 tablet  twice  a day",
     ],
 )
 def test_content_lines_are_not_chrome(line):

@@ -151,3 +151,17 @@ def test_an_unnumbered_list_is_split_where_entries_end():
 
 def test_a_heading_with_nothing_like_references_under_it_is_not_a_list():
     assert take_reference_list(["Sources", "", "Most gout is caused by diet and genes."]) is None
+
+
+def test_a_list_of_numbers_before_the_sentence_end_cites_listed_references():
+    text = "Eczema is common in adults who are older 1, 2. It runs in families 2, 4."
+    cited = f"Eczema is common in adults who are older{cite(1, 2)}. It runs in families{cite(2, 4)}."
+    assert cite_markers(text, 4) == cited
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Most cases are stages 1, 2.", "Take it on days 1, 2.", "Scores fell from 1, 2.", "It is older 1, 9."],
+)
+def test_counted_numbers_before_the_sentence_end_are_the_texts_own(text):
+    assert cite_markers(text, 4) == text
