@@ -49,9 +49,24 @@ _DATE_FORMS = [
 ]
 
 
-def parse_date(text: str) -> date | None:
-    """A date written as "Jul 07, 2022", "July 7 2022", "7 July 2022" or "2022-07-07"; else None."""
+_NUMERIC_DATE = re.compile(r"(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{4})")
+
+
+def parse_date(text: str, *, numeric: bool = False) -> date | None:
+    """A date written as "Jul 07, 2022", "July 7 2022", "7 July 2022" or "2022-07-07"; else None.
+
+    With ``numeric``, for a date a label announces ("Accessed 10/1/2024"), also "10/1/2024":
+    month first, as US sites write it, unless the first number cannot be a month.
+    """
     text = text.strip().rstrip(".").strip()
+    if numeric and (match := _NUMERIC_DATE.fullmatch(text)):
+        month, day, year = int(match["first"]), int(match["second"]), int(match["year"])
+        if month > 12 >= day:
+            month, day = day, month
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
     for form in _DATE_FORMS:
         match = form.fullmatch(text)
         if match:
@@ -119,11 +134,12 @@ def _take_identifiers(text: str, fields: dict) -> str:
         text = text[: match.start()] + text[match.end() :]
     if match := _URL.search(text):
         fields["url"] = match.group(0).rstrip(".,;)")
-        text = text[: match.start()] + text[match.end() :]
+        # "Hiccups (https://…)." leaves no empty brackets behind.
+        text = re.sub(r"\(\s*\)?\s*$|\(\s*\)", "", text[: match.start()]) + text[match.end() :].lstrip(")")
     dated = _dated_remarks(text)
     dated_notes = []
     for match in reversed(dated):
-        day = parse_date(match["date"])
+        day = parse_date(match["date"], numeric=True)
         label = match["label"].lower()
         if label == "accessed" and day:
             fields["accessed_on"] = day

@@ -204,3 +204,20 @@ def test_unique_key_adds_the_first_free_letter():
     assert unique_key("feldman2021", set()) == "feldman2021"
     assert unique_key("feldman2021", {"feldman2021"}) == "feldman2021b"
     assert unique_key("feldman2021", {"feldman2021", "feldman2021b"}) == "feldman2021c"
+
+
+def test_an_access_date_written_month_first_is_read():
+    # A clinic library's style: the link in brackets after the title, the date in figures.
+    fields = parse_reference(
+        "Example Society. Hiccups (https://www.example.org/hiccups). Accessed 10/1/2024."
+    )
+    assert fields["accessed_on"] == date(2024, 10, 1)
+    assert fields["url"] == "https://www.example.org/hiccups"
+    assert "(" not in fields["container_title"] + fields["title"]
+
+
+def test_figures_alone_are_no_date():
+    assert parse_date("10/1/2024") is None
+    assert parse_date("10/1/2024", numeric=True) == date(2024, 10, 1)
+    assert parse_date("25/12/2024", numeric=True) == date(2024, 12, 25)
+    assert parse_date("13/13/2024", numeric=True) is None
