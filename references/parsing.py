@@ -60,11 +60,11 @@ def parse_date(text: str, *, numeric: bool = False) -> date | None:
     """
     text = text.strip().rstrip(".").strip()
     if numeric and (match := _NUMERIC_DATE.fullmatch(text)):
-        month, day, year = int(match["first"]), int(match["second"]), int(match["year"])
-        if month > 12 >= day:
-            month, day = day, month
+        first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+        if first > 12 >= second:
+            first, second = second, first
         try:
-            return date(year, month, day)
+            return date(year, first, second)
         except ValueError:
             return None
     for form in _DATE_FORMS:
