@@ -77,6 +77,27 @@ def make_roles() -> None:
     importlib.import_module("medsite.contentchecks.migrations.0003_roles").grant(apps, None)
 
 
+def make_migrated_data() -> None:
+    """Every row the data migrations make, made again the same way: the roles, and the content
+    checks' term list."""
+    make_roles()
+    importlib.import_module("medsite.contentchecks.migrations.0002_plain_terms").add_terms(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_after_a_flush(request):
+    """A test in a transaction (the usual kind) sees the data migrations' rows, as on a migrated
+    site, even when a transactional test on the same xdist worker flushed them before it (xdist
+    hands a worker tests in pytest-django's order, but which tests a worker gets is not fixed)."""
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        return
+    if _flushes(request.node):
+        return  # its own `roles` fixture, where it needs them
+    request.getfixturevalue("db")
+    if not Group.objects.filter(name="Editors").exists():
+        make_migrated_data()
+
+
 @pytest.fixture
 def roles(transactional_db):
     """The editorial roles (groups and their permissions) for a transactional test: the data

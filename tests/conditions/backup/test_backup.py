@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 import re
@@ -28,7 +27,7 @@ from conditions.models import Condition, Publication, ReviewerProfile, SearchDoc
 from medsite import audit
 from medsite.audit.models import AuditRecord
 from references.models import Reference
-from tests.conftest import make_roles
+from tests.conftest import make_migrated_data
 from tests.factories import make_condition, make_reference, publish
 
 pytestmark = pytest.mark.django_db
@@ -195,17 +194,10 @@ def everything(viewer: User) -> dict:
 # --- the round trip ----------------------------------------------------------------------------
 
 
-def migrated_data() -> None:
-    """What the data migrations made, which a flush takes away, made again the same way: the
-    roles, and the content checks' term list."""
-    make_roles()
-    importlib.import_module("medsite.contentchecks.migrations.0002_plain_terms").add_terms(apps, None)
-
-
 @pytest.fixture
 def roles(transactional_db):
-    """A flush takes the roles the data migration made with it: make them again the same way."""
-    migrated_data()
+    """A flush takes the rows the data migrations made with it: make them again the same way."""
+    make_migrated_data()
 
 
 def export(path: Path | None = None) -> str:
@@ -235,7 +227,7 @@ def test_export_flush_import_gives_back_the_same_site(roles, editor, editor2, re
     export(path)
 
     call_command("flush", interactive=False, verbosity=0)
-    migrated_data()
+    make_migrated_data()
     ContentType.objects.clear_cache()
     caches["default"].clear()
     # A reviewer who already has an account here keeps it (and its password), under another id.
@@ -282,7 +274,7 @@ def test_after_a_restore_new_rows_get_free_ids_and_history_still_reverts(
         for model in backup.MODELS
     }
     call_command("flush", interactive=False, verbosity=0)
-    migrated_data()
+    make_migrated_data()
     ContentType.objects.clear_cache()
     restore(path)
     edna, rita = User.objects.get(username="edna"), User.objects.get(username="rita")
