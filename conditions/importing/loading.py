@@ -54,23 +54,27 @@ def read_documents(
     own: one that fails says why in its ``problem``. Raises ImportProblem only for a --title or
     --slug no page could have."""
     check_options(title=title, slug=slug)
-    files = [Path(path) for path in paths]
+    read = [_read(Path(path)) for path in paths]
     # Lines most files of the import share are the site's chrome (boilerplate.repeated_lines).
-    repeated = repeated_lines([_text_or_nothing(path) for path in files])
-    loaded = [_read_file(path, title=title, slug=slug, repeated=repeated) for path in files]
+    repeated = repeated_lines([text for _, text in read if isinstance(text, str)])
+    loaded = [_parse_file(path, text, title=title, slug=slug, repeated=repeated) for path, text in read]
     return loaded + [_read_page(page, title=title, slug=slug) for page in fetch_pages(urls)]
 
 
-def _text_or_nothing(path: Path) -> str:
+def _read(path: Path) -> tuple[Path, str | ImportProblem]:
+    """The file's text, or why it cannot be read: each file is read once."""
     try:
-        return read_text(path)
-    except ImportProblem:
-        return ""  # _read_file says why
+        return path, read_text(path)
+    except ImportProblem as exc:
+        return path, exc
 
 
-def _read_file(path: Path, *, title: str | None, slug: str | None, repeated: Collection[str] = ()) -> Loaded:
+def _parse_file(
+    path: Path, text: str | ImportProblem, *, title: str | None, slug: str | None, repeated: Collection[str]
+) -> Loaded:
     try:
-        text = read_text(path)
+        if isinstance(text, ImportProblem):
+            raise text
         refuse_control_characters(text, path)
         if not is_html(text):  # a web page ends in markup, not in a sentence
             refuse_cut_short(text, path)
