@@ -19,15 +19,16 @@ _HEADING_KINDS = [
     (r"when (?:to|should (?:i|you)) (?:see|call|contact|seek|get|visit)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
     (r"(?:see|call|contact) (?:a|your|my) (?:doctor|gp|health ?care)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
     (r"risk factors?\b|at risk\b|more likely\b|risk of\b", Kind.RISK_FACTORS),
-    (r"symptoms?\b|signs\b", Kind.SYMPTOMS),
-    (r"causes?\b|caused\b|triggers?\b", Kind.CAUSES),
+    (r"symptoms?\b|signs\b|check if you have\b|how to tell if\b", Kind.SYMPTOMS),
+    (r"causes?\b|caused\b|triggers?\b|how (?:you|people|do you|does one) (?:get|catch)\b", Kind.CAUSES),
     (r"complications?\b", Kind.COMPLICATIONS),
     (r"diagnos\w*|tests?\b|exams?\b|screening\b", Kind.DIAGNOSIS),
     (r"treat\w*|therap\w*|medications?\b|medicines?\b|management\b|managed\b|surgery\b", Kind.TREATMENT),
-    (r"prevent\w*", Kind.PREVENTION),
+    (r"prevent\w*|vaccin\w*|immuni[sz]\w*", Kind.PREVENTION),
     (
         r"living with\b|coping\b|cope\b|lifestyle\b|home remedies\b|self[- ]care\b|self[- ]help\b|"
-        r"support\b|outlook\b|prognosis\b|diet\b|nutrition\b|eating\b",
+        r"support\b|outlook\b|prognosis\b|diet\b|nutrition\b|eating\b|things you can do\b|"
+        r"look after (?:yourself|myself)\b|take care of (?:yourself|myself)\b",
         Kind.LIVING_WITH,
     ),
     (r"overview\b|about\b|definition\b|summary\b|introduction\b", Kind.OVERVIEW),
@@ -115,7 +116,7 @@ def heading_kind(text: str) -> str | None:
     found = [
         (match.start(), index, kind)
         for index, (pattern, kind) in enumerate(_HEADING_PATTERNS)
-        if (match := pattern.search(text, 0, end))
+        if (match := pattern.search(text)) and match.start() < end
     ]
     return min(found)[2] if found else None
 
@@ -155,6 +156,7 @@ _CONTENT_KINDS: dict[str, list[str]] = {
         r"\btreat(?:ed|ing)?\b",
         r"\btherap(?:y|ies)\b",
         r"\bmedications?\b",
+        r"\bsurg(?:ery|ical)\b",
     ],
     Kind.PREVENTION: [r"\bprevent(?:ion|ing|ed|s)?\b", r"\breduce (?:your|the) risk\b"],
     Kind.LIVING_WITH: [r"\bcop(?:e|ing) with\b", r"\bsupport groups?\b", r"\bliving with\b"],

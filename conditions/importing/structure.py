@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from conditions.models import Section
 
-from .headings import heading_kind, heading_shape, heading_text, is_question
+from .headings import classify, heading_kind, heading_shape, heading_text, is_question
 from .lists import Item, List, bare_item, is_lead_in, marker
 
 Kind = Section.Kind
@@ -141,8 +141,12 @@ class _Builder:
         self.open_list = None
         self.lead_in = is_lead_in(text)
 
-    def heading(self, text: str, kind: str | None) -> None:
-        """A heading: a new part, the heading of a part that has no text yet, or a sub-heading."""
+    def heading(self, text: str, kind: str | None, *, about: str | None = None) -> None:
+        """A heading: a new part, the heading of a part that has no text yet, or a sub-heading.
+
+        ``about``: for a heading that names no kind, what the text under it is about; on
+        another topic than the section it is in, it starts a section rather than a sub-heading.
+        """
         self.close_list()
         shown = heading_text(text)
         current = self.current
@@ -155,17 +159,19 @@ class _Builder:
         own = (
             None if current is None else current.kind or (Kind.OVERVIEW if current is self.parts[0] else None)
         )
-        if current is not None and (current.heading or current.kind) and kind in (None, own):
+        # Text on no known topic under it tells nothing: it stays a sub-heading.
+        same = kind == own if kind else about in (None, own, Kind.OTHER)
+        if current is not None and (current.heading or current.kind) and same:
             current.units.append(SubHeading(shown))
             return
         self.current = Part(kind=kind, heading=shown)
         self.parts.append(self.current)
 
     def lead_in_section(self, text: str) -> None:
-        """ "See a GP if:" inside a headed section on another topic starts a section of its own."""
+        """ "See a GP if:" inside a section on another topic (an advice box) starts a section."""
         current = self.current
         kind = heading_kind(text.rstrip(":").rstrip())
-        if current is not None and current.heading and current.kind and kind and kind != current.kind:
+        if current is not None and current.units and kind == Kind.WHEN_TO_SEE_A_DOCTOR != current.kind:
             self.current = Part(kind=kind)
             self.parts.append(self.current)
         self.add_text(text)
@@ -188,6 +194,16 @@ def _is_heading(lines: list[Line], index: int, headed: bool, after_list: bool) -
     if heading_shape(following.text) and not marker(" " * following.indent + following.text):
         return None
     return "plain"
+
+
+def _about(lines: list[Line], start: int) -> str:
+    """What the few lines of text from ``start`` on are about, up to the next heading."""
+    texts: list[str] = []
+    for line in lines[start : start + 4]:
+        if heading_shape(line.text) and texts:
+            break
+        texts.append(line.text)
+    return classify(texts)
 
 
 def _strong_headings(lines: list[Line]) -> int:
@@ -230,7 +246,7 @@ def build_parts(lines: list[Line], *, skip: set[str] | None = None) -> list[Part
             build.lead_in = True
             continue
         if role == "plain":
-            build.heading(line.text, None)
+            build.heading(line.text, None, about=_about(lines, index + 1))
         elif line.text.endswith(":") and heading_shape(line.text[:-1]):
             build.lead_in_section(line.text)
         else:

@@ -52,7 +52,10 @@ def test_a_lead_in_announces_a_list(line, lead_in):
         ("Pain: sharp, in the heel", True),
         ("a swollen joint;", True),
         ("Can it be cured?", False),
-        ("Most people get better within a few weeks without any treatment, and the pain fades slowly.", False),
+        (
+            "Most people get better within a few weeks without any treatment, and the pain fades slowly.",
+            False,
+        ),
     ],
 )
 def test_a_line_after_a_lead_in_is_an_item_when_it_reads_as_one(line, item):

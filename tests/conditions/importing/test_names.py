@@ -28,7 +28,10 @@ def test_a_naming_sentence_of_any_common_shape_gives_the_name(sentence, name):
 @pytest.mark.parametrize(
     ("sentence", "others"),
     [
-        ("Hay fever, also called allergic rhinitis, is an allergic reaction to pollen.", ["allergic rhinitis"]),
+        (
+            "Hay fever, also called allergic rhinitis, is an allergic reaction to pollen.",
+            ["allergic rhinitis"],
+        ),
         ("Irritable bowel syndrome (IBS) is a common problem of the gut.", ["IBS"]),
         ("Gout (gouty arthritis) is a form of arthritis.", ["gouty arthritis"]),
         ("Plantar fasciitis (PLAN-tur fas-e-I-tis) is a cause of heel pain.", []),

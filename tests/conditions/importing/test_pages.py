@@ -170,7 +170,9 @@ def test_a_pdf_copy_with_wrapped_lines_capital_headings_and_bullets():
     assert data.sections[0].body.startswith("Atopic eczema, also called atopic dermatitis, is a long-term")
     assert "the skin itchy, dry and cracked. It is most common" in data.sections[0].body
     symptoms = data.sections[1].body
-    assert "- itchy skin, which can be worse at night and keep a child awake for much of the evening" in symptoms
+    assert (
+        "- itchy skin, which can be worse at night and keep a child awake for much of the evening" in symptoms
+    )
     assert "- dry, cracked patches on the hands, the inside of the elbows and behind the knees" in symptoms
 
 
