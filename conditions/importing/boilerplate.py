@@ -94,7 +94,8 @@ _CALL_TO_ACTION = re.compile(
     r"(?:request|book|schedule|make) an? (?:appointment|consultation|visit|callback)|"
     r"(?:request|book) (?:appointment|now)|(?:shop|buy|order) (?:now|online|the|our|a copy)|"
     r"download (?:the|our|a|now)|email us|follow us|register (?:now|today|for)|contact us|"
-    r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all))\b",
+    r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all)|"
+    r"find out more|help us (?:improve|make))\b",
     re.IGNORECASE,
 )
 # Appeals, adverts, newsletters and policies inside a sentence: what a site says of itself.
@@ -104,8 +105,14 @@ _APPEAL = re.compile(
     r"sign up for|not-for-profit mission|non-?profit academic medical cent|does not endorse|"
     r"cookie (?:policy|settings)|uses? cookies|privacy policy|all rights reserved|"
     r"terms of (?:use|service)|copyright\s+(?:©\s*)?\d{4}|©\s*\d{4}|"
-    r"our editorial (?:process|policy|policies)|learn more about (?:our|us)\b)",
+    r"our editorial (?:process|policy|policies)|learn more about (?:our|us)\b|"
+    r"(?:this|our) (?:content|information|page) is (?:provided|produced|brought to you)\b|"
+    r"would like to thank)",
     re.IGNORECASE,
+)
+# Who took a picture or wrote a box, under it: "Credit: Example Photo Library", "Source: … team".
+_ATTRIBUTION = re.compile(
+    r"(?:(?:image|photo|picture)\s+)?(?:credits?|source|courtesy(?: of)?)\s*:\s*\S.*", re.IGNORECASE
 )
 _BARE_LINK = re.compile(r"(?:https?://|www\.)\S+")
 _SENTENCE_END = re.compile(r"[.?:;,]$")
@@ -120,6 +127,8 @@ def chrome_line(line: str) -> bool:
     if _PHRASES.fullmatch(text) or _BYLINE.fullmatch(text) or is_print_furniture(line):
         return True
     if _CREDIT.fullmatch(text) and len(words) <= 60:
+        return True
+    if _ATTRIBUTION.fullmatch(text) and len(words) <= 8 and not _SENTENCE_END.search(text):
         return True
     if len(words) > 12 and not _APPEAL.search(text):
         return False
@@ -223,6 +232,24 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             taking = True
             continue
         flagged = [i for i in paragraph if i in chrome]
+        # A short line between two chrome lines of its paragraph is the same block's slogan.
+        more.update(
+            paragraph[k]
+            for k in range(1, len(paragraph) - 1)
+            if paragraph[k - 1] in chrome
+            and paragraph[k + 1] in chrome
+            and len(texts[k].split()) <= 10
+            and not _SENTENCE_END.search(texts[k])
+        )
+        # A picture's caption goes with the credit under it.
+        more.update(
+            paragraph[k - 1]
+            for k in range(1, len(paragraph))
+            if paragraph[k] in chrome
+            and _ATTRIBUTION.fullmatch(texts[k])
+            and len(texts[k - 1].split()) <= 12
+            and not re.search(r"[.?!:;,]$", texts[k - 1])
+        )
         # A paragraph of short lines, half of them chrome: a menu or a caption with its button.
         short = all(len(text.split()) <= 10 and not _SENTENCE_END.search(text) for text in texts)
         if flagged and short and (2 * len(flagged) >= len(paragraph) or len(paragraph) <= 2):
