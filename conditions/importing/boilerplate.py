@@ -71,17 +71,23 @@ _PHRASES = re.compile(
     r"(?:give|donate) (?:today|now)|donate|make a (?:gift|donation)|"
     r"(?:our )?editorial (?:policy|policies|process)|medical review (?:policy|process)|"
     r"advertising policy|cite this (?:page|article)|fact checked|"
-    r"was this (?:page|article|information) (?:helpful|useful)\??|yes\s+no|feedback|"
+    r"(?:was|is) this (?:[\w-]+ ){0,2}(?:helpful|useful)\??|yes\s+no|feedback|"
+    r"(?:\d[\d,]* )?(?:votes?|likes?|upvotes?|views?)(?::? \d[\d,]*)?|"
     r"(?:learn|read|see|view|find out) more|more information|medically reviewed|e-?news|best answer|"
     r"rate this page|report a problem|is this page useful\??|take our survey|"
     r"care at (?-i:[A-Z][\w'-]+(?: [A-Z][\w'&-]+)+)|health library|ad choices|"
-    r"related(?: (?:articles?|content|"
-    r"information|resources|pages?|conditions|topics))?|you may also like|trending|popular)"
+    r"related(?: [\w-]+){0,2}|you may also like|trending|popular)"
     r"[\s.!:›»→>]*",
     re.IGNORECASE,
 )
 # A byline: "By Mayo Clinic Staff", "By the Health Library editors".
-_BYLINE = re.compile(r"by\s+[\w .&'’-]{2,60}\b(?:staff|team|editors|editorial team)", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"by\s+[\w .&'’-]{2,60}\b(?:staff|team|editors|editorial team)|"
+    # An expert's name with a degree: "With Jane Example, M.D."
+    r"(?:by|with)\s+(?:dr\.? )?[\w.'’-]+(?: [\w.'’-]+){0,3},?"
+    r"\s+(?:m\.?d|d\.?o|ph\.?d|r\.?n|mbbs|frcp|np|pa-c)\.?",
+    re.IGNORECASE,
+)
 # Credits: "Updated by: David Lee, MD", "Also reviewed by … and the editorial team."
 _CREDIT = re.compile(
     r"(?:also\s+)?(?:(?:medically|clinically)\s+)?"
@@ -223,7 +229,7 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
         texts = [" ".join(lines[i].split()) for i in paragraph]
         if number and _blank_lines_before(lines, first) >= 2:
             taking = False
-        if taking and all(_LIST_ITEM.match(lines[i]) or len(lines[i].split()) <= 8 for i in paragraph):
+        if taking and all(_links_only(lines[i]) for i in paragraph):
             more.update(paragraph)
             continue
         taking = False
@@ -232,6 +238,12 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             taking = True
             continue
         flagged = [i for i in paragraph if i in chrome]
+        # A chrome heading inside a paragraph of short lines: the links under it are its list.
+        for k, text in enumerate(texts):
+            if _CHROME_HEADING.fullmatch(text) and all(_links_only(lines[i]) for i in paragraph[k:]):
+                more.update(paragraph[k:])
+                taking = True
+                break
         # A short line between two chrome lines of its paragraph is the same block's slogan.
         more.update(
             paragraph[k]
@@ -251,11 +263,20 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             and not re.search(r"[.?!:;,]$", texts[k - 1])
         )
         # A paragraph of short lines, half of them chrome: a menu or a caption with its button.
-        short = all(len(text.split()) <= 10 and not _SENTENCE_END.search(text) for text in texts)
+        short = all(
+            i in chrome or (len(text.split()) <= 10 and not _SENTENCE_END.search(text))
+            for i, text in zip(paragraph, texts, strict=True)
+        )
         if flagged and short and (2 * len(flagged) >= len(paragraph) or len(paragraph) <= 2):
             more.update(paragraph)
     more |= _appeal_blocks(lines, paragraphs, chrome | more)
     return more
+
+
+def _links_only(line: str) -> bool:
+    """Whether a line could be one link of a list: a list item or a few words, not a sentence."""
+    text = " ".join(line.split())
+    return bool(_LIST_ITEM.match(line)) or (len(text.split()) <= 8 and not text.endswith("."))
 
 
 def _appeal_blocks(lines: Sequence[str], paragraphs: list[list[int]], chrome: set[int]) -> set[int]:

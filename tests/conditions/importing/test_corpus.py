@@ -68,7 +68,6 @@ NOT_YET: set[tuple[str, str | None]] = {
     ("test_site_chrome_is_left_out", "medlineplus_croup"),
     ("test_site_chrome_is_left_out", "medlineplus_gout"),
     ("test_site_chrome_is_left_out", "qa_b12_memory"),
-    ("test_site_chrome_is_left_out", "qa_tinnitus"),
     ("test_subheadings_stay_inside_their_section", "cleveland_hiccups"),
     ("test_subheadings_stay_inside_their_section", "cleveland_psoriasis"),
     ("test_subheadings_stay_inside_their_section", "mayo_new_atrial_fibrillation"),
