@@ -68,9 +68,12 @@ def bare_item(text: str) -> bool:
         return False
     if heading_shape(text) or lead(text):
         return True
-    # A short fragment with a full stop ("Pain under the heel."), or one going on in lower case
-    # ("a swollen joint;"); a sentence with a capital is the text after the list.
+    # A fragment with no closing stop ("people over age 40"), a short one with a full stop
+    # ("Pain under the heel."), or one going on in lower case ("a swollen joint;"); a sentence
+    # with a capital is the text after the list.
     words = len(text.split())
+    if text[-1:] not in ".!?:;," and words <= 15:
+        return True
     return text[-1:] in ".;," and (words <= 6 or (words <= 15 and text[:1].islower()))
 
 

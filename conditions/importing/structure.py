@@ -7,6 +7,7 @@ it, in one pass over the lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from conditions.models import Section
@@ -79,22 +80,33 @@ def _continues(previous: str, line: str, width: int, item_indent: int | None) ->
         return True  # aligned under a list item's text
     if before[-1:] in _TERMINAL:
         return False
+    if before.endswith("-") and before[-2:-1].isalpha() and text[:1].islower():
+        return True  # a word broken at a hyphen
     if width and len(before.strip()) >= 0.7 * width:
         return True
     # A sentence going on in lower case, unless both lines are short: items of a bare list.
     return text[:1].islower() and (item_indent is not None or max(len(before.strip()), len(text)) >= 50)
 
 
-def logical_lines(lines: list[str]) -> list[tuple[int, str]]:
+def logical_lines(lines: list[str], *, after_lead_in: bool = False) -> list[tuple[int, str]]:
     """A paragraph's lines (indent, text) with soft wraps joined: each one a heading, a list item
-    or a paragraph. A line broken at a hyphen is joined without it."""
-    width = _hard_wrapped(lines)
+    or a paragraph. A line broken at a hyphen is joined without it.
+
+    After a lead-in ("They may include"), short lines without a closing stop are the items it
+    announces, not a sentence wrapped: lines of a like length look wrapped at a width.
+    """
+    listing = after_lead_in and all(_short_fragment(line) for line in lines if line.strip())
+    width = 0 if listing else _hard_wrapped(lines)
     out: list[tuple[int, str]] = []
     item_indent: int | None = None
+    bare = after_lead_in  # the line before is a lead-in or an item of the list it announces
+    previous = ""  # the line before, as broken: a soft wrap is told from it, not from the join
     for line in lines:
         if not line.strip():
             continue
-        if out and _continues(out[-1][1], line, width, item_indent):
+        after, previous = previous, line
+        an_item_before = bare and _short_fragment(after) and not _runs_on(after)
+        if out and not an_item_before and _continues(after, line, width, item_indent):
             indent, before = out[-1]
             if before.endswith("-") and before[-2:-1].isalpha() and line.strip()[:1].islower():
                 out[-1] = (indent, before[:-1] + line.strip())
@@ -104,7 +116,20 @@ def logical_lines(lines: list[str]) -> list[tuple[int, str]]:
         found = marker(line)
         item_indent = found.indent if found else None
         out.append((_indent(line), line.strip()))
+        bare = not found and (is_lead_in(line) or (bare and _short_fragment(line)))
     return out
+
+
+def _short_fragment(text: str) -> bool:
+    return len(text.split()) <= 15 and text.rstrip()[-1:] not in ".!?"
+
+
+# Words a line broken mid-sentence ends with: what follows them is on the next line.
+_RUNS_ON = re.compile(r"(?:,|\b(?:and|or|but|of|the|a|an|to|in|on|with|for|from|by|at|as|that|which))$", re.I)
+
+
+def _runs_on(text: str) -> bool:
+    return bool(_RUNS_ON.search(text.rstrip()))
 
 
 @dataclass
@@ -241,7 +266,10 @@ def build_parts(lines: list[Line], *, skip: set[str] | None = None) -> list[Part
         if role == "kind":
             build.heading(line.text, heading_kind(line.text))
             continue
-        if (build.lead_in or (listed is not None and listed.bare)) and line.gap <= 1 and bare_item(line.text):
+        # A lead-in's list may start after a blank line; a blank line between bare items ends it
+        # (a caption or the text after the list).
+        bare_next = listed is not None and listed.bare and line.gap == 0
+        if (bare_next or (build.lead_in and listed is None and line.gap <= 1)) and bare_item(line.text):
             build.add_item(line.text, indent=line.indent, ordered=False, bare=True)
             build.lead_in = True
             continue
@@ -256,9 +284,10 @@ def build_parts(lines: list[Line], *, skip: set[str] | None = None) -> list[Part
 
 def page_lines(paragraphs: list[tuple[list[str], bool]]) -> list[Line]:
     """Logical lines of the page's paragraphs, each paragraph with whether it starts a block."""
-    out = []
+    out: list[Line] = []
     for lines, new_block in paragraphs:
-        for number, (indent, text) in enumerate(logical_lines(lines)):
+        after_lead_in = bool(out) and is_lead_in(out[-1].text)
+        for number, (indent, text) in enumerate(logical_lines(lines, after_lead_in=after_lead_in)):
             gap = 0 if number else 2 if new_block else 1
             out.append(Line(text, indent, gap))
     if out:

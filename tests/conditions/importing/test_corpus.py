@@ -42,8 +42,6 @@ NOT_YET: set[tuple[str, str | None]] = {
     ("test_bullet_counts", "cleveland_psoriasis"),
     ("test_bullet_counts", "cleveland_tonsillitis"),
     ("test_bullet_counts", "nhs_derived_hay_fever"),
-    ("test_bullet_counts", "nhs_derived_impetigo"),
-    ("test_bullet_counts", "nhs_shingles"),
     ("test_bullet_counts", "niddk_gallstones"),
     ("test_bullet_counts", "niddk_gastroparesis"),
     ("test_bullet_counts", "qa_b12_memory"),

@@ -51,6 +51,8 @@ def test_a_lead_in_announces_a_list(line, lead_in):
         ("Age. It is most common between the ages of 40 and 60.", True),
         ("Pain: sharp, in the heel", True),
         ("a swollen joint;", True),
+        ("people over age 40", True),
+        ("Non-bullous impetigo, the most common type, with sores around the nose and mouth", True),
         ("Can it be cured?", False),
         (
             "Most people get better within a few weeks without any treatment, and the pain fades slowly.",

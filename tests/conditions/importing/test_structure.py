@@ -6,8 +6,9 @@ from conditions.importing.lists import List
 from conditions.importing.structure import SubHeading, build_parts, logical_lines, page_lines
 
 
-def parts_of(text: str):
-    paragraphs = [(para.split("\n"), True) for para in text.split("\n\n")]
+def parts_of(text: str, *, blocks: bool = True):
+    """The parts of ``text``, each paragraph a block of its own or (``blocks=False``) one run."""
+    paragraphs = [(para.split("\n"), blocks) for para in text.split("\n\n")]
     return build_parts(page_lines(paragraphs))
 
 
@@ -49,6 +50,36 @@ def test_short_lines_after_a_lead_in_are_items_and_a_sentence_ends_the_list():
     assert isinstance(listed, List)
     assert [item.text for item in listed.items] == ["Pain under the heel", "Stiffness after rest"]
     assert part.units[3].startswith("Most people get better")
+
+
+def test_lines_of_a_like_length_after_a_lead_in_are_items_not_a_wrapped_sentence():
+    items = [
+        "women, especially during pregnancy or when taking hormone medicines",
+        "people over age 40",
+        "people who lose weight very quickly",
+    ]
+    lines = ["Some groups of people are more likely than others to develop gallstones:", *items]
+    assert [text for _, text in logical_lines(lines)] == lines
+    # The lead-in in a paragraph of its own, ending in "include" rather than ":".
+    assert [text for _, text in logical_lines(items, after_lead_in=True)] == items
+    (part,) = parts_of("Symptoms often follow a meal. They may include\n\n" + "\n".join(items), blocks=False)
+    assert [item.text for item in part.units[1].items] == items
+
+
+def test_a_line_broken_mid_sentence_after_a_lead_in_is_joined():
+    lines = ["Symptoms include:", "itching of the skin that gets worse at night and", "spreads to the arms"]
+    assert [text for _, text in logical_lines(lines)] == [lines[0], " ".join(lines[1:])]
+
+
+def test_a_blank_line_ends_a_list_of_bare_lines():
+    (part,) = parts_of(
+        "Blisters burst and leave crusts. The main types are\n\nNon-bullous impetigo, around the nose\n"
+        "Bullous impetigo, with larger blisters\n\nImpetigo on the chin of a child",
+        blocks=False,
+    )
+    listed = part.units[1]
+    assert isinstance(listed, List) and len(listed.items) == 2
+    assert part.units[2] == "Impetigo on the chin of a child"
 
 
 def test_a_heading_of_the_same_kind_inside_a_section_is_a_sub_heading():
