@@ -72,7 +72,8 @@ _PHRASES = re.compile(
     r"(?:our )?editorial (?:policy|policies|process)|medical review (?:policy|process)|"
     r"advertising policy|cite this (?:page|article)|fact checked|"
     r"(?:was|is) this (?:[\w-]+ ){0,2}(?:helpful|useful)\??|yes\s+no|feedback|"
-    r"(?:\d[\d,]* )?(?:votes?|likes?|upvotes?|views?)(?::? \d[\d,]*)?|"
+    r"(?:\d[\d,]* )?(?:more )?(?:votes?|likes?|upvotes?|views?|answers|replies|comments)(?::? \d[\d,]*)?|"
+    r"sort(?:ed)? by:?(?: [\w-]+){1,2}|"
     r"(?:learn|read|see|view|find out) more|more information|medically reviewed|e-?news|best answer|"
     r"rate this page|report a problem|is this page useful\??|take our survey|"
     r"care at (?-i:[A-Z][\w'-]+(?: [A-Z][\w'&-]+)+)|health library|ad choices|"
@@ -101,7 +102,8 @@ _CALL_TO_ACTION = re.compile(
     r"(?:request|book) (?:appointment|now)|(?:shop|buy|order) (?:now|online|the|our|a copy)|"
     r"download (?:the|our|a|now)|email us|follow us|register (?:now|today|for)|contact us|"
     r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all)|"
-    r"find out more|help us (?:improve|make))\b",
+    r"find out more|help us (?:improve|make)|join (?:us|now|today|[\w-]+ (?:to|for free))|"
+    r"(?:read|see|show) all (?:answers|replies|comments))\b",
     re.IGNORECASE,
 )
 # Appeals, adverts, newsletters and policies inside a sentence: what a site says of itself.
@@ -194,7 +196,24 @@ def find_chrome(lines: Sequence[str], *, repeated: Collection[str] = ()) -> set[
         if chrome_line(line) or key in repeated or repeated_here:
             chrome.add(index)
     chrome |= _chrome_blocks(lines, chrome)
+    chrome |= _asker_question(lines, chrome)
     return chrome
+
+
+_ASKED = re.compile(r"asked\s+by\b", re.IGNORECASE)
+_ANSWERED = re.compile(r"(?:best answer|(?:answer(?:ed)?|replied)\s+(?:by|from)\b)", re.IGNORECASE)
+
+
+def _asker_question(lines: Sequence[str], chrome: set[int]) -> set[int]:
+    """On a question-and-answer page, the asker's own words between "Asked by …" and the first
+    answer: the question is the page's title, the answer its text."""
+    asked = next((i for i in sorted(chrome) if _ASKED.match(lines[i].strip())), None)
+    if asked is None:
+        return set()
+    answered = next((i for i in range(asked + 1, len(lines)) if _ANSWERED.match(lines[i].strip())), None)
+    if answered is None:
+        return set()
+    return {i for i in range(asked + 1, answered) if lines[i].strip()} - chrome
 
 
 def _paragraphs(lines: Sequence[str]) -> list[list[int]]:

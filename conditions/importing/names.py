@@ -46,6 +46,15 @@ _NAMES_LINE = re.compile(
     r"(?:also\s+called|also\s+known\s+as|other\s+names?|alternative\s+names?)\s*:\s*(?P<names>\S.*)",
     re.IGNORECASE,
 )
+# A heading over a line of other names: "Alternative Names", "Other names", "Also known as".
+_NAMES_HEADING = re.compile(
+    r"(?:alternative|alternate|other)\s+names?|also\s+(?:called|known\s+as)|synonyms?", re.IGNORECASE
+)
+# "It is also called Y.", "This condition is sometimes known as Y.": a sentence of its own.
+_ALSO_SENTENCE = re.compile(
+    r"(?:it|they|this(?:\s+\w+){0,2}|these(?:\s+\w+){0,2})\s+(?:is|are|may\s+be|can\s+be)\s+",
+    re.IGNORECASE,
+)
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*s?")
 _ALIAS_WORDS = re.compile(r"[A-Za-z][A-Za-z' ]{0,60}")
 _QUESTION_TITLE = re.compile(r"(?:what|who)\s+(?:is|are)\s+(?:an?\s+)?(?P<name>[^?]{2,80}?)\s*\?", re.I)
@@ -122,6 +131,30 @@ def names_line(line: str) -> list[str]:
     return _split_names(match["names"]) if match else []
 
 
+def names_heading(line: str) -> bool:
+    """Whether a line heads the other names listed under it ("Alternative Names")."""
+    return bool(_NAMES_HEADING.fullmatch(line.strip().rstrip(":").rstrip()))
+
+
+def names_under_heading(line: str) -> list[str]:
+    """The names a line under an "Alternative Names" heading lists; empty for a sentence."""
+    text = line.strip()
+    if re.search(r"[.!?]\s", text) or text[-1:] in "!?:":
+        return []
+    return _split_names(text)
+
+
+def _also_sentence(sentence: str) -> list[str]:
+    """The names "It is also called Y." gives of the condition named before it."""
+    match = _ALSO_SENTENCE.match(sentence.strip())
+    if not match:
+        return []
+    also = _ALSO_CALLED.match(sentence.strip(), match.end())
+    if not also:
+        return []
+    return _split_names(re.split(r"[;.()]", sentence.strip()[also.end() :], maxsplit=1)[0])
+
+
 def _question_name(line: str) -> str | None:
     match = _QUESTION_TITLE.fullmatch(line.strip())
     if not match or match["name"].casefold().startswith("the "):
@@ -156,9 +189,12 @@ def find_names(top: list[str], opening: list[str], text: str) -> Names:
     first = " ".join(opening)
     sentence_name: str | None = None
     also: list[str] = []
-    for sentence in sentences(first)[:4]:
+    opening_sentences = sentences(first)[:4]
+    for number, sentence in enumerate(opening_sentences):
         if found := infer_name(sentence):
             sentence_name, also = found, names_in_sentence(sentence)
+            for after in opening_sentences[number + 1 :]:
+                also += _also_sentence(after)
             break
     for line in top:
         also += names_line(line)

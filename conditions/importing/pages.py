@@ -21,9 +21,9 @@ from .cleanup import clean_page
 from .documents import PAGE, ImportDocument
 from .headings import MEDICAL_KINDS, classify
 from .lists import List, list_markdown
-from .names import Names, find_names
+from .names import Names, find_names, names_heading, names_under_heading
 from .sources import cite_in_sections, cite_markers
-from .structure import Part, SubHeading, build_parts, first_headings, page_lines, top_lines
+from .structure import Line, Part, SubHeading, build_parts, first_headings, page_lines, top_lines
 from .text import escape_block, escape_inline, normalise, sentences
 
 Kind = Section.Kind
@@ -122,13 +122,40 @@ def _parts(text: str) -> tuple[list[Part], _BackMatter, Names]:
             else:
                 paragraphs.append((lines, new_block))
                 new_block = False
-    page = page_lines(paragraphs)
+    page, listed = _other_names(page_lines(paragraphs))
     top, rest = page[: top_lines(page)], page[top_lines(page) :]
     everything = "\n".join(line.text for line in page)
     opening = [line.text for line in rest[:3] if not line.text.endswith((":", "?"))][:2]
     names = find_names([line.text for line in top], opening, everything)
+    known = {name.casefold() for name in [names.name or "", *names.also_called]}
+    names.also_called += [name for name in dict.fromkeys(listed) if name.casefold() not in known]
     skip = {names.name.casefold()} if names.name else set()
     return build_parts([*first_headings(top, names.title_line), *rest], skip=skip), back, names
+
+
+def _other_names(lines: list[Line]) -> tuple[list[Line], list[str]]:
+    """The page's lines without an "Alternative Names" heading and the names under it, which are
+    the condition's other names, not a section."""
+    kept: list[Line] = []
+    names: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        under = lines[index + 1] if index + 1 < len(lines) else None
+        found = names_under_heading(under.text) if under and names_heading(line.text) else []
+        if not found:
+            kept.append(line)
+            index += 1
+            continue
+        names += found
+        index += 2
+        # Names may go on over lines of their own, one paragraph.
+        while index < len(lines) and lines[index].gap == 0:
+            if not (more := names_under_heading(lines[index].text)):
+                break
+            names += more
+            index += 1
+    return kept, names
 
 
 def _markdown(part: Part) -> str:

@@ -88,3 +88,17 @@ def test_a_site_name_before_the_title_is_not_the_name():
     opening = ["Croup is an infection of the upper airway that causes a barking cough."]
     text = "\n".join([*top, *opening, "Croup is most common in autumn.", "Example Health"])
     assert find_names(top, opening, text).name == "Croup"
+
+
+def test_a_sentence_after_the_naming_one_may_give_another_name():
+    opening = [
+        "Gastroparesis is a disorder in which the stomach empties too slowly. "
+        "It is also called delayed gastric emptying."
+    ]
+    names = find_names([], opening, opening[0])
+    assert (names.name, names.also_called) == ("Gastroparesis", ["delayed gastric emptying"])
+
+
+def test_a_sentence_that_merely_mentions_being_called_gives_no_name():
+    opening = ["Gout is a kind of arthritis. It is called a flare when the pain comes back."]
+    assert find_names([], opening, opening[0]).also_called == []

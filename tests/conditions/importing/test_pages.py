@@ -185,3 +185,14 @@ def test_a_page_without_a_name_is_refused_saying_so_and_title_lets_it_import():
     data = parse_document(NO_NAME, source="dizzy.txt", title="Postural hypotension").data
     assert data.name == "Postural hypotension"
     assert [s.kind for s in data.sections] == ["overview", "symptoms", "treatment"]
+
+
+def test_an_alternative_names_heading_gives_other_names_and_is_no_section():
+    page = (
+        "Croup is an infection of the upper airway that causes a barking cough in young children.\n\n"
+        "Symptoms\n\nThe cough is worse at night, and many children also have a hoarse voice.\n\n"
+        "Alternative Names\n\nLaryngotracheobronchitis; viral croup\n\nReview Date 3/26/2024\n"
+    )
+    data = parse_document(page, source="page.txt").data
+    assert data.also_called == ["Laryngotracheobronchitis", "viral croup"]
+    assert "Alternative" not in "".join(s.heading + s.body for s in data.sections)
