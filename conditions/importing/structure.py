@@ -184,8 +184,10 @@ class _Builder:
         own = (
             None if current is None else current.kind or (Kind.OVERVIEW if current is self.parts[0] else None)
         )
-        # Text on no known topic under it tells nothing: it stays a sub-heading.
+        # Text on no known topic under it tells nothing: it stays a sub-heading. A question after
+        # a question is the page's next section ("What is gout?", "How common is gout?").
         same = kind == own if kind else about in (None, own, Kind.OTHER)
+        same = same and not (is_question(text) and is_question(current.heading if current else ""))
         if current is not None and (current.heading or current.kind) and same:
             current.units.append(SubHeading(shown))
             return

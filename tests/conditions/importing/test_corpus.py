@@ -37,10 +37,8 @@ BY_ID = {sample.id: sample for sample in SAMPLES}
 NOT_YET: set[tuple[str, str | None]] = {
     ("test_also_called", "qa_b12_memory"),
     ("test_bullet_counts", "cleveland_hiccups"),
-    ("test_bullet_counts", "cleveland_psoriasis"),
     ("test_bullet_counts", "cleveland_tonsillitis"),
     ("test_bullet_counts", "nhs_derived_hay_fever"),
-    ("test_bullet_counts", "niddk_gallstones"),
     ("test_bullet_counts", "niddk_gastroparesis"),
     ("test_bullet_counts", "qa_b12_memory"),
     ("test_cited_references", "qa_b12_memory"),

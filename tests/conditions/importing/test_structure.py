@@ -106,6 +106,19 @@ def test_a_group_heading_gives_way_to_the_question_under_it():
     assert (causes.kind, causes.heading) == ("causes", "What causes hiccups?")
 
 
+def test_a_question_after_a_question_of_the_same_kind_starts_a_section():
+    text = (
+        "What are gallstones?\nGallstones are hard lumps that form in the gallbladder.\n"
+        "How common are gallstones?\nGallstones are common, and most cause no symptoms.\n"
+        "Treatment\nMost people need no treatment.\nHow long does recovery take?\nA week or two."
+    )
+    overview, common, treatment = parts_of(text, blocks=False)
+    assert (overview.heading, common.heading) == ("What are gallstones?", "How common are gallstones?")
+    assert [unit.text for unit in treatment.units if isinstance(unit, SubHeading)] == [
+        "How long does recovery take?"
+    ]
+
+
 def test_a_call_to_action_or_a_caption_is_not_a_heading():
     text = (
         "Symptoms\nThe big toe swells and turns red overnight.\nGout in the big toe\n"
