@@ -139,6 +139,7 @@ _CONTENT_KINDS: dict[str, list[str]] = {
     Kind.WHEN_TO_SEE_A_DOCTOR: [
         r"\bsee (?:a|your) (?:doctor|health care (?:provider|professional)|GP)\b",
         r"\bmake an appointment\b",
+        r"\b(?:ask for|book|get) an? (?:urgent |same-day )?(?:GP|doctor'?s?) appointment\b",
         r"\bseek (?:immediate |urgent |emergency )?(?:medical )?(?:care|help|attention)\b",
         r"\bcall 911\b|\bemergency (?:number|department|room)\b",
     ],

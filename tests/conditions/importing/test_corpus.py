@@ -52,7 +52,6 @@ NOT_YET: set[tuple[str, str | None]] = {
     ("test_section_kinds", "cleveland_tonsillitis"),
     ("test_section_kinds", "mayo_new_atrial_fibrillation"),
     ("test_section_kinds", "medlineplus_gout"),
-    ("test_section_kinds", "nhs_chickenpox"),
     ("test_section_kinds", "nhs_derived_hay_fever"),
     ("test_section_kinds", "nhs_shingles"),
     ("test_section_kinds", "niddk_gallstones"),

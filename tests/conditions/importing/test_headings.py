@@ -69,6 +69,8 @@ def test_a_heading_in_capitals_is_shown_in_sentence_case():
         ("You can prevent it by wearing shoes with good support.", "prevention"),
         ("Being overweight increases your risk of developing it.", "risk_factors"),
         ("Talking to others in a support group can help you cope with it.", "living_with"),
+        ("Ask for an urgent GP appointment if the rash spreads to your eyes.", "when_to_see_a_doctor"),
+        ("Book a doctor's appointment if the spots become painful.", "when_to_see_a_doctor"),
     ],
 )
 def test_text_without_a_heading_is_classified_by_what_it_says(text, kind):
