@@ -188,6 +188,10 @@ class _Builder:
         # a question is the page's next section ("What is gout?", "How common is gout?").
         same = kind == own if kind else about in (None, own, Kind.OTHER)
         same = same and not (is_question(text) and is_question(current.heading if current else ""))
+        # A heading naming no kind after a sub-heading is its sibling ("Medications",
+        # "Cardioversion"), whatever its few lines happen to mention.
+        if not kind and not is_question(text) and current is not None:
+            same = same or any(isinstance(unit, SubHeading) for unit in current.units)
         if current is not None and (current.heading or current.kind) and same:
             current.units.append(SubHeading(shown))
             return

@@ -119,6 +119,21 @@ def test_a_question_after_a_question_of_the_same_kind_starts_a_section():
     ]
 
 
+def test_a_heading_after_a_sub_heading_is_its_sibling_whatever_its_text_mentions():
+    text = (
+        "Treatment\nThe goals are to control the heart rhythm and prevent clots.\n"
+        "Medications\nMedicines can slow the heartbeat.\n"
+        "Cardioversion\nIf symptoms are bothersome, a quick shock can reset the rhythm.\n"
+        "Living with it\nRegular check-ups keep treatment on track."
+    )
+    treatment, living = parts_of(text, blocks=False)
+    assert [unit.text for unit in treatment.units if isinstance(unit, SubHeading)] == [
+        "Medications",
+        "Cardioversion",
+    ]
+    assert living.kind == "living_with"
+
+
 def test_a_call_to_action_or_a_caption_is_not_a_heading():
     text = (
         "Symptoms\nThe big toe swells and turns red overnight.\nGout in the big toe\n"
