@@ -196,6 +196,13 @@ def _summary(overview: str) -> str:
     return " ".join(picked)
 
 
+def _defines(name: str, sections: list[SectionData]) -> bool:
+    """Whether the text says what its condition is ("Vitamin B12 deficiency is a lack of …"): a
+    question-and-answer page has no sections by topic, but its answer names what it is about."""
+    naming = re.compile(rf"\b{re.escape(name)}\s+(?:is|are|occurs|happens|means)\b", re.IGNORECASE)
+    return bool(name) and any(naming.search(section.body) for section in sections)
+
+
 def _not_a_page(source: str, *, named: bool, medical: bool) -> str:
     """Why a text is refused, saying what was missing."""
     if not named and medical:
@@ -238,7 +245,7 @@ def parse_condition_page(
     name = (title or names.name or "").strip()
     # Evidence that this is a condition page, not other prose: it names a condition, the
     # sections are about medical topics, and it has a reference list or a revision date.
-    evidence = 2 * bool(name) + len(kinds) + bool(references) + bool(updated_on)
+    evidence = 2 * bool(name) + len(kinds) + bool(references) + bool(updated_on) + _defines(name, sections)
     if evidence < 3 or not name:
         raise ImportProblem(_not_a_page(source, named=bool(name), medical=bool(kinds)))
     data = ConditionData(
