@@ -220,7 +220,9 @@ def _is_heading(lines: list[Line], index: int, headed: bool, after_list: bool) -
         return "kind"
     # A short line that names no topic is a heading only on a page that has headings, before
     # text, and not straight after a list (where it is an image's alt text or caption).
-    if not headed or (after_list and line.gap < 2) or following.gap > 1:
+    # Straight above a paragraph, a line after a list heads it: a caption stands apart.
+    caption = after_list and line.gap < 2 and not (following.gap == 0 and _prose(following.text))
+    if not headed or caption or following.gap > 1:
         return None
     if heading_shape(following.text) and not marker(" " * following.indent + following.text):
         return None

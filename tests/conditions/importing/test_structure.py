@@ -134,6 +134,17 @@ def test_a_heading_after_a_sub_heading_is_its_sibling_whatever_its_text_mentions
     assert living.kind == "living_with"
 
 
+def test_a_line_after_a_list_straight_above_a_paragraph_is_a_sub_heading():
+    text = (
+        "Causes\nMost hiccups have a simple cause.\n* Eating too fast\n* Swallowing air\n"
+        "Long-lasting hiccups\nHiccups that do not stop can be a sign of a problem with the nerves "
+        "that control the diaphragm.\n"
+        "Treatment\nMost hiccups stop on their own."
+    )
+    causes, _ = parts_of(text, blocks=False)
+    assert [unit.text for unit in causes.units if isinstance(unit, SubHeading)] == ["Long-lasting hiccups"]
+
+
 def test_a_call_to_action_or_a_caption_is_not_a_heading():
     text = (
         "Symptoms\nThe big toe swells and turns red overnight.\nGout in the big toe\n"
