@@ -70,13 +70,15 @@ _PHRASES = re.compile(
     r"(?:request|make|book|schedule) an? appointment|request appointment|find a doctor|"
     r"(?:give|donate) (?:today|now)|donate|make a (?:gift|donation)|"
     r"(?:our )?editorial (?:policy|policies|process)|medical review (?:policy|process)|"
-    r"advertising policy|cite this (?:page|article)|fact checked|"
+    r"advertising policy|(?:learn )?(?:how to )?cite this (?:page|article)|fact checked|"
     r"(?:was|is) this (?:[\w-]+ ){0,2}(?:helpful|useful)\??|yes\s+no|feedback|"
     r"(?:\d[\d,]* )?(?:more )?(?:votes?|likes?|upvotes?|views?|answers|replies|comments)(?::? \d[\d,]*)?|"
     r"sort(?:ed)? by:?(?: [\w-]+){1,2}|"
     r"(?:learn|read|see|view|find out) more|more information|medically reviewed|e-?news|best answer|"
     r"rate this page|report a problem|is this page useful\??|take our survey|"
-    r"care at (?-i:[A-Z][\w'-]+(?: [A-Z][\w'&-]+)+)|health library|ad choices|"
+    r"(?:[\w'-]+ ){0,4}care at (?-i:[A-Z][\w'-]+(?: [A-Z][\w'&-]+)+)|health library|ad choices|"
+    r"disclaimers?|privacy(?: policy| notice)?|accessibility(?: statement)?|cookies|site ?map|"
+    r"terms(?: of (?:use|service))?|about us|contact us|"
     r"related(?: [\w-]+){0,2}|you may also like|trending|popular)"
     r"[\s.!:›»→>]*",
     re.IGNORECASE,
@@ -115,7 +117,7 @@ _APPEAL = re.compile(
     r"terms of (?:use|service)|copyright\s+(?:©\s*)?\d{4}|©\s*\d{4}|"
     r"our editorial (?:process|policy|policies)|learn more about (?:our|us)\b|"
     r"(?:this|our) (?:content|information|page) is (?:provided|produced|brought to you)\b|"
-    r"would like to thank)",
+    r"would like to thank|accredited by)",
     re.IGNORECASE,
 )
 # Who took a picture or wrote a box, under it: "Credit: Example Photo Library", "Source: … team".

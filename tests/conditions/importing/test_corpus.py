@@ -48,8 +48,6 @@ NOT_YET: set[tuple[str, str | None]] = {
     ("test_section_kinds", "nhs_shingles"),
     ("test_section_kinds", "niddk_gallstones"),
     ("test_section_kinds", "niddk_gastroparesis"),
-    ("test_site_chrome_is_left_out", "mayo_new_atrial_fibrillation"),
-    ("test_site_chrome_is_left_out", "medlineplus_croup"),
     ("test_site_chrome_is_left_out", "medlineplus_gout"),
     ("test_subheadings_stay_inside_their_section", "cleveland_hiccups"),
     ("test_subheadings_stay_inside_their_section", "cleveland_psoriasis"),
