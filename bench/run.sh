@@ -119,7 +119,7 @@ if ! has_step data; then
   # Re-measuring the data of an earlier run: bring its schema up to date (new indexes, say).
   manage migrate --noinput -v0
 fi
-if has_step load || has_step memory || has_step hostile || has_step lighthouse; then
+if has_step load || has_step memory || has_step admin || has_step hostile || has_step lighthouse; then
   manage collectstatic --noinput -v0
 fi
 
