@@ -177,7 +177,7 @@ def _is_link_row(line: str) -> bool:
 
 # Headings of blocks that are the site's: their list goes with them.
 _CHROME_HEADING = re.compile(
-    r"(?:products (?:&|and) services|related(?: \w+)?|more information|more from [\w .&'-]+|"
+    r"(?:products (?:&|and) services|related(?: [\w-]+){0,2}|more information|more from [\w .&'-]+|"
     r"you may also like|trending|popular|featured|sponsored|in this section|on this page|share|"
     r"follow us)\s*:?",
     re.IGNORECASE,
@@ -259,6 +259,14 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             taking = True
             continue
         flagged = [i for i in paragraph if i in chrome]
+        # Links to other sites' pages, each with its publisher: "Gout: Overview (Example Society)".
+        cited = [i for i, text in zip(paragraph, texts, strict=True) if _CITED_LINK.fullmatch(text)]
+        if cited and 2 * len(cited) >= len(paragraph) and all(_links_only(lines[i]) for i in paragraph):
+            more.update(paragraph)
+            above = " ".join(lines[paragraphs[number - 1][0]].split()) if number else ""
+            if number and len(paragraphs[number - 1]) == 1 and len(above.split()) <= 12:
+                more.update([] if _SENTENCE_END.search(above) else paragraphs[number - 1])  # its heading
+            continue
         # A chrome heading inside a paragraph of short lines: the links under it are its list.
         for k, text in enumerate(texts):
             if _CHROME_HEADING.fullmatch(text) and all(_links_only(lines[i]) for i in paragraph[k:]):
@@ -292,6 +300,10 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             more.update(paragraph)
     more |= _appeal_blocks(lines, paragraphs, chrome | more)
     return more
+
+
+_NAME_WORD = r"(?:[A-Z][\w&'.,-]*|of|and|for|the|on|in|&)"
+_CITED_LINK = re.compile(rf"[^.()]{{3,80}} \([A-Z][\w&'.,-]*(?:\s+{_NAME_WORD})+\)")
 
 
 def _links_only(line: str) -> bool:
