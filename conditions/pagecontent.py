@@ -49,6 +49,10 @@ REFERENCE_FIELDS = (
     "accessed_on",
     "note",
 )
+# Added later: in a reference's value only when set, so the hash of a reference that leaves them
+# empty (every page reviewed before they existed) is unchanged.
+LATER_REFERENCE_FIELDS = ("journal_abbreviation", "editors", "series", "elocator", "published_online")
+ALL_REFERENCE_FIELDS = REFERENCE_FIELDS + LATER_REFERENCE_FIELDS
 
 
 @dataclass(frozen=True)
@@ -71,28 +75,37 @@ class ReferenceContent:
     pmid: str = ""
     accessed_on: date | None = None
     note: str = ""
+    journal_abbreviation: str = ""
+    editors: str = ""
+    series: str = ""
+    elocator: str = ""
+    published_online: date | None = None
 
     @classmethod
     def of(cls, reference: Reference) -> ReferenceContent:
-        return cls(id=reference.pk, **{name: getattr(reference, name) for name in REFERENCE_FIELDS})
+        return cls(id=reference.pk, **{name: getattr(reference, name) for name in ALL_REFERENCE_FIELDS})
 
     @classmethod
     def from_fields(cls, pk: int, values: Mapping) -> ReferenceContent:
-        known = {name: values[name] for name in REFERENCE_FIELDS if name in values}
-        if isinstance(known.get("accessed_on"), str):
-            known["accessed_on"] = parse_date(known["accessed_on"])
+        known = {name: values[name] for name in ALL_REFERENCE_FIELDS if name in values}
+        for name in ("accessed_on", "published_online"):
+            if isinstance(known.get(name), str):
+                known[name] = parse_date(known[name])
         return cls(id=pk, **known)
 
     def as_reference(self) -> Reference:
         """An unsaved Reference with these fields, for the formatter."""
-        return Reference(pk=self.id, **{name: getattr(self, name) for name in REFERENCE_FIELDS})
+        return Reference(pk=self.id, **{name: getattr(self, name) for name in ALL_REFERENCE_FIELDS})
 
     @property
     def author_list(self) -> list[str]:
         return lines(self.authors)
 
     def value(self) -> tuple:
-        return tuple(_plain(getattr(self, name)) for name in REFERENCE_FIELDS)
+        later = tuple(
+            (name, _plain(getattr(self, name))) for name in LATER_REFERENCE_FIELDS if getattr(self, name)
+        )
+        return tuple(_plain(getattr(self, name)) for name in REFERENCE_FIELDS) + later
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,9 @@ class ReferenceForm(forms.ModelForm):
         model = Reference
         # The admin's fieldsets choose the fields shown; these are every field an editor writes.
         fields = [
-            "key", "kind", "authors", "title", "container_title", "edition", "publisher", "place", "year",
-            "volume", "issue", "pages", "url", "doi", "pmid", "accessed_on", "note",
+            "key", "kind", "authors", "title", "container_title", "journal_abbreviation", "editors",
+            "series", "edition", "publisher", "place", "year", "volume", "issue", "pages", "elocator",
+            "published_online", "url", "doi", "pmid", "accessed_on", "note", "private_note",
         ]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
@@ -89,11 +90,26 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         (None, {"fields": ["key", "kind", "formatted"]}),
         (
             "Source",
-            {"fields": ["authors", "title", "container_title", "edition", "publisher", "place", "year"]},
+            {
+                "fields": [
+                    "authors",
+                    "title",
+                    ("container_title", "journal_abbreviation"),
+                    "editors",
+                    "series",
+                    "edition",
+                    "publisher",
+                    "place",
+                    ("year", "published_online"),
+                ]
+            },
         ),
-        ("Location", {"fields": [("volume", "issue", "pages"), "url", ("doi", "pmid"), "accessed_on"]}),
+        (
+            "Location",
+            {"fields": [("volume", "issue", "pages", "elocator"), "url", ("doi", "pmid"), "accessed_on"]},
+        ),
         ("Where used", {"fields": ["where_used"]}),
-        ("Notes", {"fields": ["note", "original_text", ("created_at", "updated_at")]}),
+        ("Notes", {"fields": ["note", "private_note", "original_text", ("created_at", "updated_at")]}),
     ]
 
     @admin.display(description="as it appears on pages")

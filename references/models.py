@@ -41,6 +41,18 @@ class Reference(models.Model):
         help_text="Journal, book (for a chapter) or website.",
         validators=[validate_single_line],
     )
+    journal_abbreviation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The journal's NLM abbreviation, which AMA prints (e.g. N Engl J Med).",
+        validators=[validate_single_line],
+    )
+    editors = models.TextField(
+        blank=True,
+        help_text="Editors of the book (for a chapter) or of an edited book, one per line (e.g. Landon MB).",
+        validators=[validate_lines],
+    )
+    series = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
     edition = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     publisher = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     place = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
@@ -48,13 +60,31 @@ class Reference(models.Model):
     volume = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     issue = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
     pages = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
+    elocator = models.CharField(
+        max_length=40,
+        blank=True,
+        verbose_name="article number",
+        help_text="The article number (e-locator) of an article without pages, e.g. e0123456.",
+        validators=[validate_single_line],
+    )
+    published_online = models.DateField(
+        null=True, blank=True, help_text="When an article was published online ahead of its issue."
+    )
     url = models.URLField(max_length=1000, blank=True, validators=[validate_single_line])
     doi = models.CharField(max_length=200, blank=True, help_text="e.g. 10.1016/S0140-6736(21)00569-9")
     pmid = models.CharField(
         max_length=20, blank=True, verbose_name="PMID", help_text="PubMed id, digits only."
     )
     accessed_on = models.DateField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        help_text="Printed at the end of the reference (e.g. “Updated March 3, 2024”); parts split by “;”.",
+    )
+    private_note = models.TextField(
+        blank=True,
+        verbose_name="editor-only note",
+        help_text="Never shown to the public: export metadata, remarks for other editors.",
+    )
     original_text = models.TextField(
         blank=True, help_text="The reference as first written, kept when it was imported from text."
     )
@@ -102,6 +132,10 @@ class Reference(models.Model):
     @property
     def author_list(self) -> list[str]:
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def editor_list(self) -> list[str]:
+        return [line.strip() for line in self.editors.splitlines() if line.strip()]
 
 
 # Kinds read online, which need the date they were read.
