@@ -131,7 +131,7 @@ def _problems(source: str, problems: list[str]) -> ImportProblem:
 # --- from raw values to Reference fields -----------------------------------------------------
 
 _TEXT_FIELDS: tuple[str, ...] = ("title", "container_title", "edition", "publisher", "place", "volume")
-_TEXT_FIELDS += ("issue", "pages", "url", "note")
+_TEXT_FIELDS += ("issue", "pages", "url", "note", "journal_abbreviation", "series", "elocator")
 
 
 def finish(entry: RawEntry, problems: list[str]) -> ParsedReference | None:
@@ -149,9 +149,13 @@ def finish(entry: RawEntry, problems: list[str]) -> ParsedReference | None:
         fields["edition"] = clean_edition(fields["edition"])
     if "pages" in fields:
         fields["pages"] = fields["pages"].replace("--", "-")
-    if "authors" in entry.values:
-        names = [" ".join(str(name).split()) for name in entry.values["authors"][0]]
-        fields["authors"] = "\n".join(name for name in names if name)
+    for people in ("authors", "editors"):
+        if people in entry.values:
+            names = [" ".join(str(name).split()) for name in entry.values[people][0]]
+            fields[people] = "\n".join(name for name in names if name)
+    if "private_note" in entry.values:  # editor-only: its lines are kept
+        lines = (" ".join(line.split()) for line in str(entry.values["private_note"][0]).splitlines())
+        fields["private_note"] = "\n".join(line for line in lines if line)
     _refuse_control_characters(entry, fields, problems)
     _finish_identifiers(entry, fields, problems)
     _finish_dates(entry, fields, problems)
@@ -168,7 +172,8 @@ def _refuse_control_characters(entry: RawEntry, fields: dict, problems: list[str
     """Line breaks and tabs inside a value became spaces above; any other control character
     (an escape, a NUL written as ``\\u0000`` in JSON) is not text, as the admin's fields say too."""
     texts = [(name, fields[name]) for name in _TEXT_FIELDS if name in fields]
-    texts += [("authors", author) for author in fields.get("authors", "").split("\n")]
+    for lines in ("authors", "editors", "private_note"):
+        texts += [(lines, line) for line in fields.get(lines, "").split("\n")]
     for name, text in texts:
         if match := CONTROL_CHARACTERS.search(text):
             label = name.replace("_", " ")
@@ -190,13 +195,12 @@ def _finish_dates(entry: RawEntry, fields: dict, problems: list[str]) -> None:
         fields["year"] = parse_year(raw)
         if fields["year"] is None:
             problems.append(f"{entry.where('year')}: the year “{raw}” is not a year (e.g. 2021).")
-    if "accessed_on" in entry.values:
-        raw = entry.values["accessed_on"][0]
-        fields["accessed_on"] = raw if isinstance(raw, date) else parse_day(raw)
-        if fields["accessed_on"] is None:
-            problems.append(
-                f"{entry.where('accessed_on')}: the access date “{raw}” is not a date (e.g. 2024-03-01)."
-            )
+    for name, label in (("accessed_on", "access date"), ("published_online", "online date")):
+        if name in entry.values:
+            raw = entry.values[name][0]
+            fields[name] = raw if isinstance(raw, date) else parse_day(raw)
+            if fields[name] is None:
+                problems.append(f"{entry.where(name)}: the {label} “{raw}” is not a date (e.g. 2024-03-01).")
 
 
 # --- matching and writing --------------------------------------------------------------------
