@@ -12,6 +12,14 @@ from medsite.validators import validate_lines, validate_single_line
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 
 
+class NoticeKind(models.TextChoices):
+    """What a notice about a published work says, most serious first."""
+
+    RETRACTION = "retraction", "Retraction"
+    EXPRESSION_OF_CONCERN = "expression-of-concern", "Expression of concern"
+    CORRECTION = "correction", "Correction"
+
+
 class Reference(models.Model):
     class Kind(models.TextChoices):
         JOURNAL_ARTICLE = "journal-article", "Journal article"
@@ -88,6 +96,16 @@ class Reference(models.Model):
     original_text = models.TextField(
         blank=True, help_text="The reference as first written, kept when it was imported from text."
     )
+    # The most serious notice the publisher or Retraction Watch issued about the work, as Crossref
+    # reported it when `check_citations --retractions` last asked (references/retractions.py).
+    notice_kind = models.CharField(
+        max_length=30, blank=True, choices=NoticeKind.choices, verbose_name="publisher's notice"
+    )
+    notice_doi = models.CharField(max_length=200, blank=True, verbose_name="notice DOI")
+    notice_date = models.DateField(null=True, blank=True, verbose_name="notice dated")
+    notices_checked_at = models.DateTimeField(
+        null=True, blank=True, verbose_name="notices checked", help_text="When Crossref was last asked."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,6 +146,10 @@ class Reference(models.Model):
     def needs_accessed_date(self) -> bool:
         """An online source (web page, database) with a URL but no date it was read."""
         return self.kind in ONLINE_KINDS and bool(self.url) and self.accessed_on is None
+
+    @property
+    def retracted(self) -> bool:
+        return self.notice_kind == NoticeKind.RETRACTION
 
     @property
     def author_list(self) -> list[str]:
@@ -182,5 +204,7 @@ class PublicationReference(models.Model):
         return f"{self.publication} [{self.number}] {self.reference.key}"
 
 
-reversion.register(Reference)
+# The notices are a fact about the world, checked by a command: reverting an editor's change to a
+# reference must not bring back an old answer about its retraction.
+reversion.register(Reference, exclude=["notice_kind", "notice_doi", "notice_date", "notices_checked_at"])
 reversion.register(ConditionReference)
