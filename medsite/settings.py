@@ -339,6 +339,15 @@ MEDSITE_NOTIFICATIONS = env_bool("MEDSITE_NOTIFICATIONS", True)
 # Where links in email point: the site's public origin, without a trailing slash.
 MEDSITE_BASE_URL = os.environ.get("MEDSITE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Look-up of a reference by DOI (Crossref) or PMID (NCBI E-utilities), and the retraction check
+# (references/lookup.py, references/retractions.py): the services' base URLs, how long one request
+# may wait (seconds) and the address the services may write to about our requests (their "polite"
+# pools ask for one; empty sends none).
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
+EUTILS_API_URL = os.environ.get("EUTILS_API_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils").rstrip("/")
+REFERENCE_LOOKUP_TIMEOUT = env_int("REFERENCE_LOOKUP_TIMEOUT", 10, minimum=1)
+REFERENCE_LOOKUP_MAILTO = os.environ.get("REFERENCE_LOOKUP_MAILTO", "").strip()
+
 # The named account that command-line writes (imports, scheduled publishing) are recorded under.
 MEDSITE_SYSTEM_USERNAME = "medsite-system"
 MEDSITE_SITE_NAME = os.environ.get("MEDSITE_SITE_NAME", "MedSite")
