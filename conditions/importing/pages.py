@@ -227,11 +227,14 @@ def parse_condition_page(
     slug: str | None = None,
     repeated: Collection[str] = (),
     first_line: int = 1,
+    markup_name: str | None = None,
 ) -> ImportDocument:
     """A scraped condition page -> its sections, summary, source date and references.
 
     ``repeated``: lines the other files of the import share (boilerplate.repeated_lines);
-    ``first_line``: the file's line number of the text's first line, for the report.
+    ``first_line``: the file's line number of the text's first line, for the report;
+    ``markup_name``: the name a web page's markup gives. Unlike ``title`` (the person's
+    ``--title``), it does not make a page with little evidence import.
     """
     page = clean_page(normalise(text), source=source, repeated=repeated, first_line=first_line)
     parts, back, names = _parts(page.text)
@@ -242,12 +245,19 @@ def parse_condition_page(
     # Citation numbers point into the page's reference list, in its order, when it has one.
     cite_in_sections(sections, 0 if page.references and back.references else len(references))
     kinds = {section.kind for section in sections} & MEDICAL_KINDS
-    name = (title or names.name or "").strip()
+    name = (title or markup_name or names.name or "").strip()
     # Evidence that this is a condition page, not other prose: it names a condition, the
     # sections are about medical topics, and it has a reference list or a revision date.
     evidence = 2 * bool(name) + len(kinds) + bool(references) + bool(updated_on) + _defines(name, sections)
+    warnings = list(page.warnings)
     if evidence < 3 or not name:
-        raise ImportProblem(_not_a_page(source, named=bool(name), medical=bool(kinds)))
+        if not (title and title.strip() and sections):
+            raise ImportProblem(_not_a_page(source, named=bool(name), medical=bool(kinds)))
+        # The person named the page: it is imported as they asked, with what was not found said.
+        warnings.append(
+            "low confidence: imported because --title named it; "
+            + _not_a_page(source, named=True, medical=bool(kinds)).split(": ", 2)[-1]
+        )
     data = ConditionData(
         name=name,
         slug=slug or "",
@@ -263,6 +273,6 @@ def parse_condition_page(
         references=[parse_reference(ref) for ref in references],
         name_hints=[name],
         title_given=bool(title),
-        warnings=page.warnings,
+        warnings=warnings,
         dropped=page.dropped,
     )

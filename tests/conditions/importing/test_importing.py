@@ -429,10 +429,15 @@ def test_bad_input_is_refused_naming_the_file(tmp_path, content, message):
     assert row_counts() == before
 
 
-def test_random_prose_is_refused_even_with_a_title(tmp_path):
+def test_random_prose_is_refused_and_with_a_title_imports_with_a_low_confidence_warning(tmp_path):
+    path = write(tmp_path, "prose.txt", RANDOM_PROSE)
     with pytest.raises(CommandError, match="not a format"):
-        run(write(tmp_path, "prose.txt", RANDOM_PROSE), "--title", "Harbour")
+        run(path)
     assert Condition.objects.count() == 0
+    output = run(path, "--title", "Harbour")
+    assert Condition.objects.get().name == "Harbour"
+    assert "warning: low confidence: imported because --title named it" in output
+    assert "1 with warnings" in output
 
 
 def test_missing_path_and_directory_are_refused(tmp_path):

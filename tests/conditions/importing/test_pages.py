@@ -187,6 +187,23 @@ def test_a_page_without_a_name_is_refused_saying_so_and_title_lets_it_import():
     assert [s.kind for s in data.sections] == ["overview", "symptoms", "treatment"]
 
 
+def test_title_lets_a_page_with_little_evidence_import_with_a_low_confidence_warning():
+    # No heading names a medical topic, no references, no date: alone it is refused as prose.
+    page = (
+        "Keeping active at work\n\n"
+        "Standing up every half hour and walking to the far printer are small habits worth keeping.\n\n"
+        "Lunch away from the desk, even a short one, breaks up the longest stretch of sitting.\n"
+    )
+    with pytest.raises(ImportProblem) as caught:
+        parse_document(page, source="active.txt")
+    assert "not a format import_condition understands" in str(caught.value)
+    document = parse_document(page, source="active.txt", title="Sedentary behaviour")
+    assert document.data.name == "Sedentary behaviour"
+    assert "walking to the far printer" in document.data.sections[0].body
+    (low,) = [w for w in document.warnings if w.startswith("low confidence")]
+    assert "--title" in low and "no section on symptoms, causes" in low
+
+
 def test_an_alternative_names_heading_gives_other_names_and_is_no_section():
     page = (
         "Croup is an infection of the upper airway that causes a barking cough in young children.\n\n"
