@@ -11,8 +11,8 @@ Found by general signs first, a phrase list only for the common cases:
 * **blocks** — a "Products & Services" or "Related" heading takes its list with it, an appeal
   takes the short exclamations of its block ("Fuel … research!").
 
-Content words ("Symptoms", "When to see a doctor"), lead-ins ending in ":" and list items are
-never dropped for repetition alone: many pages of one site share them.
+Content words ("Symptoms", "When to see a doctor"), lead-ins ending in ":", list items and whole
+sentences are never dropped for repetition alone: many pages of one site share them.
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ def repeated_lines(texts: Sequence[str]) -> set[str]:
 
 def _may_repeat_as_chrome(key: str) -> bool:
     if _LIST_ITEM.match(key) or key.endswith(":"):
+        return False
+    # A whole sentence is text a site's pages may share ("Seek care at once if …"); its appeals
+    # and notices are caught by what they say (_APPEAL).
+    if key.endswith((".", "?", "!")) and len(key.split()) >= 8 and not _APPEAL.search(key):
         return False
     short = len(key.split()) <= 8
     return not (short and _CONTENT_HEADING.search(key) and "&" not in key and "|" not in key)

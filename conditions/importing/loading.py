@@ -18,7 +18,10 @@ from .documents import ImportDocument
 from .fetching import Fetched, fetch_pages
 from .pages import date_line, parse_condition_page
 from .text import normalise
-from .webpages import is_html, parse_html_page
+from .webpages import WebPage, is_html, parse_html_page, read_web_page
+
+# A page as read: its text, a web page's main content, or why it cannot be read.
+Read = str | WebPage | ImportProblem
 
 
 @dataclass
@@ -54,47 +57,56 @@ def read_documents(
     own: one that fails says why in its ``problem``. Raises ImportProblem only for a --title or
     --slug no page could have."""
     check_options(title=title, slug=slug)
-    read = [_read(Path(path)) for path in paths]
-    # Lines most files of the import share are the site's chrome (boilerplate.repeated_lines).
-    repeated = repeated_lines([text for _, text in read if isinstance(text, str)])
-    loaded = [_parse_file(path, text, title=title, slug=slug, repeated=repeated) for path, text in read]
-    return loaded + [_read_page(page, title=title, slug=slug) for page in fetch_pages(urls)]
+    read: list[tuple[Path | str, Read]] = [_read(Path(path)) for path in paths]
+    read += [_fetched(page) for page in fetch_pages(urls)]
+    # Lines most pages of the import share, files and web pages alike, are the site's chrome
+    # (boilerplate.repeated_lines).
+    repeated = repeated_lines([_comparable(text) for _, text in read if not isinstance(text, ImportProblem)])
+    return [_parse(source, text, title=title, slug=slug, repeated=repeated) for source, text in read]
 
 
-def _read(path: Path) -> tuple[Path, str | ImportProblem]:
-    """The file's text, or why it cannot be read: each file is read once."""
+def _read(path: Path) -> tuple[Path, Read]:
+    """The file's text (a web page's main content), or why it cannot be read: each once."""
     try:
-        return path, read_text(path)
+        text = read_text(path)
+        refuse_control_characters(text, path)
+        if not is_html(text):
+            return path, text
+        return path, read_web_page(text, source=path.name)
     except ImportProblem as exc:
         return path, exc
 
 
-def _parse_file(
-    path: Path, text: str | ImportProblem, *, title: str | None, slug: str | None, repeated: Collection[str]
+def _fetched(page: Fetched) -> tuple[str, Read]:
+    if page.problem:
+        return page.url, ImportProblem(f"{page.url}: {page.problem}")
+    try:
+        refuse_control_characters(page.text, page.url)
+        return page.url, read_web_page(page.text, source=page.url)
+    except ImportProblem as exc:
+        return page.url, exc
+
+
+def _comparable(text: str | WebPage) -> str:
+    return text.layout if isinstance(text, WebPage) else text
+
+
+def _parse(
+    source: Path | str, text: Read, *, title: str | None, slug: str | None, repeated: Collection[str]
 ) -> Loaded:
+    name = source if isinstance(source, str) else source.name
     try:
         if isinstance(text, ImportProblem):
             raise text
-        refuse_control_characters(text, path)
-        if not is_html(text):  # a web page ends in markup, not in a sentence
-            refuse_cut_short(text, path)
-        document = parse_document(text, source=path.name, title=title, slug=slug, repeated=repeated)
+        if isinstance(text, WebPage):
+            document = parse_html_page(text, source=name, title=title, slug=slug, repeated=repeated)
+        else:
+            refuse_cut_short(text, source)
+            document = parse_document(text, source=name, title=title, slug=slug, repeated=repeated)
     except ImportProblem as exc:
-        return Loaded(str(path), problem=str(exc))
-    document.origin = str(path.resolve())
-    return Loaded(str(path), document)
-
-
-def _read_page(page: Fetched, *, title: str | None, slug: str | None) -> Loaded:
-    if page.problem:
-        return Loaded(page.url, problem=f"{page.url}: {page.problem}")
-    try:
-        refuse_control_characters(page.text, page.url)
-        document = parse_html_page(page.text, source=page.url, title=title, slug=slug)
-    except ImportProblem as exc:
-        return Loaded(page.url, problem=str(exc))
-    document.origin = page.url
-    return Loaded(page.url, document)
+        return Loaded(str(source), problem=str(exc))
+    document.origin = source if isinstance(source, str) else str(source.resolve())
+    return Loaded(str(source), document)
 
 
 def load_documents(
@@ -134,7 +146,7 @@ def refuse_control_characters(text: str, path: Path | str) -> None:
 _COMPLETE_ENDING = re.compile(r"""[.!?:;)\]}"”’'*…]$|(?<!\S)(?>\S*?https?://)\S++$""")
 
 
-def refuse_cut_short(text: str, path: Path) -> None:
+def refuse_cut_short(text: str, path: Path | str) -> None:
     """Raise ImportProblem if ``text`` stops mid-sentence with no final line break: a copy or
     download cut short, which would otherwise become a page with its end missing."""
     if text.endswith(("\n", "\r")):
@@ -159,7 +171,7 @@ def parse_document(
     """Parse one file's text in whichever format it is in; raises ImportProblem if none.
     ``repeated``: the lines other files of the same import share (boilerplate.repeated_lines)."""
     if is_html(text):
-        return parse_html_page(text, source=source, title=title, slug=slug)
+        return parse_html_page(text, source=source, title=title, slug=slug, repeated=repeated)
     # normalise() drops the blank lines a file starts with: the report counts them back.
     first_line = 1 + next((n for n, line in enumerate(text.splitlines()) if line.strip()), 0)
     text = normalise(text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,11 +60,16 @@ class _Metadata:
     updated_on: date | None = None
 
 
-def parse_html_page(
-    text: str, *, source: str, title: str | None = None, slug: str | None = None
-) -> ImportDocument:
-    """A saved HTML condition page -> the same document its text would give, with what its
-    markup says of its name, other names and date."""
+@dataclass
+class WebPage:
+    """A saved page's main content laid out as text, and what its markup says."""
+
+    layout: str
+    meta: _Metadata
+
+
+def read_web_page(text: str, *, source: str) -> WebPage:
+    """The main content of a saved HTML page, as the text layout :mod:`.pages` reads."""
     if len(text) > MAX_HTML_CHARACTERS:
         raise ImportProblem(
             f"{source}: is too large for a web page ({len(text) // 2**20} MB of HTML; the limit is "
@@ -75,10 +80,26 @@ def parse_html_page(
         main = lxml.html.fragment_fromstring(Document(text).summary(html_partial=True))
     except (etree.ParserError, ValueError) as exc:
         raise ImportProblem(f"{source}: is not an HTML page that can be read ({exc}).") from exc
-    meta = _metadata(tree, main)
-    layout = "\n".join(_layout(main))
-    document = parse_condition_page(layout, source=source, title=title or meta.name or None, slug=slug)
-    document.title_given = bool(title)
+    return WebPage("\n".join(_layout(main)), _metadata(tree, main))
+
+
+def parse_html_page(
+    text: str | WebPage,
+    *,
+    source: str,
+    title: str | None = None,
+    slug: str | None = None,
+    repeated: Collection[str] = (),
+) -> ImportDocument:
+    """A saved HTML condition page -> the same document its text would give, with what its
+    markup says of its name, other names and date.
+
+    ``repeated``: lines the other pages of the import share (boilerplate.repeated_lines)."""
+    page = read_web_page(text, source=source) if isinstance(text, str) else text
+    meta = page.meta
+    document = parse_condition_page(
+        page.layout, source=source, title=title, slug=slug, repeated=repeated, markup_name=meta.name or None
+    )
     if meta.also_called:
         seen, names = {document.data.name.casefold()}, []
         for name in [*(document.data.also_called or []), *meta.also_called]:

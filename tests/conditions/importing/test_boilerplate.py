@@ -135,3 +135,9 @@ def test_a_line_repeated_three_times_in_one_file_is_a_print_header():
 def test_repeated_lines_of_a_batch_are_dropped():
     lines = ["Example Health Library", "", "Gout is a type of arthritis."]
     assert find_chrome(lines, repeated={line_key("Example Health Library")}) == {0}
+
+
+def test_a_sentence_many_pages_share_is_not_dropped_for_its_repetition_alone():
+    shared = "Call an ambulance if the person cannot be woken or is breathing very slowly."
+    texts = [f"Page {n}\n{shared}\nPart of the Example first aid series\n" for n in range(4)]
+    assert repeated_lines(texts) == {line_key("Part of the Example first aid series")}

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError
 
-from conditions.importing import fetching
+from conditions.importing import fetching, read_documents
 from conditions.models import Condition
 from tests.conditions.importing.test_importing import run
 from tests.conditions.importing.test_webpages import html_page
@@ -20,10 +20,32 @@ pytestmark = pytest.mark.django_db
 BIG = 64 * 1024
 
 
+SERIES = {
+    "0": ("Chilblains", "the toes and fingers after time in the cold", "warm socks and gloves"),
+    "1": ("Frostnip", "the cheeks, ears and nose in freezing wind", "slow rewarming in a warm room"),
+    "2": ("Trench foot", "feet kept wet and cold for many hours", "drying and raising the feet"),
+}
+
+
+def series_page(number: str) -> str:
+    """One of three pages of a site, each with the site's own line inside the article, which no
+    phrase marks as chrome: only its repetition across the pages does."""
+    name, where, care = SERIES[number]
+    article = (
+        f"<main><article><h1>{name}</h1><h2>Overview</h2><p>{name} is a cold injury of {where}, "
+        "which is painful but rarely lasts.</p><h2>Symptoms</h2><p>The skin turns pale, then red "
+        f"and sore as it warms.</p><p>Part of the Example cold weather series</p><h2>Treatment</h2>"
+        f"<p>Most cases need only {care}, and no medicine.</p></article></main>"
+    )
+    return html_page(head="", article=article)
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/chilblains":
             self._send(200, "text/html; charset=utf-8", html_page().encode())
+        elif self.path.startswith("/series/"):
+            self._send(200, "text/html; charset=utf-8", series_page(self.path.rsplit("/", 1)[-1]).encode())
         elif self.path == "/moved":
             self.send_response(301)
             self.send_header("Location", "/chilblains")
@@ -137,3 +159,17 @@ def test_pages_are_fetched_a_few_at_a_time_in_the_order_given(server, monkeypatc
     pages = fetching.fetch_pages(urls)
     assert [page.url for page in pages] == urls
     assert max(seen) <= fetching.CONCURRENCY
+
+
+def test_a_line_every_fetched_page_shares_is_left_out_as_the_sites(server):
+    urls = [f"{server}/series/{n}" for n in SERIES]
+    loaded = read_documents([], urls=urls)
+    assert [item.document.data.name for item in loaded] == [name for name, _, _ in SERIES.values()]
+    for item in loaded:
+        body = " ".join(section.body for section in item.document.data.sections)
+        assert "is a cold injury of" in body and "no medicine" in body
+        assert "cold weather series" not in body
+        assert [text for _, text in item.document.dropped] == ["Part of the Example cold weather series"]
+    # One page alone cannot tell the site's lines from its own.
+    (alone,) = read_documents([], urls=urls[:1])
+    assert "Part of the Example cold weather series" in " ".join(s.body for s in alone.document.data.sections)
