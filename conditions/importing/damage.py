@@ -129,6 +129,10 @@ def _cut_url(url: str) -> bool:
     return not known or bool(re.search(r"[-_=&%?#(,]$", url))
 
 
+# A reference ends in its DOI or PubMed id, without a full stop (AMA puts none after a DOI).
+_IDENTIFIER_END = re.compile(r"(?:\bdoi:\s*10\.\d{4,9}/\S+|\bPMID:?\s*\d{1,9}|\bPMCID:?\s*PMC\d+)$", re.I)
+
+
 def cut_off(last_lines: Sequence[str], *, entries_end_with_stops: bool = False) -> str | None:
     """Why the text looks cut off at its end (``last_lines``: its last lines, in order), or None.
 
@@ -143,7 +147,7 @@ def cut_off(last_lines: Sequence[str], *, entries_end_with_stops: bool = False) 
         if _cut_url(url.group()) or (entries_end_with_stops and not _TERMINAL.search(last)):
             return f"it ends inside a link (“…{_quote(last[-40:])}”)"
         return None
-    if _TERMINAL.search(last) or _LEAD_IN_END.search(last):
+    if _TERMINAL.search(last) or _LEAD_IN_END.search(last) or _IDENTIFIER_END.search(last):
         return None
     words = len(_LIST_MARK.sub("", last).split())
     if words >= 8 or last.endswith(("-", ",")) or re.search(r"\b(?:the|a|an|and|or|of|to|with|in)$", last):

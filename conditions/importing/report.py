@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from conditions.models import Section
+from references.models import Reference
 
 from .documents import ImportDocument
 from .loading import Loaded
@@ -51,7 +52,11 @@ def warnings(document: ImportDocument) -> list[str]:
 
 
 def _parsed(reference: dict) -> bool:
-    return bool(reference.get("title")) and bool(reference.get("year"))
+    """Read as a reference: a title and a year; an expert's opinion has no title, but an author."""
+    named = reference.get("title") or (
+        reference.get("kind") == Reference.Kind.EXPERT_OPINION and reference.get("authors")
+    )
+    return bool(named) and bool(reference.get("year"))
 
 
 def _lists(body: str) -> tuple[int, int]:

@@ -81,6 +81,9 @@ def test_a_text_cut_off_at_its_end_is_named(last, why):
         "Okoye T. Gout. https://www.example.org/gout",
         "The most common signs and symptoms include",
         "Jul 07, 2022",
+        # A reference list's last entry ends in its identifier: AMA puts no stop after a DOI.
+        "3. Achebe N. Gout flares. Example J Rheumatol. 2021;12(3):45-51. doi:10.1234/ejr.2021.0045",
+        "Achebe N. Gout flares. Example J Rheumatol. 2021;12(3):45-51. PMID: 31234567",
     ],
 )
 def test_a_complete_end_is_not_cut_off(last):
