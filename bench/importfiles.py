@@ -1,4 +1,5 @@
-"""Condition pages as plain-text files in the scraped format of seed 000, for the import benchmark.
+"""Condition pages as plain-text files in the scraped format of seed 000, and one in four as a saved
+HTML page, for the import benchmark.
 
 ``write_files(directory, count)`` writes ``count`` distinct pages (own generated wording, see
 :mod:`bench.textgen`) with a numbered reference list each, drawn from a shared pool so that, as on
@@ -46,8 +47,15 @@ def write_files(directory: Path, count: int, *, seed: int = 7) -> list[Path]:
         lines = rng.sample(pool, rng.randint(3, 7))
         reviewed = TODAY - timedelta(days=rng.randint(10, 1500))
         page = maker.page(name, synonyms, part, [], reviewed_on=reviewed)
-        path = directory / f"condition_{n:05d}.txt"
-        path.write_text(textgen.plain_page(page, lines, appeal=rng.choice(textgen.APPEALS)), encoding="utf-8")
+        # One page in four as a saved web page, the form a publisher's back catalogue is often in.
+        if n % 4 == 0:
+            path = directory / f"condition_{n:05d}.html"
+            path.write_text(textgen.html_page(page, lines), encoding="utf-8")
+        else:
+            path = directory / f"condition_{n:05d}.txt"
+            path.write_text(
+                textgen.plain_page(page, lines, appeal=rng.choice(textgen.APPEALS)), encoding="utf-8"
+            )
         paths.append(path)
     return paths
 

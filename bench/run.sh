@@ -202,14 +202,14 @@ if has_step postgres; then
   PGTMP=""
 fi
 
-# --- 8. bulk import: N generated seed-format files through import_condition ----------------------
+# --- 8. bulk import: N generated files (seed-format text, one in four saved HTML) through import_condition
 if has_step import; then
   step "import: $IMPORT_FILES generated files into an empty database"
   rm -rf "$WORK/import" "$WORK"/import.sqlite3*
   (cd "$ROOT" && "$PY" -m bench.importfiles "$WORK/import" --count "$IMPORT_FILES" >/dev/null)
   DATABASE_URL="sqlite:///$WORK/import.sqlite3" manage migrate --noinput -v0
   started=$(date +%s.%N)
-  DATABASE_URL="sqlite:///$WORK/import.sqlite3" manage import_condition "$WORK"/import/*.txt > "$WORK/import.log"
+  DATABASE_URL="sqlite:///$WORK/import.sqlite3" manage import_condition "$WORK"/import/*.txt "$WORK"/import/*.html > "$WORK/import.log"
   elapsed=$(seconds_since "$started")
   created=$(grep -c "(created," "$WORK/import.log" || true)
   printf '{"files": %s, "created": %s, "seconds": %s, "database": "empty SQLite (migrated)"}\n' \

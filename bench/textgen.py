@@ -12,6 +12,8 @@ frame, so the benchmark never ships copied text.
 
 from __future__ import annotations
 
+import html
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -517,6 +519,50 @@ def plain_page(page: Page, reference_lines: list[str], *, appeal: str) -> str:
     chunks[-1] += "\n\n" + "\n".join(f"  {n}. {line}" for n, line in enumerate(reference_lines, start=1))
     chunks.append(appeal)
     return "\n" + "\n\n\n".join(chunks) + "\n"
+
+
+_HEADINGS = {
+    "overview": "Overview",
+    "symptoms": "Symptoms",
+    "when_to_see_a_doctor": "When to see a doctor",
+    "causes": "Causes",
+    "risk_factors": "Risk factors",
+    "complications": "Complications",
+    "diagnosis": "Diagnosis",
+    "treatment": "Treatment",
+    "prevention": "Prevention",
+    "living_with": "Living with it",
+}
+
+
+def html_page(page: Page, reference_lines: list[str]) -> str:
+    """The page as a publisher's saved web page: navigation, a headed article with lists, its
+    date in JSON-LD and a ``<time>``, a numbered reference list, a footer."""
+    esc = html.escape
+    body = []
+    for block in page.blocks:
+        body.append(f"<h2>{esc(block.heading or _HEADINGS.get(block.kind, block.kind.title()))}</h2>")
+        for part in block.parts:
+            if isinstance(part, Bullets):
+                items = "".join(
+                    f"<li><strong>{esc(lead)}.</strong> {esc(s.text)}</li>" for lead, s in part.items
+                )
+                body.append(f"<ul>{items}</ul>")
+            else:
+                body.append(f"<p>{esc(' '.join(s.text for s in part))}</p>")
+    day = page.reviewed_on.isoformat()
+    refs = "".join(f"<li>{esc(line)}</li>" for line in reference_lines)
+    ld = json.dumps({"@context": "https://schema.org", "@type": "MedicalWebPage", "lastReviewed": day})
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{esc(page.name)} | Example "
+        f"Health</title><script type='application/ld+json'>{ld}</script></head><body>"
+        "<header><nav><a href='/'>Home</a> <a href='/a-z'>Health A to Z</a> "
+        "<a href='/donate'>Donate today</a></nav></header>"
+        f"<main><article><h1>{esc(page.name)}</h1>{''.join(body)}"
+        f"<p>Page last reviewed: <time datetime='{day}'>{day}</time></p>"
+        f"<h2>References</h2><ol>{refs}</ol></article></main>"
+        "<footer><p>Sign up for our newsletter.</p><p>© Example Health.</p></footer></body></html>\n"
+    )
 
 
 # Site chrome after the page, which the importer must drop (its wording is our own).
