@@ -1,0 +1,162 @@
+"""LaTeX in BibTeX fields as plain Unicode, for every construct Zotero, Better BibTeX and JabRef
+write: symbols (``{\\textless}``, ``\\textendash``), accents, Greek and sub/superscripts in math,
+emphasis macros, protected capitals and the dash ligatures.
+
+pylatexenc does the parsing, with a few macros its default context lacks (``\\textless`` and
+``\\textgreater`` are not in it, so Zotero's "<120" lost its "<"). Sub- and superscripts become
+plain characters, as PubMed writes them ("HbA1c", "CO2"); a superscript of digits becomes the
+Unicode superscript ("m²"). Text with nothing LaTeX could mean is returned as it is, without
+parsing: most fields of a large file are plain, and parsing is the cost of reading one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pylatexenc import latex2text, latexwalker, macrospec
+
+# More nesting than any export writes; deeper input is refused rather than parsed recursively.
+MAX_DEPTH = 50
+
+_NEEDS_PARSING = re.compile(r"[\\{}$~%^_]|--|``|''|!`|\?`")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+_BRACES = re.compile(r"(?<!\\)[{}]")
+_SUPERSCRIPTS = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
+_RAISED = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_RAISED = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+
+
+class LatexTooDeep(ValueError):
+    """The text nests braces more deeply than :data:`MAX_DEPTH`."""
+
+    def __init__(self, depth: int) -> None:
+        super().__init__(f"it nests braces {depth} deep (more than {MAX_DEPTH}), which no export writes")
+        self.depth = depth
+
+
+def _argument_text(node: latexwalker.LatexNode, l2tobj: latex2text.LatexNodes2Text) -> str:
+    args = [arg for arg in (node.nodeargd.argnlist if node.nodeargd else []) if arg is not None]
+    return "".join(l2tobj.nodelist_to_text([arg]) for arg in args)
+
+
+def _superscript(node: latexwalker.LatexNode, l2tobj: latex2text.LatexNodes2Text) -> str:
+    text = _argument_text(node, l2tobj).strip()
+    raised = text.translate(_SUPERSCRIPTS)
+    # Only when every character has a raised form: "m²", "10⁹"; otherwise the plain text.
+    return raised if all(character in _RAISED for character in raised) else text
+
+
+def _subscript(node: latexwalker.LatexNode, l2tobj: latex2text.LatexNodes2Text) -> str:
+    return _argument_text(node, l2tobj).strip()
+
+
+def _one_argument() -> macrospec.MacroStandardArgsParser:
+    return macrospec.MacroStandardArgsParser("{")
+
+
+_SYMBOLS = {
+    "textless": "<",
+    "textgreater": ">",
+    "textquotedbl": '"',
+    "textquotesingle": "'",
+    "textbar": "|",
+    "textperiodcentered": "·",
+    "textunderscore": "_",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textdollar": "$",
+    "textasciicircum": "^",
+    "textminus": "−",
+    "textmu": "µ",
+    "relax": "",
+}
+# Macros whose one argument is the text: emphasis, case protection, links written as text.
+_ARGUMENT_IS_TEXT: tuple[str, ...] = (
+    "mkbibemph",
+    "mkbibitalic",
+    "mkbibbold",
+    "NoCaseChange",
+    "nolinkurl",
+    "textnormal",
+)
+_ARGUMENT_IS_TEXT += ("textup", "textmd", "textsl", "url", "enquote")
+
+
+def _contexts() -> tuple[macrospec.LatexContextDb, macrospec.LatexContextDb]:
+    walker = latexwalker.get_default_latex_context_db()
+    walker.add_context_category(
+        "medsite",
+        prepend=True,
+        macros=[
+            *(macrospec.MacroSpec(name, "") for name in _SYMBOLS),
+            *(macrospec.MacroSpec(name, "{") for name in _ARGUMENT_IS_TEXT),
+            macrospec.MacroSpec("mkbibquote", "{"),
+            macrospec.MacroSpec("textsuperscript", "{"),
+            macrospec.MacroSpec("textsubscript", "{"),
+        ],
+        specials=[
+            macrospec.SpecialsSpec("^", args_parser=_one_argument()),
+            macrospec.SpecialsSpec("_", args_parser=_one_argument()),
+        ],
+    )
+    text = latex2text.get_default_latex_context_db()
+    text.add_context_category(
+        "medsite",
+        prepend=True,
+        macros=[
+            *(latex2text.MacroTextSpec(name, symbol) for name, symbol in _SYMBOLS.items()),
+            *(latex2text.MacroTextSpec(name, "%s") for name in _ARGUMENT_IS_TEXT),
+            latex2text.MacroTextSpec("mkbibquote", "“%s”"),
+            latex2text.MacroTextSpec("textsuperscript", _superscript),
+            latex2text.MacroTextSpec("textsubscript", _subscript),
+        ],
+        specials=[
+            latex2text.SpecialsTextSpec("^", _superscript),
+            latex2text.SpecialsTextSpec("_", _subscript),
+        ],
+    )
+    return walker, text
+
+
+_WALKER_CONTEXT, _TEXT_CONTEXT = _contexts()
+_CONVERTER = latex2text.LatexNodes2Text(
+    latex_context=_TEXT_CONTEXT, math_mode="text", keep_braced_groups=False, strict_latex_spaces=False
+)
+
+
+def latex_to_text(value: str) -> str:
+    """BibTeX text with LaTeX markup ({\\"u}, {T}he, \\&, $\\beta$, {\\textless}) as plain Unicode.
+
+    Raises :class:`LatexTooDeep` for braces nested beyond :data:`MAX_DEPTH`.
+    """
+    if not _NEEDS_PARSING.search(value):
+        return value
+    return _decode(value)
+
+
+@functools.lru_cache(maxsize=8192)  # journal names, publishers and places repeat through a file
+def _decode(value: str) -> str:
+    depth = deepest = 0
+    for brace in _BRACES.finditer(value):
+        depth = depth + 1 if brace.group() == "{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise LatexTooDeep(deepest)
+    try:
+        text = _CONVERTER.latex_to_text(_prepare(value), latex_context=_WALKER_CONTEXT)
+    except RecursionError as exc:  # a construct nesting without braces ($ inside \emph …)
+        raise LatexTooDeep(deepest) from exc
+    return text.replace("\N{NO-BREAK SPACE}", " ") if "~" in value else text
+
+
+def _prepare(value: str) -> str:
+    """A bare "%" is literal in BibTeX (LaTeX would start a comment); "_" and "^" outside math
+    are the characters themselves (Zotero writes a URL-ish "a_b" as it is)."""
+    value = _UNESCAPED_PERCENT.sub(r"\\%", value)
+    parts = _DOLLAR.split(value)
+    for index in range(0, len(parts), 2):  # the even parts are outside $…$
+        parts[index] = re.sub(r"(?<!\\)_", r"\\_", parts[index])
+        parts[index] = re.sub(r"(?<!\\)\^", r"\\textasciicircum{}", parts[index])
+    return "$".join(parts)
