@@ -1,10 +1,12 @@
 """Importing references from reference managers: BibTeX, RIS, CSL-JSON and MEDLINE (PubMed).
 
 Reading is pure: :func:`parse_references` turns a file's text into :class:`ParsedReference`
-records (Reference field values plus where in the file each came from), collecting one problem
-per bad entry. :func:`write_references` then matches them against the stored references (by DOI,
-then PMID, then key), validates everything and only then writes, in one transaction and one
-reversion revision: a file with any problem writes nothing.
+records (Reference field values plus where in the file each came from), and :func:`read_references`
+also gives a :class:`Refusal` per bad entry. :func:`plan_import` matches them against the stored
+references (by DOI, then PMID, then key), validates everything and says what importing would do,
+refusing conflicts: an identifier that names a work with another title. :func:`write_references`
+then writes, in one transaction and one reversion revision: by default a file with any problem
+writes nothing; with ``skip_invalid`` the good entries are written and the rest reported.
 
 BibTeX is read with bibtexparser, RIS with rispy (both well kept); CSL-JSON is plain JSON; the
 MEDLINE tag format is small enough to read here.
@@ -12,19 +14,24 @@ MEDLINE tag format is small enough to read here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from conditions.models import system_user
+from medsite import audit
 from medsite.textfiles import ImportProblem, read_text
 from medsite.validators import CONTROL_CHARACTERS, describe
 
@@ -43,6 +50,9 @@ from .readers import (
     read_ris,
 )
 from .usage import refusal_change_in_review
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 Kind = Reference.Kind
 FORMATS = ("bibtex", "ris", "csl-json", "medline")
@@ -83,22 +93,33 @@ def guess_format(text: str) -> str | None:
 
 def load_file(path: str | Path, *, fmt: str | None = None) -> list[ParsedReference]:
     """Read, recognise and parse one file; raises ImportProblem listing every problem found."""
+    parsed, refusals = read_file(path, fmt=fmt)
+    if refusals:
+        raise refused(Path(path).name, refusals)
+    return parsed
+
+
+def read_file(path: str | Path, *, fmt: str | None = None) -> tuple[list[ParsedReference], list[Refusal]]:
+    """Read, recognise and parse one file: its good entries, and a refusal for each bad one.
+    Raises ImportProblem for a file that cannot be read at all."""
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
         raise ImportProblem(f"Unknown format “{fmt}”: use one of {', '.join(FORMATS)}.")
-    text = read_text(path)
+    return read_references(read_text(path), fmt, source=path.name)
+
+
+def read_references(
+    text: str, fmt: str | None, *, source: str = "input"
+) -> tuple[list[ParsedReference], list[Refusal]]:
+    """Every good reference in ``text`` (in format ``fmt``, guessed when None), and a refusal
+    naming the line (or CSL-JSON item) of each problem. Raises ImportProblem when the text is in
+    no format or holds no references."""
     fmt = fmt or guess_format(text)
     if fmt is None:
         raise ImportProblem(
-            f"{path.name}: cannot tell the format (BibTeX “@article{{…”, RIS “TY  - ” lines, "
+            f"{source}: cannot tell the format (BibTeX “@article{{…”, RIS “TY  - ” lines, "
             "a CSL-JSON array or MEDLINE “PMID- ” lines); give it with --format."
         )
-    return parse_references(text, fmt, source=path.name)
-
-
-def parse_references(text: str, fmt: str, *, source: str = "input") -> list[ParsedReference]:
-    """Every reference in ``text`` (in format ``fmt``); raises ImportProblem with one line per
-    problem, each naming the line (or CSL-JSON item) it is on."""
     readers: dict[str, Callable[[str], tuple[list[RawEntry], list[str]]]] = {
         "bibtex": read_bibtex,
         "ris": read_ris,
@@ -106,26 +127,60 @@ def parse_references(text: str, fmt: str, *, source: str = "input") -> list[Pars
         "medline": read_medline,
     }
     entries, problems = readers[fmt](text)
+    if not entries and not problems:
+        raise ImportProblem(f"{source}, no references found in this {fmt} file.")
+    refusals = [Refusal.from_problem(problem) for problem in problems]
     parsed = []
     for entry in entries:
-        reference = finish(entry, problems)
-        if reference is not None:
+        own: list[str] = []
+        reference = finish(entry, own)
+        refusals += [Refusal.from_problem(problem, record=entry.line) for problem in own]
+        # A line the reader could not read inside this entry (a broken MEDLINE line): the entry
+        # would be imported without it, so it is refused with it.
+        last = max([entry.line, *(line for _, line in entry.values.values() if line)])
+        if reference is not None and not any(entry.line <= r.line <= last for r in refusals[: len(problems)]):
             parsed.append(reference)
-    if not entries and not problems:
-        problems.append(f"no references found in this {fmt} file.")
-    if problems:
-        raise _problems(source, problems)
+    return parsed, sorted(refusals, key=lambda refusal: refusal.line)
+
+
+def parse_references(text: str, fmt: str, *, source: str = "input") -> list[ParsedReference]:
+    """Every reference in ``text`` (in format ``fmt``); raises ImportProblem with one line per
+    problem, each naming the line (or CSL-JSON item) it is on."""
+    parsed, refusals = read_references(text, fmt, source=source)
+    if refusals:
+        raise refused(source, refusals)
     return parsed
 
 
-def _problems(source: str, problems: list[str]) -> ImportProblem:
-    """One error listing every problem, in file order, each starting with the file's name."""
+@dataclass
+class Refusal:
+    """An entry (or a part of the file) that cannot be imported, and why."""
 
-    def line_of(problem: str) -> int:
-        match = re.search(r"line (\d+)", problem)
-        return int(match.group(1)) if match else 0
+    line: int
+    where: str  # "line 12", "item 3 (line 35)"
+    reason: str
+    conflict: bool = False  # an identifier names a different source: the file or the site is wrong
+    record: int | None = None  # the line the refused entry starts on, when there is an entry
 
-    return ImportProblem("\n".join(f"{source}, {problem}" for problem in sorted(problems, key=line_of)))
+    @classmethod
+    def from_problem(cls, problem: str, *, record: int | None = None) -> Refusal:
+        """A reader's problem, "line 12: the year … is not a year.", as a refusal."""
+        where, _, reason = problem.partition(": ")
+        match = re.search(r"line (\d+)", where)
+        return cls(int(match.group(1)) if match else 0, where, reason, record=record)
+
+    def message(self) -> str:
+        return f"{self.where}: {'conflict: ' if self.conflict else ''}{self.reason}"
+
+    def report_line(self) -> str:
+        """The line of an import's report: not imported, and why."""
+        return f"{self.where}: {'conflict' if self.conflict else 'refused'}: {self.reason}"
+
+
+def refused(source: str, refusals: list[Refusal]) -> ImportProblem:
+    """One error listing every refusal, in file order, each starting with the file's name."""
+    ordered = sorted(refusals, key=lambda refusal: refusal.line)
+    return ImportProblem("\n".join(f"{source}, {refusal.message()}" for refusal in ordered))
 
 
 # --- from raw values to Reference fields -----------------------------------------------------
@@ -234,69 +289,212 @@ class Outcome:
 
 @dataclass
 class ImportReport:
+    """What an import does (or did, or would do): an outcome for each entry that can be
+    imported, and a refusal for each that cannot."""
+
     outcomes: list[Outcome]
+    refusals: list[Refusal] = field(default_factory=list)
     dry_run: bool = False
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
 
+    @property
+    def refused_count(self) -> int:
+        """Refused entries (one may have several problems), and problems outside any entry."""
+        return len({refusal.record or refusal.line for refusal in self.refusals})
+
+    def changed(self) -> list[Reference]:
+        """The references to save: each created or updated once, however often the file has it."""
+        return [o.reference for o in self.outcomes if o.action in (CREATED, UPDATED) and not o.duplicate_of]
+
+    def keys(self, action: str) -> list[str]:
+        return [o.reference.key for o in self.outcomes if o.action == action and o.duplicate_of is None]
+
     def summary(self) -> str:
         counts = (
             f"{self.count(CREATED)} created, {self.count(UPDATED)} updated, {self.count(SKIPPED)} skipped"
         )
+        if self.refusals:
+            counts += f", {self.refused_count} refused"
         return f"Dry run: {counts}; nothing was written." if self.dry_run else counts
 
     def lines(self) -> list[str]:
-        return [outcome.message(dry_run=self.dry_run) for outcome in self.outcomes]
+        """One line per entry, in file order; the refused ones say why."""
+        rows = [(o.parsed.line, o.message(dry_run=self.dry_run)) for o in self.outcomes]
+        rows += [(r.line, r.report_line()) for r in self.refusals]
+        return [text for _, text in sorted(rows, key=lambda row: row[0])]
+
+    def fingerprint(self) -> str:
+        """A digest of everything this plan would do: equal plans, equal digests."""
+        plan = [
+            [o.parsed.line, o.action, o.reference.key, o.how, o.changes, o.duplicate_of is not None]
+            for o in self.outcomes
+        ]
+        plan += [[r.line, r.where, r.reason, r.conflict] for r in self.refusals]
+        return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()
 
 
-def write_references(parsed: list[ParsedReference], *, source: str, dry_run: bool = False) -> ImportReport:
-    """Create or update a Reference for every parsed entry, all or nothing.
+def write_references(
+    parsed: list[ParsedReference],
+    *,
+    source: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    refusals: Iterable[Refusal] = (),
+    by: User | None = None,
+) -> ImportReport:
+    """Create or update a Reference for every parsed entry, all or nothing unless ``skip_invalid``.
 
-    Raises ImportProblem (and writes nothing) if any entry cannot be stored. The writes share
-    one reversion revision by the system user, "Imported from <source>"; an import that
-    changes nothing makes no revision.
+    ``refusals`` are the entries the reader already refused. Raises ImportProblem (and writes
+    nothing) if any entry cannot be stored, or, with ``skip_invalid``, if none can. The writes
+    share one reversion revision by ``by`` (the system user when None), "Imported from
+    <source>"; an import that changes nothing makes no revision.
     """
     with transaction.atomic():
-        outcomes = plan_import(parsed, source=source)
-        changed = [o.reference for o in outcomes if o.action in (CREATED, UPDATED) and not o.duplicate_of]
-        if changed and not dry_run:
-            with reversion.create_revision():
-                reversion.set_user(system_user())
-                reversion.set_comment(f"Imported from {source}")
-                for reference in changed:
-                    reference.save()
-    return ImportReport(outcomes, dry_run=dry_run)
+        report = plan_import(parsed, refusals=refusals)
+        report.dry_run = dry_run
+        if report.refusals and (not skip_invalid or not report.outcomes):
+            raise refused(source, report.refusals)
+        if not dry_run:
+            save_planned(report, source=source, by=by)
+    return report
 
 
-def plan_import(parsed: list[ParsedReference], *, source: str) -> list[Outcome]:
-    """What importing would do to each entry, validated but unsaved; raises ImportProblem."""
+def save_planned(report: ImportReport, *, source: str, by: User | None = None) -> None:
+    """Save what ``report`` planned, in one revision by ``by`` (the system user when None)."""
+    changed = report.changed()
+    if changed:
+        with reversion.create_revision():
+            reversion.set_user(by or system_user())
+            reversion.set_comment(f"Imported from {source}")
+            for reference in changed:
+                reference.save()
+
+
+def record_import(report: ImportReport, *, source: str, actor: User, via: str) -> None:
+    """The audit record of an import (``via``: the command, or the admin's upload page)."""
+    details: dict[str, Any] = {
+        "command": via,
+        "file": source,
+        "created": report.keys(CREATED),
+        "updated": report.keys(UPDATED),
+        "skipped": report.keys(SKIPPED),
+    }
+    if report.refusals:
+        details["refused"] = [refusal.message() for refusal in report.refusals]
+    audit.record(audit.Action.IMPORT, actor=actor, target=f"{via} {source}", **details)
+
+
+class _Refused(Exception):
+    """Raised while planning one entry; ``dropping``: an earlier entry refused with it."""
+
+    def __init__(self, *refusals: Refusal, dropping: ParsedReference | None = None) -> None:
+        super().__init__(refusals)
+        self.refusals = list(refusals)
+        self.dropping = dropping
+
+
+def plan_import(parsed: list[ParsedReference], *, refusals: Iterable[Refusal] = ()) -> ImportReport:
+    """What importing would do with each entry, validated but unsaved: nothing is written.
+
+    Entries that cannot be imported are refused (with ``refusals``, those the reader refused),
+    among them conflicts: a DOI or PMID that names a stored reference (or an earlier entry) with
+    a clearly different title. A conflict is never resolved by overwriting either one.
+    """
     outcomes: list[Outcome] = []
-    problems: list[str] = []
+    refusal_list = list(refusals)
+    dropped: set[int] = set()  # ids of the parsed entries refused after they were planned
     planned_keys: set[str] = set()
     for entry in parsed:
-        earlier = _same_in_file(entry, outcomes)
-        if isinstance(earlier, str):
-            problems.append(earlier)
-            continue
-        if earlier is not None:
-            outcomes.append(_merge_into(earlier, entry))
-            continue
         try:
+            earlier = _same_in_file(entry, outcomes)
+            if earlier is not None:
+                outcomes.append(_merge_into(earlier, entry))
+                continue
             outcome = _plan_one(entry, planned_keys)
-        except ImportProblem as exc:
-            problems.append(str(exc))
+        except _Refused as exc:
+            refusal_list += exc.refusals
+            if exc.dropping is not None:
+                dropped.add(id(exc.dropping))
             continue
         planned_keys.add(outcome.reference.key)
         outcomes.append(outcome)
     for outcome in outcomes:
-        if outcome.action != SKIPPED and outcome.duplicate_of is None:
-            problems += _validate(outcome)
+        if id(outcome.parsed) in dropped:
+            continue
+        reasons = _validate(outcome) if outcome.action != SKIPPED and outcome.duplicate_of is None else []
         if outcome.action == UPDATED and (frozen := refusal_change_in_review(outcome.reference)):
-            problems.append(f"{outcome.parsed.where}: {frozen}")
-    if problems:
-        raise _problems(source, problems)
-    return outcomes
+            reasons.append(frozen)
+        if reasons:
+            dropped.add(id(outcome.parsed))
+            refusal_list += [_refusal(outcome.parsed, reason) for reason in reasons]
+    kept = []
+    for outcome in outcomes:
+        first = outcome.duplicate_of or outcome.parsed
+        if id(first) not in dropped:
+            kept.append(outcome)
+        elif outcome.duplicate_of is not None:
+            reason = f"the same source as {first.where}, which is not imported either."
+            refusal_list.append(_refusal(outcome.parsed, reason))
+    return ImportReport(kept, sorted(refusal_list, key=lambda refusal: refusal.line))
+
+
+def _refusal(entry: ParsedReference, reason: str, *, conflict: bool = False) -> Refusal:
+    return Refusal(entry.line, entry.where, reason, conflict=conflict, record=entry.line)
+
+
+# --- titles: the same work, or another? ------------------------------------------------------
+
+# Below this share of words in common, two titles are of different works. A title whose words all
+# appear in the other (a subtitle added or dropped, "Statins" made "Statin use") scores 1.
+SAME_TITLE_THRESHOLD = 2 / 3
+_STOP_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "its", "of", "on", "or"}
+    | {"the", "their", "to", "versus", "vs", "with"}
+)
+
+
+def _words(title: str) -> list[str]:
+    """A title's words, without accents, case, punctuation or the little words."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(character for character in text if not unicodedata.combining(character)).casefold()
+    return [word for word in re.findall(r"\w+", text) if word not in _STOP_WORDS]
+
+
+def _same_word(one: str, other: str) -> bool:
+    # Spelling variants and plurals (anaemia/anemia, statin/statins); short words must be equal.
+    if one == other:
+        return True
+    return min(len(one), len(other)) >= 4 and SequenceMatcher(None, one, other).ratio() >= 0.8
+
+
+def title_similarity(one: str, other: str) -> float:
+    """1.0 for the same title however written, or with a subtitle added; the share of words in
+    common (Dice's coefficient, spelling variants counted as the same word) otherwise."""
+    words, others = _words(one), _words(other)
+    if not words or not others or words == others:
+        return 1.0
+    shorter, longer = sorted((words, others), key=len)
+    unmatched = list(dict.fromkeys(longer))
+    matched = 0
+    for word in dict.fromkeys(shorter):
+        found = next((candidate for candidate in unmatched if _same_word(word, candidate)), None)
+        if found is not None:
+            unmatched.remove(found)
+            matched += 1
+    distinct = len(set(shorter))
+    if matched == distinct:
+        return 1.0
+    return 2 * matched / (distinct + len(set(longer)))
+
+
+def titles_clearly_differ(one: str, other: str) -> bool:
+    """True when two titles are of different works; an empty title differs from nothing."""
+    return title_similarity(one, other) < SAME_TITLE_THRESHOLD
+
+
+# --- finding the entry's reference -----------------------------------------------------------
 
 
 def _conflicts(fields: dict, other: dict) -> bool:
@@ -306,20 +504,42 @@ def _conflicts(fields: dict, other: dict) -> bool:
     )
 
 
-def _same_in_file(entry: ParsedReference, outcomes: list[Outcome]) -> Outcome | str | None:
-    """The earlier entry of this file that is the same source, a problem, or None."""
+def _same_in_file(entry: ParsedReference, outcomes: list[Outcome]) -> Outcome | None:
+    """The earlier entry of this file that is the same source, or None; raises _Refused for an
+    earlier entry that shares its identifier or key but not its title."""
     firsts = [o for o in outcomes if o.duplicate_of is None]
     for name in ("doi", "pmid"):
         value = entry.fields.get(name)
         for outcome in firsts:
             if value and outcome.parsed.fields.get(name) == value:
+                first, title = outcome.parsed, entry.fields.get("title", "")
+                if titles_clearly_differ(first.fields.get("title", ""), title):
+                    label = name.upper()
+                    raise _Refused(
+                        _refusal(
+                            entry,
+                            f"its {label} {value} is also that of {first.where}, whose title is "
+                            f"“{first.fields.get('title', '')}”, but its own is “{title}”: "
+                            f"one {label} is one work. Correct the file.",
+                            conflict=True,
+                        ),
+                        _refusal(
+                            first,
+                            f"its {label} {value} is also that of {entry.where}, with another title, "
+                            f"“{title}”. Correct the file.",
+                            conflict=True,
+                        ),
+                        dropping=first,
+                    )
                 return outcome
     for outcome in firsts:
         if entry.key and outcome.parsed.key == entry.key:
             if _conflicts(entry.fields, outcome.parsed.fields) or (
                 entry.fields.get("title", "").casefold() != outcome.parsed.fields.get("title", "").casefold()
             ):
-                return f"{entry.where}: the key “{entry.key}” is already used by {outcome.parsed.where}."
+                raise _Refused(
+                    _refusal(entry, f"the key “{entry.key}” is already used by {outcome.parsed.where}.")
+                )
             return outcome
     return None
 
@@ -349,12 +569,28 @@ def _find_existing(entry: ParsedReference) -> tuple[Reference | None, str]:
     by_doi = Reference.objects.filter(doi=fields["doi"]).first() if fields.get("doi") else None
     by_pmid = Reference.objects.filter(pmid=fields["pmid"]).first() if fields.get("pmid") else None
     if by_doi and by_pmid and by_doi != by_pmid:
-        raise ImportProblem(
-            f"{entry.where}: its DOI is that of {by_doi.key} but its PMID that of {by_pmid.key}; "
-            "correct the entry or merge those two references first."
+        raise _Refused(
+            _refusal(
+                entry,
+                f"its DOI is that of {by_doi.key} but its PMID that of {by_pmid.key}; "
+                "correct the entry or merge those two references first.",
+                conflict=True,
+            )
         )
-    if by_doi or by_pmid:
-        return by_doi or by_pmid, "DOI" if by_doi else "PMID"
+    found, how = (by_doi, "DOI") if by_doi else (by_pmid, "PMID")
+    if found is not None:
+        title = fields.get("title", "")
+        if titles_clearly_differ(found.title, title):
+            raise _Refused(
+                _refusal(
+                    entry,
+                    f"its {how} {fields[how.lower()]} is that of {found.key}, “{found.title}”, but its "
+                    f"title is “{title}”; nothing was changed. Correct the {how} in the file, or in "
+                    f"{found.key} if that is the one that is wrong.",
+                    conflict=True,
+                )
+            )
+        return found, how
     if entry.key:
         found = Reference.objects.filter(key=entry.key).first()
         return (found, "key") if found and not _conflicts(fields, _identifiers(found)) else (None, "")
@@ -390,7 +626,7 @@ def _plan_one(entry: ParsedReference, planned_keys: set[str]) -> Outcome:
 
 
 def _validate(outcome: Outcome) -> list[str]:
-    """Field lengths, URL syntax and uniqueness, as the model defines them."""
+    """Field lengths, URL syntax and uniqueness, as the model defines them: what is wrong."""
     reference = outcome.reference
     try:
         # Not full_clean(): the model's clean() asks for an access date, which the publish gate
@@ -400,7 +636,6 @@ def _validate(outcome: Outcome) -> list[str]:
         reference.validate_constraints()
     except ValidationError as exc:
         return [
-            f"{outcome.parsed.where}: {name.replace('_', ' ')}: {' '.join(messages)}"
-            for name, messages in exc.message_dict.items()
+            f"{name.replace('_', ' ')}: {' '.join(messages)}" for name, messages in exc.message_dict.items()
         ]
     return []

@@ -482,7 +482,7 @@ def test_a_key_taken_by_a_different_source_gets_a_free_one(tmp_path):
 def test_doi_and_pmid_of_two_different_references_is_refused(tmp_path):
     make_reference("a2020", doi="10.1016/s0140-6736(20)30469-4")
     make_reference("b2020", pmid="33049222")
-    _assert_refused(_write(tmp_path, "refs.bib", BIBTEX), "refs.bib, line 2: its DOI is that of a2020")
+    _assert_refused(_write(tmp_path, "refs.bib", BIBTEX), "refs.bib, line 2: conflict: its DOI is that of a2020")
 
 
 def test_duplicates_within_a_file_are_imported_once(tmp_path):
@@ -717,3 +717,39 @@ def test_line_breaks_and_tabs_inside_a_field_become_spaces(tmp_path):
     text = CSL_JSON.replace('"title": "Indigestion"', '"title": "Indigestion\\r\\n\\tand\\u2028heartburn"')
     _import(_write(tmp_path, "refs.json", text))
     assert Reference.objects.get(key="nhs2023").title == "Indigestion and heartburn"
+
+
+# --- conflicts: an identifier that matches, a title that does not ------------------------------
+
+# A stored reference, and a PubMed record that carries its PMID but is another article entirely
+# (a PMID typed wrong in the reference manager). Made-up articles.
+STORED_CRAMPS = {
+    "title": "Night cramps in older adults: a cohort study",
+    "container_title": "J Geriatr Med",
+    "year": 2022,
+    "pmid": "35550001",
+}
+UNRELATED_NBIB = """\
+PMID- 35550001
+DP  - 2019 Mar
+TI  - Statin dose and muscle pain in runners.
+VI  - 12
+PG  - 40-48
+FAU - Okonkwo, Ada
+AU  - Okonkwo A
+TA  - Sports Health Rev
+"""
+
+
+def test_a_pmid_match_with_an_unrelated_title_is_a_conflict_and_overwrites_nothing(tmp_path):
+    make_reference("kim2022", kind="journal-article", **STORED_CRAMPS)
+    path = _write(tmp_path, "pubmed.nbib", UNRELATED_NBIB)
+
+    message = _assert_refused(path)
+
+    assert "pubmed.nbib, line 1: conflict" in message
+    assert "kim2022" in message
+    assert "“Night cramps in older adults: a cohort study”" in message
+    assert "“Statin dose and muscle pain in runners”" in message
+    stored = Reference.objects.get(key="kim2022")
+    assert _fields(stored, STORED_CRAMPS) == STORED_CRAMPS

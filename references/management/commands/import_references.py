@@ -1,4 +1,4 @@
-"""``import_references FILE [--format bibtex|ris|csl-json|medline] [--dry-run]``."""
+"""``import_references FILE [--format bibtex|ris|csl-json|medline] [--dry-run] [--skip-invalid]``."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from conditions.models import system_user
-from medsite import audit
 from references import importers
 
 
 class Command(BaseCommand):
     help = (
         "Import references from a BibTeX, RIS, CSL-JSON or MEDLINE (PubMed .nbib) file. A reference "
-        "already stored (same DOI, PMID or key) is updated; the whole file is checked first and "
-        "written in one transaction: one bad entry writes nothing."
+        "already stored (same DOI, PMID or key) is updated, unless its title says it is another work "
+        "(a conflict, never overwritten); the whole file is checked first and written in one "
+        "transaction: one bad entry writes nothing, unless --skip-invalid is given."
     )
 
     def add_arguments(self, parser) -> None:
@@ -28,32 +28,24 @@ class Command(BaseCommand):
             help="The file's format; guessed from its content when not given.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the good entries and report the others, with their lines (default: import nothing).",
+        )
 
-    def handle(self, *args, file: str, fmt: str | None, dry_run: bool, **options) -> None:
+    def handle(self, *args, file: str, fmt: str | None, dry_run: bool, skip_invalid: bool, **options) -> None:
+        name = Path(file).name
         try:
-            parsed = importers.load_file(file, fmt=fmt)
+            parsed, refusals = importers.read_file(file, fmt=fmt)
             with transaction.atomic():
-                report = importers.write_references(parsed, source=Path(file).name, dry_run=dry_run)
+                report = importers.write_references(
+                    parsed, source=name, dry_run=dry_run, skip_invalid=skip_invalid, refusals=refusals
+                )
                 if not dry_run:
-                    _record(report, Path(file).name)
+                    importers.record_import(report, source=name, actor=system_user(), via="import_references")
         except importers.ImportProblem as exc:
             raise CommandError(f"Nothing was imported.\n{exc}") from exc
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(report.summary())
-
-
-def _record(report: importers.ImportReport, name: str) -> None:
-    def keys(action: str) -> list[str]:
-        return [o.reference.key for o in report.outcomes if o.action == action and o.duplicate_of is None]
-
-    audit.record(
-        audit.Action.IMPORT,
-        actor=system_user(),
-        target=f"import_references {name}",
-        command="import_references",
-        file=name,
-        created=keys(importers.CREATED),
-        updated=keys(importers.UPDATED),
-        skipped=keys(importers.SKIPPED),
-    )
