@@ -1,27 +1,43 @@
 """Readers for the reference-manager formats: BibTeX (bibtexparser), RIS (rispy), CSL-JSON and
 MEDLINE, each turning a file's text into raw entries with the line each came from, plus the
-name, date and LaTeX clean-ups they share. :mod:`references.importers` validates and writes them.
+name, date and note clean-ups they share. :mod:`references.importers` validates and writes them.
+
+Every reader is ``read_x(text) -> (entries, problems)`` and never raises: a record it cannot
+read becomes one :class:`Problem` (a ``str`` naming its line) and the other records are still
+read; a file that cannot be read at all (JSON nested beyond any real export) is one problem.
+A record that is not a reference (a biblatex ``@set``) is a problem marked ``skipped``.
+
+Export notes are sorted (:func:`sort_note`): what a person wrote for the reference list stays
+in ``note``, which AMA prints; export metadata (Scopus's "Cited By", Zotero's "tex.*" lines,
+a second "doi: …") goes to ``private_note``, and the identifiers found there fill their fields.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import bibtexparser
 import rispy
-from bibtexparser import middlewares
 from bibtexparser.exceptions import BlockAbortedException
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ParsingFailedBlock
-from pylatexenc.latex2text import LatexNodes2Text
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    NameParts,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
+from .latex import LatexTooDeep, latex_to_text
 from .models import Reference
 from .parsing import parse_date
 
 Kind = Reference.Kind
+__all__ = ["Problem", "RawEntry", "latex_to_text", "read_bibtex", "read_csl_json", "read_medline", "read_ris"]
 
 _RIS_TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  - ?(?P<value>.*)$")
 _MEDLINE_TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]{1,3}) *- (?P<value>.*)$")
@@ -31,7 +47,11 @@ _MEDLINE_TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]{1,3}) *- (?P<value>.*)$")
 
 @dataclass
 class RawEntry:
-    """One entry as a format reader found it: values still as written, each with its line."""
+    """One entry as a format reader found it: values still as written, each with its line.
+
+    Values are named after Reference fields; ``authors`` and ``editors`` are lists of names,
+    ``published_online`` and ``accessed_on`` a date or the text given.
+    """
 
     line: int
     kind: str
@@ -49,10 +69,30 @@ class RawEntry:
             self.values[name] = (value, line or self.line)
 
 
+class Problem(str):
+    """One problem of a file, as the message the importer shows ("line 12: …").
+
+    ``line`` is where it is (0 for the whole file); ``skipped`` is True for a record that is
+    not a reference (a biblatex ``@set``), which leaving out loses nothing.
+    """
+
+    line: int
+    skipped: bool
+
+    def __new__(cls, line: int, message: str, *, skipped: bool = False, where: str = "") -> Problem:
+        problem = super().__new__(cls, f"{where or f'line {line}'}: {message}" if line else message)
+        problem.line = line
+        problem.skipped = skipped
+        return problem
+
+
+_TOO_DEEP = (
+    "the file nests brackets or braces more deeply than any reference manager writes, "
+    "so it cannot be read safely; check that it is an export and not damaged."
+)
+
 # --- names, dates and the other shared clean-ups ---------------------------------------------
 
-_DECODER = LatexNodes2Text(keep_braced_groups=False, math_mode="verbatim")
-_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
 _SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
 # How the site stores a person: "Doe JA", "van der Berg M", "Smith J Jr". For a stripped name. The
 # spaces before the initials are taken from the start of their run: the lazy family name would
@@ -61,12 +101,6 @@ _SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
 AMA_PERSON = re.compile(
     r"(?P<family>.+?)(?<!\s)\s+(?P<initials>[A-Z]{1,4})(?:\s+(?P<suffix>Jr|Sr|II|III|IV))?"
 )
-
-
-def latex_to_text(value: str) -> str:
-    """BibTeX text with LaTeX markup ({\\"u}, {T}he, \\&) as plain Unicode."""
-    # A bare "%" in a BibTeX value is literal, but LaTeX would read it as a comment.
-    return _DECODER.latex_to_text(_UNESCAPED_PERCENT.sub(r"\\%", value))
 
 
 def initials(given: str) -> str:
@@ -104,13 +138,23 @@ def parse_year(value: Any) -> int | None:
     return year if 1000 <= year <= 2999 else None
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def parse_day(value: Any) -> date | None:
-    """A full date: "2020-08-24", "2020/08/24/", "24 Aug 2020", "Aug 24, 2020"; else None."""
+    """A full date: "2020-08-24", "2020/08/24/", "20200824", "2020 Aug 24", "24 Aug 2020",
+    "Aug 24, 2020"; else None."""
     text = str(value).strip().rstrip("/")
-    match = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T /].*)?", text)
-    if match:
+    match = re.fullmatch(r"(\d{4})[-/]?(\d{1,2})[-/]?(\d{1,2})(?:[T /].*)?", text)
+    if match and (len(text) != 8 or text.isdigit()):
         try:
             return date(*map(int, match.groups()))
+        except ValueError:
+            return None
+    match = re.fullmatch(r"(\d{4}) ([A-Za-z]{3})[a-z]*\.? (\d{1,2})", text)  # MEDLINE and PubMed's way
+    if match and match.group(2).lower() in _MONTHS:
+        try:
+            return date(int(match.group(1)), _MONTHS.index(match.group(2).lower()) + 1, int(match.group(3)))
         except ValueError:
             return None
     return parse_date(text)
@@ -138,26 +182,132 @@ def clean_edition(value: str) -> str:
     return _EDITION_WORDS.get(word.group(1).lower(), value.strip()) if word else value.strip()
 
 
+def clean_abbreviation(value: str) -> str:
+    """A journal abbreviation as NLM and AMA write it, without full stops: Scopus and Crossref
+    write "N. Engl. J. Med.", PubMed and AMA "N Engl J Med"."""
+    return " ".join(re.sub(r"(?<=\w)\.(?=\s|$)", "", value).split())
+
+
+def clean_pages(value: Any) -> Any:
+    """Pages with a hyphen between the first and last, whatever dash the file used."""
+    return re.sub(r"\s*(?:--|[–—‐‑−])\s*", "-", value) if isinstance(value, str) else value
+
+
+def with_subtitle(title: str, subtitle: str) -> str:
+    """ "Title: Subtitle", unless the title already ends with it or with its own colon."""
+    title, subtitle = title.strip(), subtitle.strip()
+    if not subtitle or title.casefold().endswith(subtitle.casefold()):
+        return title
+    return f"{title}{'' if title.endswith((':', '?', '!')) else ':'} {subtitle}" if title else subtitle
+
+
+# PubMed addresses: today's and the old www.ncbi.nlm.nih.gov/pubmed/N (also "?term=N").
+_PUBMED_URL = re.compile(
+    r"https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?.*?"
+    r"list_uids=)/?(?:\?term=)?)(\d{1,9})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def pmid_from_url(url: Any) -> str | None:
+    match = _PUBMED_URL.match(str(url).strip()) if url else None
+    return match.group(1) if match else None
+
+
+# --- notes: what AMA prints, and what only editors should see ---------------------------------
+
+# A note part that is export metadata: a label reference managers and databases write.
+_METADATA_LABELS = (
+    r"cited by|export date|source|correspondence address|references|funding details|funding text(?: \d+)?"
+    r"|chemicals/cas|tradenames|manufacturers|molecular sequence numbers|language of original document"
+    r"|abbreviated source title|document type|publication stage|open access|coden|issn|isbn|pubmed id"
+    r"|pmid|pmcid|nihmsid|doi|publisher|place|type|num(?:ber of)? pages|accepted|issue|section|medium"
+    r"|accession number|abstract|keywords|author keywords|index keywords|citation key|status|version"
+    r"|archive|loc\. in archive|library catalog|call number|rights|extra|art\. no|article number"
+    r"|journal abbreviation|short title|url|accessed|date added|date modified|language|epub"
+    r"|tex\.[\w-]+|_[\w-]+|[a-z]+(?:-[a-z]+)+"
+)
+_METADATA = re.compile(rf"(?:{_METADATA_LABELS})\s*:", re.IGNORECASE)
+_CSL_VARIABLE = re.compile(r"[a-z]+(?:-[a-z]+)+\s*:")  # Zotero's "original-date: 2019"
+_SPLIT_NOTE = re.compile(rf"\s*;\s*(?=(?:{_METADATA_LABELS})\s*:)", re.IGNORECASE)
+_MACHINE_TEXT = re.compile(
+    r"<\w[^>]*>|\[Indexed for MEDLINE\]|\b(?:ppublish|aheadofprint|epublish)\b|^Epub\b", re.IGNORECASE
+)
+_NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
+_NOTE_DOI = re.compile(r"\bdoi\s*:\s*(10\.\d{4,9}/\S+?)[.;,]?(?:\s|$)", re.IGNORECASE)
+_NOTE_ARTICLE_NUMBER = re.compile(r"^(?:art\. no|article number)\s*:\s*(\S+?)\.?$", re.IGNORECASE)
+_NOTE_ABBREVIATION = re.compile(r"^(?:journal abbreviation|container-title-short)\s*:\s*(.+)$", re.IGNORECASE)
+# Longer than any note AMA prints: an abstract or a pasted record.
+_LONGEST_PUBLIC_NOTE = 300
+
+
+@dataclass
+class SortedNote:
+    public: list[str] = field(default_factory=list)
+    private: list[str] = field(default_factory=list)
+    found: dict[str, str] = field(default_factory=dict)  # pmid, doi, elocator, journal_abbreviation
+
+
+def sort_note(texts: Iterable[str]) -> SortedNote:
+    """Split notes into parts (lines, and "; " before a metadata label as Scopus writes them)
+    and sort each: metadata and machine text to private, the rest to public. PMIDs, DOIs,
+    article numbers and journal abbreviations found in them are returned in ``found``."""
+    note = SortedNote()
+    for text in texts:
+        for line in str(text).splitlines():
+            for part in _SPLIT_NOTE.split(line.strip()):
+                _sort_part(part.strip(), note)
+    return note
+
+
+def _sort_part(part: str, note: SortedNote) -> None:
+    if not part:
+        return
+    for name, pattern in (("pmid", _NOTE_PMID), ("doi", _NOTE_DOI)):
+        if match := pattern.search(part):
+            note.found.setdefault(name, match.group(1))
+    for name, pattern in (("elocator", _NOTE_ARTICLE_NUMBER), ("journal_abbreviation", _NOTE_ABBREVIATION)):
+        if match := pattern.match(part):
+            note.found.setdefault(name, match.group(1).strip())
+    machine = _METADATA.match(part) or _CSL_VARIABLE.match(part) or _MACHINE_TEXT.search(part)
+    if machine or len(part) > _LONGEST_PUBLIC_NOTE:
+        note.private.append(part)
+    else:
+        note.public.append(part)
+
+
+def put_notes(raw: RawEntry, public: Iterable[str], private: Iterable[str], line: int | None) -> None:
+    """Sort the entry's notes into ``note`` and ``private_note``; fill identifiers found there."""
+    note = sort_note(public)
+    note.private += [part.strip() for text in private for part in str(text).splitlines() if part.strip()]
+    raw.put("note", "; ".join(note.public), line)
+    raw.put("private_note", "\n".join(note.private), line)
+    for name, value in note.found.items():
+        raw.put(name, clean_abbreviation(value) if name == "journal_abbreviation" else value, line)
+
+
 # --- BibTeX (bibtexparser) -------------------------------------------------------------------
 
-# Our field: the BibTeX fields it is read from, the first one present winning.
+# Our field: the BibTeX and biblatex fields it is read from, the first one present winning.
 _BIBTEX_FIELDS = {
-    "title": ("title",),
-    "container_title": ("journal", "journaltitle", "booktitle"),
+    "container_title": ("journaltitle", "journal", "booktitle"),
+    "journal_abbreviation": ("shortjournal", "journalabbreviation", "journal-abbreviation", "journalabbrev"),
+    "series": ("series",),
     "edition": ("edition",),
     "publisher": ("publisher", "institution"),
-    "place": ("address", "location"),
+    "place": ("location", "address"),
     "year": ("year", "date"),
     "volume": ("volume",),
     "issue": ("number", "issue"),
     "pages": ("pages",),
+    "elocator": ("eid", "articleno", "article-number", "articlenumber"),
     "url": ("url",),
     "doi": ("doi",),
     "pmid": ("pmid",),
     "accessed_on": ("urldate",),
-    "note": ("note",),
+    "published_online": ("published-online",),  # written by this site's own export
 }
-_BIBTEX_LATEX = {"title", "container_title", "edition", "publisher", "place", "note"}
+_BIBTEX_LATEX = {"container_title", "journal_abbreviation", "series", "edition", "publisher", "place"}
 _BIBTEX_KINDS = {
     "article": Kind.JOURNAL_ARTICLE,
     "book": Kind.BOOK,
@@ -169,15 +319,44 @@ _BIBTEX_KINDS = {
     "www": Kind.WEB_PAGE,
     "electronic": Kind.WEB_PAGE,
 }
+# biblatex entry types that group or hold data for other entries: not references themselves.
+_BIBTEX_GROUPS = ("set", "xdata")
+# Fields a child does not take from its crossref parent: they are the parent's own.
+_NOT_INHERITED = {"ids", "crossref", "xref", "xdata", "doi", "pmid", "url", "urldate", "pages", "note"}
+_NOT_INHERITED |= {"annote", "annotation", "abstract", "keywords", "eprint", "eprinttype", "file", "eid"}
+_INHERITED_AS = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
+_BIBTEX_MONTHS = {name: name.capitalize() for name in _MONTHS}
 
 
 def read_bibtex(text: str) -> tuple[list[RawEntry], list[str]]:
-    stack = [middlewares.NormalizeFieldKeys(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-    library = bibtexparser.parse_string(text, append_middleware=stack)
-    problems = [
-        f"line {(block.start_line or 0) + 1}: {_bibtex_failure(block)}" for block in library.failed_blocks
+    try:
+        # No middleware: macros, "#" and braces are resolved below, where "#" is understood.
+        library = bibtexparser.parse_string(text, parse_stack=[])
+    except RecursionError:
+        return [], [Problem(0, _TOO_DEEP)]
+    problems: list[str] = [
+        Problem((block.start_line or 0) + 1, _bibtex_failure(block)) for block in library.failed_blocks
     ]
-    return [_bibtex_entry(entry) for entry in library.entries], problems
+    strings: dict[str, str] = dict(_BIBTEX_MONTHS)
+    for string in library.strings:  # in file order: a macro may use those defined before it
+        strings[string.key.lower()] = _bibtex_value(string.value, strings)
+    fields_of = {}
+    for entry in library.entries:
+        fields_of[entry.key.lower()] = {f.key.lower(): _bibtex_value(f.value, strings) for f in entry.fields}
+    entries = []
+    for entry in library.entries:
+        line = (entry.start_line or 0) + 1
+        if entry.entry_type.lower() in _BIBTEX_GROUPS:
+            what = "a set of other entries" if entry.entry_type.lower() == "set" else "data for other entries"
+            message = f"“@{entry.entry_type}{{{entry.key}}}” is {what} (biblatex), not a reference: skipped."
+            problems.append(Problem(line, message, skipped=True))
+            continue
+        values = _inherit(fields_of[entry.key.lower()], fields_of)
+        try:
+            entries.append(_bibtex_entry(entry, values))
+        except LatexTooDeep as exc:
+            problems.append(Problem(line, f"the entry cannot be read: {exc}."))
+    return entries, problems
 
 
 def _bibtex_failure(block: ParsingFailedBlock) -> str:
@@ -192,6 +371,74 @@ def _bibtex_failure(block: ParsingFailedBlock) -> str:
             f"this entry cannot be read (check its braces, quotes and commas): {error.abort_reason.strip()}"
         )
     return f"this entry cannot be read: {error}"
+
+
+def _bibtex_value(value: Any, strings: dict[str, str]) -> str:
+    """A value as written ("{…}", "\\"…\\"", a number, a macro, or parts joined by "#") as its text:
+    macros replaced by their @string (or month) text, the outer braces or quotes removed."""
+    value = str(value).strip()
+    if "#" not in value:  # nearly every value: one braced or quoted text, a number or a macro
+        if value[:1] + value[-1:] in ("{}", '""'):
+            return value[1:-1]
+        return strings.get(value.lower(), value)
+    parts, index = [], 0
+    while index < len(value):
+        opening = value[index]
+        if opening in '{"':
+            end = _closing(value, index)
+            if end is None:
+                return value  # unbalanced: kept as written for the reader to see
+            parts.append(value[index + 1 : end])
+            index = end + 1
+        else:
+            word = re.compile(r"[^\s#]+").match(value, index)
+            if word is None:
+                return value
+            parts.append(strings.get(word.group().lower(), word.group()))
+            index = word.end()
+        separator = re.compile(r"\s*#\s*").match(value, index)
+        if separator is None:
+            break
+        index = separator.end()
+    return "".join(parts) if not value[index:].strip() else value
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the brace group or quoted text opening at ``start`` ends (a quote ends only outside
+    braces); None if it does not."""
+    depth, index = 0, start + 1 if text[start] == '"' else start
+    while index < len(text):
+        character = text[index]
+        if character == "\\":
+            index += 2
+            continue
+        if character == "{":
+            depth += 1
+        elif character == "}":
+            depth -= 1
+            if depth == 0 and text[start] == "{":
+                return index
+        elif character == '"' and depth == 0 and text[start] == '"':
+            return index
+        index += 1
+    return None
+
+
+def _inherit(values: dict[str, str], entries: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The entry's fields with what its ``crossref`` (or ``xdata``) parent gives and it lacks:
+    the parent's title is the child's book title, as BibTeX and biblatex define it."""
+    values = dict(values)
+    seen = set()
+    parent_key = values.get("crossref") or values.get("xdata")
+    while parent_key and parent_key.lower() in entries and parent_key.lower() not in seen:
+        seen.add(parent_key.lower())
+        parent = entries[parent_key.lower()]
+        for name, value in parent.items():
+            if name in _NOT_INHERITED:
+                continue
+            values.setdefault(_INHERITED_AS.get(name, name), value)
+        parent_key = parent.get("crossref") or parent.get("xdata")
+    return values
 
 
 def _bibtex_kind(entry_type: str, values: dict[str, str]) -> str:
@@ -212,35 +459,68 @@ def _bibtex_kind(entry_type: str, values: dict[str, str]) -> str:
     return Kind.OTHER
 
 
-def _bibtex_entry(entry: bibtexparser.model.Entry) -> RawEntry:
-    lines = {f.key: (f.start_line or entry.start_line or 0) + 1 for f in entry.fields}
-    texts = {f.key: f.value for f in entry.fields if isinstance(f.value, str)}
-    raw = RawEntry(line=(entry.start_line or 0) + 1, kind=_bibtex_kind(entry.entry_type.lower(), texts))
-    raw.key = entry.key
+def _bibtex_entry(entry: Entry, texts: dict[str, str]) -> RawEntry:
+    start = (entry.start_line or 0) + 1
+    lines = {f.key.lower(): (f.start_line or entry.start_line or 0) + 1 for f in entry.fields}
+
+    def line(*names: str) -> int:
+        return next((lines[name] for name in names if name in lines), start)
+
+    raw = RawEntry(line=start, kind=_bibtex_kind(entry.entry_type.lower(), texts), key=entry.key)
     if raw.kind in (Kind.WEB_PAGE, Kind.DATABASE):
-        raw.put("container_title", texts.get("organization"), lines.get("organization"))
-    if "author" in entry.fields_dict:
-        raw.put("authors", [_bibtex_person(name) for name in entry["author"]], lines["author"])
+        raw.put("container_title", latex_to_text(texts.get("organization", "")), line("organization"))
+    for people in ("author", "editor"):
+        if texts.get(people, "").strip():
+            raw.put(f"{people}s", _bibtex_people(texts[people]), line(people))
+    title = with_subtitle(latex_to_text(texts.get("title", "")), latex_to_text(texts.get("subtitle", "")))
+    raw.put("title", title, line("title", "subtitle"))
+    if raw.kind == Kind.BOOK_CHAPTER and texts.get("booktitle"):
+        book = latex_to_text(texts["booktitle"])
+        raw.put("container_title", with_subtitle(book, latex_to_text(texts.get("booksubtitle", ""))))
     for name, sources in _BIBTEX_FIELDS.items():
         for source in sources:
             if texts.get(source, "").strip():
                 value = latex_to_text(texts[source]) if name in _BIBTEX_LATEX else texts[source].strip()
-                raw.put(name, value, lines[source])
+                raw.put(name, value, line(source))
                 break
-    if texts.get("eprinttype", "").lower() == "pubmed":
-        raw.put("pmid", texts.get("eprint"), lines.get("eprint"))
+    if "journal_abbreviation" in raw.values:
+        abbreviation, where = raw.values.pop("journal_abbreviation")
+        raw.put("journal_abbreviation", clean_abbreviation(abbreviation), where)
+    raw.put("pages", clean_pages(texts.get("pages", "").strip()), line("pages"))
+    eprint_type = (texts.get("eprinttype") or texts.get("archiveprefix") or "").strip().lower()
+    if eprint_type in ("pubmed", "pmid"):
+        raw.put("pmid", texts.get("eprint"), line("eprint"))
+    elif eprint_type == "doi":
+        raw.put("doi", texts.get("eprint"), line("eprint"))
     published = texts.get("howpublished", "")
     # Up to its last "}": no "\url{" after it can close, and each would be rescanned to the end.
     howpublished = re.search(r"\\url\{([^}]+)\}", published[: published.rfind("}") + 1])
     if howpublished:
-        raw.put("url", howpublished.group(1), lines["howpublished"])
+        raw.put("url", howpublished.group(1), line("howpublished"))
+    raw.put("pmid", pmid_from_url(texts.get("url")), line("url"))
+    private = [latex_to_text(texts[name]) for name in ("annote", "annotation") if texts.get(name, "").strip()]
+    notes = [latex_to_text(texts[name]) for name in ("note",) if texts.get(name, "").strip()]
+    put_notes(raw, notes, private, line("note", "annote", "annotation"))
     return raw
 
 
-def _bibtex_person(parts: middlewares.NameParts) -> str:
+def _bibtex_people(value: str) -> list[str]:
+    people = []
+    for name in split_multiple_persons_names(value):
+        if name.strip() == "others":
+            people.append("et al")
+            continue
+        try:
+            parts = parse_single_name_into_parts(name, strict=False)
+        except InvalidNameError:
+            people.append(" ".join(latex_to_text(name).split()))
+            continue
+        people.append(_bibtex_person(parts))
+    return people
+
+
+def _bibtex_person(parts: NameParts) -> str:
     family = " ".join(latex_to_text(part) for part in [*parts.von, *parts.last])
-    if family == "others":
-        return "et al"
     given = " ".join(latex_to_text(part) for part in parts.first)
     return ama_name(family, given, " ".join(latex_to_text(part) for part in parts.jr))
 
@@ -266,6 +546,8 @@ _RIS_KINDS = {
 }
 _RIS_REPORTS = ("RPRT", "GOVDOC", "STAND")
 _RIS_TAGS = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
+# An article number as EndNote and Scopus write it in M1 or C7: "e0123456", "102345", "CD001234".
+_ARTICLE_NUMBER = re.compile(r"(?:[A-Za-z]{1,3}\d{3,}|\d{5,})")
 
 
 @dataclass
@@ -287,12 +569,14 @@ def _ris_records(text: str) -> tuple[list[_RisRecord], list[str]]:
         if tag == "TY":
             if current is not None:
                 problems.append(
-                    f"line {current.start}: the record has no “ER  - ” line before line {number}."
+                    Problem(current.start, f"the record has no “ER  - ” line before line {number}.")
                 )
             current = _RisRecord(number, [line], {"TY": number})
         elif current is None:
             if tag:
-                problems.append(f"line {number}: “{tag}” is outside a record (records start with “TY  - ”).")
+                problems.append(
+                    Problem(number, f"“{tag}” is outside a record (records start with “TY  - ”).")
+                )
         else:
             current.lines.append(line)
             if tag:
@@ -301,7 +585,7 @@ def _ris_records(text: str) -> tuple[list[_RisRecord], list[str]]:
                 records.append(current)
                 current = None
     if current is not None:
-        problems.append(f"line {current.start}: the record has no “ER  - ” line (the file ends first).")
+        problems.append(Problem(current.start, "the record has no “ER  - ” line (the file ends first)."))
     return records, problems
 
 
@@ -309,8 +593,12 @@ def read_ris(text: str) -> tuple[list[RawEntry], list[str]]:
     records, problems = _ris_records(text)
     entries = []
     for record in records:
-        # One URL per UR line: rispy would otherwise split URLs that contain ";".
-        (data,) = rispy.loads("\n".join(record.lines), delimiter_tags_mapping={})
+        try:
+            # One URL per UR line: rispy would otherwise split URLs that contain ";".
+            (data,) = rispy.loads("\n".join(record.lines), delimiter_tags_mapping={})
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            problems.append(Problem(record.start, f"the record cannot be read ({exc})."))
+            continue
         entries.append(_ris_entry(record, data))
     return entries, problems
 
@@ -329,37 +617,91 @@ def _ris_entry(record: _RisRecord, data: dict) -> RawEntry:
     raw = RawEntry(line=record.start, kind=_ris_kind(data), key=str(data.get("id", "")))
     unknown = data.get("unknown_tag", {})
 
-    def take(name: str, *keys: str) -> None:
-        for key in keys:
-            if data.get(key):
-                raw.put(name, data[key], record.tags.get(_RIS_TAGS.get(key, "")))
+    def tag_line(key: str) -> int | None:
+        return record.tags.get(_RIS_TAGS.get(key, key))
 
+    def first(*keys: str) -> tuple[str, int | None]:
+        for key in keys:
+            value = unknown.get(key, [""])[0] if key in unknown else data.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else ""
+            if value and str(value).strip():
+                return str(value).strip(), tag_line(key)
+        return "", None
+
+    def take(name: str, *keys: str) -> None:
+        value, line = first(*keys)
+        raw.put(name, value, line)
+
+    article = raw.kind == Kind.JOURNAL_ARTICLE
     names = [*data.get("first_authors", []), *data.get("authors", [])]
     raw.put("authors", [name_from_text(name) for name in names], record.tags.get("AU", record.tags.get("A1")))
+    # A2 is the book's editor in a chapter or book; ED says so in any kind.
+    editors = [*unknown.get("ED", []), *(data.get("secondary_authors", []) if not article else [])]
+    raw.put(
+        "editors", [name_from_text(name) for name in editors], record.tags.get("ED", record.tags.get("A2"))
+    )
     take("title", "title", "primary_title")
-    take("container_title", "secondary_title", "journal_name", "alternate_title3", "alternate_title2")
-    take("container_title", "alternate_title1")
-    if unknown.get("BT"):
-        raw.put("title" if raw.kind == Kind.BOOK else "container_title", unknown["BT"][0], record.tags["BT"])
-    take("edition", "edition")
+    if raw.kind == Kind.BOOK:  # a book's T2 is its series, BT (EndNote) its title
+        take("title", "BT")
+        take("series", "tertiary_title", "secondary_title")
+    else:
+        take("series", "tertiary_title")
+        take("container_title", "secondary_title", "alternate_title3", "BT")
+    # JO, JA and J2 are abbreviations when a full title (T2, JF) is given; alone, JO is the title.
+    abbreviation, line = first("alternate_title2", "journal_name", "alternate_title1")
+    if "container_title" not in raw.values:
+        take("container_title", "journal_name", "alternate_title2", "alternate_title1")
+    if abbreviation and abbreviation != raw.values.get("container_title", ("",))[0]:
+        raw.put("journal_abbreviation", clean_abbreviation(abbreviation), line)
+    edition, line = first("edition")
+    online = parse_day(edition) if article and edition else None
+    if online:  # EndNote's journal article has no edition: its ET is the "Epub Date"
+        raw.put("published_online", online, line)
+    else:
+        raw.put("edition", edition, line)
+    for key in ("date", "access_date"):  # DA or Y2 given as an online date: "Epub 2020 Jan 5"
+        value, line = first(key)
+        if re.match(r"(?:epub|published online)\b", value, re.IGNORECASE):
+            raw.put("published_online", parse_day(re.sub(r"^\D+", "", value)) or value, line)
+        elif key == "access_date":
+            raw.put("accessed_on", value, line)
     take("publisher", "publisher")
     take("place", "place_published")
     take("year", "year", "publication_year", "date")
     take("volume", "volume")
     take("issue", "number")
     start, end = data.get("start_page", ""), data.get("end_page", "")
-    raw.put("pages", f"{start}-{end}" if start and end else start or end, record.tags.get("SP"))
+    pages = f"{start}-{end}" if start and end and start != end else start or end
+    raw.put("pages", clean_pages(pages), record.tags.get("SP"))
+    for key in ("custom7", "note"):  # C7 "Article Number"; M1 too in some EndNote shapes
+        value, line = first(key)
+        if article and _ARTICLE_NUMBER.fullmatch(value) and value != data.get("number"):
+            raw.put("elocator", value, line)
     if data.get("urls"):
         raw.put("url", data["urls"][0], record.tags.get("UR"))
     take("doi", "doi")
-    # RIS has no PMID tag: PubMed-derived records carry it as the accession number.
-    database = f"{data.get('name_of_database', '')} {data.get('database_provider', '')}".lower()
-    if str(data.get("accession_number", "")).isdigit() and (not database.strip() or "pubmed" in database):
-        take("pmid", "accession_number")
-    take("accessed_on", "access_date")
-    if data.get("notes"):
-        raw.put("note", "; ".join(data["notes"]), record.tags.get("N1"))
+    _ris_pmid(raw, data, first)
+    notes = data.get("notes", [])
+    private = [data["research_notes"]] if data.get("research_notes") else []
+    put_notes(raw, notes, private, record.tags.get("N1", record.tags.get("RN")))
     return raw
+
+
+def _ris_pmid(raw: RawEntry, data: dict, first: Any) -> None:
+    """RIS has no PMID tag: PubMed records carry it as the accession number (EndNote adds
+    "DP  - NLM"), Scopus in C2, some databases as "PMID: N" in C2 or M3; or only the URL."""
+    database = f"{data.get('name_of_database', '')} {data.get('database_provider', '')}".lower()
+    accession, line = first("accession_number")
+    if accession.isdigit() and (not database.strip() or re.search(r"pubmed|nlm|medline", database)):
+        raw.put("pmid", accession, line)
+    for key in ("custom2", "type_of_work"):
+        value, line = first(key)
+        match = re.fullmatch(r"(?:PMID\s*:?\s*)?(\d{1,9})", value, re.IGNORECASE)
+        if match and (key == "custom2" or value.upper().startswith("PMID")):
+            raw.put("pmid", match.group(1), line)
+    for url in data.get("urls", []):
+        raw.put("pmid", pmid_from_url(url), raw.values.get("url", (None, None))[1])
 
 
 # --- CSL-JSON --------------------------------------------------------------------------------
@@ -376,37 +718,42 @@ _CSL_KINDS = {
     "personal_communication": Kind.EXPERT_OPINION,
 }
 _CSL_FIELDS = {
-    "title": "title",
-    "container_title": "container-title",
-    "edition": "edition",
-    "publisher": "publisher",
-    "place": "publisher-place",
-    "volume": "volume",
-    "issue": "issue",
-    "pages": "page",
-    "url": "URL",
-    "doi": "DOI",
-    "pmid": "PMID",
-    "note": "note",
+    "container_title": ("container-title",),
+    "journal_abbreviation": ("container-title-short", "journalAbbreviation"),
+    "series": ("collection-title",),
+    "edition": ("edition",),
+    "publisher": ("publisher",),
+    "place": ("publisher-place",),
+    "volume": ("volume",),
+    "issue": ("issue",),
+    "pages": ("page",),
+    "url": ("URL",),
+    "doi": ("DOI",),
+    "pmid": ("PMID",),
 }
 
 
 def read_csl_json(text: str) -> tuple[list[RawEntry], list[str]]:
     try:
         data = json.loads(text)
+        lines = _item_lines(text, len(data)) if isinstance(data, list) else [1]
     except json.JSONDecodeError as exc:
-        return [], [f"line {exc.lineno}, column {exc.colno}: this is not valid JSON ({exc.msg})."]
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return [], [Problem(exc.lineno, f"this is not valid JSON ({exc.msg}).", where=where)]
+    except RecursionError:
+        return [], [Problem(0, _TOO_DEEP)]
     if isinstance(data, dict):
-        items, lines = [data], [1]
+        items = [data]
     elif isinstance(data, list):
-        items, lines = data, _item_lines(text, len(data))
+        items = data
     else:
-        return [], ["line 1: CSL-JSON is an array of items (or one item object)."]
+        return [], [Problem(1, "CSL-JSON is an array of items (or one item object).")]
     entries: list[RawEntry] = []
     problems: list[str] = []
     for number, (item, line) in enumerate(zip(items, lines, strict=True), start=1):
+        where = f"item {number} (line {line})"
         if not isinstance(item, dict):
-            problems.append(f"item {number} (line {line}): an item is an object with “type” and “title”.")
+            problems.append(Problem(line, "an item is an object with “type” and “title”.", where=where))
             continue
         entry = _csl_entry(item, line, number, problems)
         if entry is not None:
@@ -436,20 +783,60 @@ def _csl_kind(item: dict) -> str:
     return _CSL_KINDS.get(kind, Kind.OTHER)
 
 
+def _csl_text(value: Any) -> Any:
+    """Crossref's JSON gives titles as lists of one; keep the first."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
 def _csl_entry(item: dict, line: int, number: int, problems: list[str]) -> RawEntry | None:
     raw = RawEntry(line=line, kind=_csl_kind(item), key=str(item.get("id", "")), item=number)
-    for name, source in _CSL_FIELDS.items():
-        raw.put(name, item.get(source))
-    authors = item.get("author", [])
-    if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
-        problems.append(f"{raw.where()}: “author” should be a list of name objects.")
-        return None
-    raw.put("authors", [_csl_person(author) for author in authors])
-    for name, source in (("year", "issued"), ("accessed_on", "accessed")):
-        if item.get(source) not in (None, "", {}):
-            value = _csl_date(item[source], whole=name == "accessed_on")
-            raw.put(name, value if value is not None else json.dumps(item[source]))
+    for people in ("author", "editor"):
+        names = item.get(people, [])
+        if not isinstance(names, list) or not all(isinstance(name, dict) for name in names):
+            problems.append(Problem(line, f"“{people}” should be a list of name objects.", where=raw.where()))
+            return None
+        raw.put(f"{people}s", [_csl_person(name) for name in names])
+    title, subtitle = _csl_text(item.get("title")), _csl_text(item.get("subtitle"))
+    if isinstance(title, str) and isinstance(subtitle, str):
+        title = with_subtitle(title, subtitle)
+    raw.put("title", title)
+    for name, sources in _CSL_FIELDS.items():
+        for source in sources:
+            raw.put(name, _csl_text(item.get(source)))
+    for name, clean in (("journal_abbreviation", clean_abbreviation), ("pages", clean_pages)):
+        if isinstance(raw.values.get(name, (None,))[0], str):
+            raw.values[name] = (clean(raw.values[name][0]), line)
+    if raw.kind == Kind.JOURNAL_ARTICLE:  # an article's number is its article number (e-locator)
+        raw.put("elocator", item.get("article-number") or item.get("number"))
+    _csl_dates(raw, item)
+    raw.put("pmid", pmid_from_url(item.get("URL")))
+    notes = [item["note"]] if isinstance(item.get("note"), str) else []
+    private = [item["annote"]] if isinstance(item.get("annote"), str) else []
+    put_notes(raw, notes, private, line)
     return raw
+
+
+def _csl_dates(raw: RawEntry, item: dict) -> None:
+    """The year of the issue, and the online date when the article was online first.
+
+    Crossref and Manubot give ``issued`` as the earliest date, ``published-print`` as the
+    issue's and ``published-online`` as the online one; Zotero gives ``issued`` alone."""
+    printed = item.get("published-print") or item.get("issued")
+    if printed not in (None, "", {}):
+        year = _csl_date(printed, whole=False)
+        raw.put("year", year if year is not None else json.dumps(printed))
+    online = item.get("published-online")
+    if online in (None, "", {}) and item.get("published-print"):
+        online = item.get("issued")  # issued before the issue: the online date
+    if online not in (None, "", {}):
+        day = _csl_date(online, whole=True)
+        if day is not None and (not printed or day != _csl_date(printed, whole=True)):
+            raw.put("published_online", day)
+    if item.get("accessed") not in (None, "", {}):
+        value = _csl_date(item["accessed"], whole=True)
+        raw.put("accessed_on", value if value is not None else json.dumps(item["accessed"]))
 
 
 def _csl_person(author: dict) -> str:
@@ -480,7 +867,7 @@ def _csl_date(value: Any, *, whole: bool) -> Any:
 def _medline_records(text: str) -> tuple[list[list[tuple[str, str, int]]], list[str]]:
     """Blank-line separated records of (tag, value, line); six-space lines continue a value."""
     records: list[list[tuple[str, str, int]]] = [[]]
-    problems = []
+    problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _MEDLINE_TAG.match(line)
         if not line.strip():
@@ -492,7 +879,7 @@ def _medline_records(text: str) -> tuple[list[list[tuple[str, str, int]]], list[
             tag, value, first = records[-1][-1]
             records[-1][-1] = (tag, f"{value} {line.strip()}", first)
         else:
-            problems.append(f"line {number}: not a MEDLINE line (“TAG - value”, or six spaces to continue).")
+            problems.append(Problem(number, "not a MEDLINE line (“TAG - value”, or six spaces to continue)."))
     return [record for record in records if record], problems
 
 
@@ -518,16 +905,26 @@ def _medline_entry(record: list[tuple[str, str, int]]) -> RawEntry:
                 raw.put(name, *tags[source][0])
                 return
 
-    people = "AU" if "AU" in tags else "FAU"
-    names = [name_from_text(value) for tag, value, _ in record if tag in (people, "CN")]
-    raw.put("authors", names, next((line for tag, _, line in record if tag in (people, "CN")), None))
+    for name, short, full in (("authors", "AU", "FAU"), ("editors", "ED", "FED")):
+        people = short if short in tags else full
+        found = [
+            (value, line) for tag, value, line in record if tag in (people, "CN" if name == "authors" else "")
+        ]
+        raw.put(name, [name_from_text(value) for value, _ in found], found[0][1] if found else None)
     # PubMed ends every title with a full stop; AMA formatting adds its own.
     for tag in ("TI", "BTI"):
         tags[tag] = [(value.removesuffix("."), line) for value, line in tags.get(tag, [])]
     take("pmid", "PMID")
     take("title", "TI", "BTI")
-    # AMA style cites journals by their NLM abbreviation (TA), the full title (JT) only failing it.
-    take("container_title", *(("BTI",) if kind == Kind.BOOK_CHAPTER else ("TA", "JT")))
+    if kind == Kind.BOOK_CHAPTER:
+        take("container_title", "BTI")
+    else:
+        # JT with NLM's place qualifier dropped: "Lancet (London, England)" is the Lancet.
+        journal = [(re.sub(r"\s*\([^()]*\)$", "", value), line) for value, line in tags.get("JT", [])]
+        tags["JT"] = journal
+        take("container_title", "JT", "TA")
+        take("journal_abbreviation", "TA")
+    take("series", "CTI")
     take("edition", "EN")
     take("publisher", "PB")
     if book:  # an article's PL is the journal's country, not a place of publication
@@ -535,8 +932,18 @@ def _medline_entry(record: list[tuple[str, str, int]]) -> RawEntry:
     take("year", "DP")
     take("volume", "VI")
     take("issue", "IP")
-    take("pages", "PG")
+    for value, line in tags.get("DEP", []):
+        raw.put("published_online", parse_day(value) or value, line)
+    pages = tags.get("PG", [("", 0)])[0]
     for value, line in [*tags.get("LID", []), *tags.get("AID", [])]:
         if value.endswith("[doi]"):
             raw.put("doi", value.removesuffix("[doi]").strip(), line)
+        elif value.endswith("[pii]") and not book:
+            # An article number, not a publisher's item id like "S0140-6736(20)30469-4": an
+            # article that has no pages, or whose "pages" are that number.
+            pii = value.removesuffix("[pii]").strip()
+            if _ARTICLE_NUMBER.fullmatch(pii) and pages[0] in ("", pii):
+                raw.put("elocator", pii, line)
+    if pages[0] and pages[0] != raw.values.get("elocator", ("",))[0]:
+        raw.put("pages", clean_pages(pages[0]), pages[1])
     return raw
