@@ -1,6 +1,7 @@
 """Site-wide citation checks: what ``check_citations`` reports for editors to fix.
 
-Each check returns problem records; the command decides how to word them. Everything is read in a
+Each check returns problem records; the command decides how to word them (except the reasons a
+reference cannot be formatted in full, which are sentences already). Everything is read in a
 fixed number of queries (sections, short answers, references, and the two link tables), however
 many pages there are, so the check stays cheap on a large site.
 """
@@ -19,6 +20,7 @@ from conditions.models import Section, ShortAnswer
 from medsite.dates import add_months
 from references.citations import find_keys
 from references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
+from references.journals import abbreviate_journal
 from references.models import ONLINE_KINDS, ConditionReference, PublicationReference, Reference
 
 DEFAULT_STALE_MONTHS = 12
@@ -61,16 +63,31 @@ class Duplicate:
     keys: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Incomplete:
+    """A reference AMA style cannot print in full, and why (``"no volume"``, …)."""
+
+    key: str
+    reasons: tuple[str, ...]
+
+
 @dataclass
 class CitationReport:
     unknown_keys: list[UnknownKey] = field(default_factory=list)
     unused: list[UnusedReference] = field(default_factory=list)
     stale: list[StaleAccess] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    incomplete: list[Incomplete] = field(default_factory=list)
 
     @property
     def problem_count(self) -> int:
-        return len(self.unknown_keys) + len(self.unused) + len(self.stale) + len(self.duplicates)
+        return (
+            len(self.unknown_keys)
+            + len(self.unused)
+            + len(self.stale)
+            + len(self.duplicates)
+            + len(self.incomplete)
+        )
 
 
 def check_citations(*, today: date, months: int = DEFAULT_STALE_MONTHS) -> CitationReport:
@@ -82,6 +99,7 @@ def check_citations(*, today: date, months: int = DEFAULT_STALE_MONTHS) -> Citat
         unused=unused_references(references, set(cited)),
         stale=stale_access_dates(references, today=today, months=months),
         duplicates=duplicate_references(references),
+        incomplete=incomplete_references(references),
     )
 
 
@@ -145,6 +163,82 @@ def stale_access_dates(references: list[Reference], *, today: date, months: int)
         and ref.url
         and (ref.accessed_on is None or ref.accessed_on < oldest_fresh)
     ]
+
+
+def incomplete_references(references: list[Reference]) -> list[Incomplete]:
+    """References missing what AMA style prints for their kind, each with its reasons.
+
+    A reference kept only as the text it was imported from (no title) is printed as written, so
+    it is not listed.
+    """
+    found = []
+    for ref in references:
+        reasons = missing_for_ama(ref)
+        if reasons:
+            found.append(Incomplete(ref.key, tuple(reasons)))
+    return found
+
+
+def missing_for_ama(ref: Reference) -> list[str]:
+    """What ``ref`` lacks for a full AMA reference of its kind, in the order AMA prints it."""
+    kinds = Reference.Kind
+    if ref.kind == kinds.EXPERT_OPINION:
+        return [] if ref.author_list else ["no expert named"]
+    if ref.original_text.strip() and not (ref.title.strip() or ref.container_title.strip()):
+        return []
+    reasons = []
+    is_article = ref.kind == kinds.JOURNAL_ARTICLE or (
+        ref.kind == kinds.GUIDELINE and (ref.volume or ref.issue)
+    )
+    if is_article:
+        reasons += _missing_for_article(ref)
+    elif ref.kind == kinds.BOOK:
+        if not (ref.title.strip() or ref.container_title.strip()):
+            reasons.append("no title")
+        if not ref.publisher.strip():
+            reasons.append("no publisher")
+        if not ref.year:
+            reasons.append("no year")
+    elif ref.kind == kinds.BOOK_CHAPTER:
+        if not ref.container_title.strip():
+            reasons.append("no book title")
+        if not ref.publisher.strip():
+            reasons.append("no publisher")
+        if not ref.year:
+            reasons.append("no year")
+    elif ref.kind in ONLINE_KINDS:
+        if not ref.title.strip():
+            reasons.append("no title")
+        if not ref.url:
+            reasons.append("no URL")
+            if ref.accessed_on is None:
+                # With a URL, a missing date is reported with the stale access dates.
+                reasons.append("no access date")
+    elif ref.kind == kinds.GUIDELINE:
+        if not ref.year:
+            reasons.append("no year")
+        if ref.url and ref.accessed_on is None and not ref.doi:
+            reasons.append("no access date")
+    elif not ref.year and not ref.url:
+        reasons.append("no year")
+    return reasons
+
+
+def _missing_for_article(ref: Reference) -> list[str]:
+    reasons = []
+    if not ref.container_title.strip() and not ref.journal_abbreviation.strip():
+        reasons.append("no journal")
+    elif not ref.journal_abbreviation.strip() and abbreviate_journal(ref.container_title) is None:
+        reasons.append(f"no abbreviation known for the journal “{ref.container_title.strip()}”")
+    if ref.published_online and not (ref.volume or ref.issue or ref.pages or ref.elocator):
+        return reasons  # online ahead of its issue: the date and DOI stand for year, volume and pages
+    if not ref.year:
+        reasons.append("no year")
+    if not ref.volume.strip():
+        reasons.append("no volume")
+    if not (ref.pages.strip() or ref.elocator.strip()):
+        reasons.append("no pages or article number")
+    return reasons
 
 
 def duplicate_references(references: list[Reference]) -> list[Duplicate]:

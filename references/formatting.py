@@ -12,6 +12,9 @@ prints "Rev." for a revised edition, drops an expert opinion's organisation, and
 80–125 ms for 60 references, which approval and every page render would pay. The rules below
 are short enough to keep correct by hand, and each kind has a worked example in
 tests/references/test_formatting.py.
+
+Journal titles are printed abbreviated (the reference's NLM abbreviation, else one from
+:mod:`references.journals`); ``private_note`` is never read here, so nothing in it reaches a page.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from urllib.parse import quote, urlsplit
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .journals import abbreviate_journal, without_full_stops
 from .models import ONLINE_KINDS, Reference
 from .parsing import parse_date
 
@@ -39,6 +43,20 @@ _DATED_NOTE = re.compile(
     re.IGNORECASE,
 )
 _EDITORS_NOTE = re.compile(r"(?:Editors?:|Edited by)\s*(?P<names>.+)", re.IGNORECASE)
+_FIRST_EDITION = re.compile(r"1|1st|first", re.IGNORECASE)
+_EDITION_WORDS = dict(
+    zip("second third fourth fifth sixth seventh eighth ninth tenth".split(), range(2, 11), strict=True)  # noqa: SIM905
+)
+_DASHES = re.compile(r"\s*(?:--|[\u2010-\u2015\u2212])\s*")
+_PAGE_RANGE = re.compile(r"(?P<prefix>[A-Za-z]*)(?P<first>\d+)\s*-\s*(?P<prefix2>[A-Za-z]*)(?P<last>\d+)")
+_SUPPLEMENT = re.compile(r"\b(?:supplement|suppl)\b\.?", re.IGNORECASE)
+_VOLUME_WITH_SUPPLEMENT = re.compile(r"(?P<volume>\S+)\s+(?P<supplement>suppl\b.*)", re.IGNORECASE)
+_VOLUME_WORD = re.compile(r"^vol(?:ume)?\.?\s*", re.IGNORECASE)
+# AMA 11 title case: these stay lowercase inside a title (articles, coordinating conjunctions,
+# prepositions of 3 letters or fewer).
+_MINOR_WORDS = frozenset("a an the and but or nor for so yet as at by in of off on per to up via vs".split())  # noqa: SIM905
+# A hyphenated word whose first part is one of these keeps its second part lowercase ("Anti-inflammatory").
+_PREFIXES = frozenset("anti co non pre post re semi sub multi inter intra extra over under".split())  # noqa: SIM905
 
 
 # --- pieces that other code uses too --------------------------------------------------------
@@ -55,10 +73,15 @@ def _ordinal(number: int) -> str:
 
 
 def ama_edition(edition: str) -> str:
-    """``"11"`` -> ``"11th ed."``, ``"Rev"`` -> ``"Rev ed."``; already-written forms are kept."""
+    """``"11"`` -> ``"11th ed."``, ``"Rev"`` -> ``"Rev ed."``, a first edition -> ``""``.
+
+    Already-written forms ("3rd ed.") are kept.
+    """
     text = _EDITION_WORD.sub("", edition.strip()).strip()
-    if not text:
-        return ""
+    if not text or _FIRST_EDITION.fullmatch(text):
+        return ""  # AMA never prints a first edition
+    if text.lower() in _EDITION_WORDS:
+        text = str(_EDITION_WORDS[text.lower()])
     if text.isdigit():
         text = _ordinal(int(text))
     elif text.rstrip(".").lower() in ("rev", "revised"):
@@ -80,6 +103,73 @@ def ama_authors(authors: list[str]) -> str:
     if not names:
         return ""
     return ", ".join([*names, "et al"] if truncated else names)
+
+
+def ama_pages(pages: str) -> str:
+    """Page ranges written out in full with a hyphen: ``"6913-7"`` -> ``"6913-6917"``.
+
+    En dashes and BibTeX's ``--`` become hyphens; a letter prefix is repeated (``"S1-10"`` ->
+    ``"S1-S10"``, ``"e12-e19"`` kept). A range that cannot be read as one is left as written.
+    """
+    ranges = []
+    for part in _DASHES.sub("-", pages.strip()).split(","):
+        part = part.strip()
+        match = _PAGE_RANGE.fullmatch(part)
+        if match and match["prefix2"] in ("", match["prefix"]):
+            prefix, first, last = match["prefix"], match["first"], match["last"]
+            if len(last) < len(first):
+                full = first[: len(first) - len(last)] + last
+                last = full if int(full) >= int(first) else last
+            part = f"{prefix}{first}-{prefix}{last}"
+        if part:
+            ranges.append(part)
+    return ", ".join(ranges)
+
+
+def ama_issue(issue: str) -> str:
+    """``"Suppl 2"`` -> ``"suppl 2"``: AMA writes a supplement in lowercase, abbreviated."""
+    return _SUPPLEMENT.sub("suppl", " ".join(issue.split()))
+
+
+def _title_case_word(word: str, *, first: bool, last: bool) -> str:
+    if any(char.isupper() or char.isdigit() for char in word):
+        return word  # an acronym, a gene, a brand or a word already capitalised: as written
+    parts = word.split("-")
+    if len(parts) > 1:
+        head = _title_case_word(parts[0], first=first, last=False)
+        if parts[0].lower() in _PREFIXES:
+            return "-".join([head, *parts[1:]])
+        return "-".join([head, *(_title_case_word(part, first=False, last=True) for part in parts[1:])])
+    core = word.strip("\"'“‘([")
+    if not first and not last and core.lower() in _MINOR_WORDS:
+        return word
+    for index, char in enumerate(word):
+        if char.isalpha():
+            return word[:index] + char.upper() + word[index + 1 :]
+    return word
+
+
+def title_case(title: str) -> str:
+    """A book's title as AMA prints it: major words capitalised, others as the manual lists them.
+
+    Words already holding a capital or a digit (acronyms, genes, names) are left alone, and a
+    subtitle after a colon starts with a capital.
+    """
+    words = title.split()
+    result = []
+    for index, word in enumerate(words):
+        first = index == 0 or words[index - 1].endswith((":", "—", "?", "!"))
+        result.append(_title_case_word(word, first=first, last=index == len(words) - 1))
+    return " ".join(result)
+
+
+def journal_title(ref: Reference) -> str:
+    """The journal as AMA prints it: the NLM abbreviation when one is known, else the full title."""
+    if ref.journal_abbreviation.strip():
+        return without_full_stops(ref.journal_abbreviation)
+    if not ref.container_title.strip():
+        return ""
+    return abbreviate_journal(ref.container_title) or ref.container_title.strip()
 
 
 # --- small HTML builders: each returns escaped HTML, or "" for an empty field -----------------
@@ -135,11 +225,36 @@ def _pmid(pmid: str) -> SafeString | str:
 
 
 @dataclass
+class _Dated:
+    label: str  # "Published", "Published online", "Updated", …
+    day: date | None
+    written: str  # the date as written, when it is not a whole date ("2019", "March 2019")
+
+    @property
+    def year(self) -> int | None:
+        if self.day:
+            return self.day.year
+        found = re.search(r"\b(1[89]|20)\d\d\b", self.written)
+        return int(found.group()) if found else None
+
+    def __str__(self) -> str:
+        return _sentence(f"{self.label} {ama_date(self.day) if self.day else self.written}")
+
+
+@dataclass
 class _Notes:
     editors: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)  # "Published August 28, 2019." and the like
+    dates: list[_Dated] = field(default_factory=list)  # "Published August 28, 2019." and the like
     day: date | None = None  # a bare date: when an expert opinion was given
     rest: list[str] = field(default_factory=list)
+
+    def take_published_online(self) -> date | None:
+        """A "Published online <date>" of the note, taken out so it is printed only in its place."""
+        for dated in self.dates:
+            if dated.label.lower() == "published online" and dated.day:
+                self.dates.remove(dated)
+                return dated.day
+        return None
 
 
 def _read_note(note: str) -> _Notes:
@@ -151,9 +266,8 @@ def _read_note(note: str) -> _Notes:
         if editors := _EDITORS_NOTE.fullmatch(part):
             notes.editors = [name.strip() for name in editors["names"].split(",") if name.strip()]
         elif dated := _DATED_NOTE.fullmatch(part.rstrip(".")):
-            day = parse_date(dated["date"])
-            label = dated["label"][0].upper() + dated["label"][1:]
-            notes.dates.append(_sentence(f"{label} {ama_date(day) if day else dated['date']}"))
+            label = dated["label"][0].upper() + dated["label"][1:].lower()
+            notes.dates.append(_Dated(label, parse_date(dated["date"]), dated["date"].strip()))
         elif notes.day is None and (day := parse_date(part)):
             notes.day = day
         else:
@@ -168,6 +282,11 @@ def _authors(ref: Reference) -> SafeString | str:
     return _plain(ama_authors(ref.author_list))
 
 
+def _editor_names(ref: Reference, notes: _Notes) -> list[str]:
+    """The ``editors`` field; older references kept them in the note ("Edited by …")."""
+    return ref.editor_list or notes.editors
+
+
 def _editors(names: list[str]) -> str:
     if not names:
         return ""
@@ -175,13 +294,23 @@ def _editors(names: list[str]) -> str:
     return f"{listed}, {'eds' if ',' in listed else 'ed'}"
 
 
-def _imprint(ref: Reference, *, publisher: str | None = None, pages: bool = False) -> SafeString | str:
+def _volume(volume: str) -> str:
+    """A book's volume: ``"2"`` or ``"Volume 2"`` -> ``"Vol 2."``."""
+    volume = _VOLUME_WORD.sub("", volume.strip())
+    return _sentence(f"Vol {volume}") if volume else ""
+
+
+def _imprint(
+    ref: Reference, *, publisher: str | None = None, pages: bool = False, year: bool = True
+) -> SafeString | str:
     """``Publisher; Year`` (place is not used in AMA 11), with ``:pages`` for a part of a book."""
     text = "; ".join(
-        part for part in (ref.publisher if publisher is None else publisher, str(ref.year or "")) if part
+        part
+        for part in (ref.publisher if publisher is None else publisher, str(ref.year or "") if year else "")
+        if part
     )
     if pages and ref.pages:
-        text = f"{text}:{ref.pages}" if text else ref.pages
+        text = f"{text}:{ama_pages(ref.pages)}" if text else ama_pages(ref.pages)
     return _plain(text)
 
 
@@ -203,51 +332,81 @@ def _retrieval(ref: Reference, *, accessed: bool = True) -> list[SafeString | st
 def _tail(ref: Reference, notes: _Notes, *, accessed: bool = True) -> list[SafeString | str]:
     """Dates and other notes, then how to find the source: always the end of a reference."""
     day = _plain(ama_date(notes.day)) if notes.day else ""
-    return [day, *map(_plain, notes.dates), *map(_plain, notes.rest), *_retrieval(ref, accessed=accessed)]
+    dates = [_plain(str(dated)) for dated in notes.dates]
+    return [day, *dates, *map(_plain, notes.rest), *_retrieval(ref, accessed=accessed)]
 
 
 # --- one function per kind: each returns the parts of the reference, in order -----------------
 
 
-def _journal_article(ref: Reference, notes: _Notes) -> list[SafeString | str]:
-    """Authors. Title. <i>Journal</i>. Year;Vol(Issue):pages. doi:10.xxx"""
+def _journal_locator(ref: Reference) -> str:
+    """``2021;11(3):e045123``: year; volume (issue): pages, or the article number without pages."""
+    volume, issue = ref.volume.strip(), ama_issue(ref.issue)
+    if not issue and (supplement := _VOLUME_WITH_SUPPLEMENT.fullmatch(volume)):
+        volume, issue = supplement["volume"], ama_issue(supplement["supplement"])
     locator = str(ref.year or "")
-    if ref.volume or ref.issue:
-        locator += f";{ref.volume}" + (f"({ref.issue})" if ref.issue else "")
-    if ref.pages:
-        locator += f":{ref.pages}"
+    if volume or issue:
+        locator += f";{volume}" + (f"({issue})" if issue else "")
+    if pages := ama_pages(ref.pages) or ref.elocator.strip():
+        locator += f":{pages}"
+    return locator
+
+
+def _journal_article(ref: Reference, notes: _Notes) -> list[SafeString | str]:
+    """Authors. Title. <i>J Abbrev</i>. Year;Vol(Issue):pages. doi:10.xxx
+
+    An article published online before its issue: Authors. Title. <i>J Abbrev</i>. Published
+    online Month Day, Year. doi:10.xxx
+    """
+    online = ref.published_online or notes.take_published_online()
+    in_an_issue = any(field.strip() for field in (ref.volume, ref.issue, ref.pages, ref.elocator))
+    if online and not in_an_issue:
+        locator = f"Published online {ama_date(online)}"
+    else:
+        if not ref.year and online:
+            ref.year = online.year  # only for printing: formatting never saves
+        locator = _journal_locator(ref)
     return [
         _authors(ref),
         _plain(ref.title),
-        _italic(ref.container_title),
+        _italic(journal_title(ref)),
         _plain(locator),
         *_tail(ref, notes),
     ]
 
 
 def _book(ref: Reference, notes: _Notes) -> list[SafeString | str]:
-    """Authors (or Editors, eds). <i>Title</i>. 3rd ed. Publisher; Year."""
+    """Authors (or Editors, eds). <i>Title</i>. Vol 2. 3rd ed. Publisher; Year. Series."""
     # A book filed with only a container title (a website or series) is still named by it.
-    title, series = (ref.title, ref.container_title) if ref.title else (ref.container_title, "")
+    if ref.title.strip():
+        title, series = ref.title, ref.series or ref.container_title
+    else:
+        title, series = ref.container_title, ref.series
+    authors = _authors(ref)
+    editors = _editors(_editor_names(ref, notes))
     return [
-        _authors(ref) or _plain(_editors(notes.editors)),
-        _italic(title),
-        _plain(series),
+        authors or _plain(editors),
+        _italic(title_case(title)),
+        escape(_volume(ref.volume)),
         escape(ama_edition(ref.edition)),
+        _plain(editors) if authors else "",  # editors besides the authors follow the edition
         _imprint(ref),
+        _plain(series),
         *_tail(ref, notes),
     ]
 
 
 def _book_chapter(ref: Reference, notes: _Notes) -> list[SafeString | str]:
-    """Authors. Chapter title. In: Editors, eds. <i>Book title</i>. 11th ed. Publisher; Year:pages."""
-    book = _join([_plain(_editors(notes.editors)), _italic(ref.container_title)])
+    """Authors. Chapter title. In: Editors, eds. <i>Book Title</i>. Vol 2. 11th ed. Publisher; Year:pages."""
+    book = _join([_plain(_editors(_editor_names(ref, notes))), _italic(title_case(ref.container_title))])
     return [
         _authors(ref),
         _plain(ref.title),
         format_html("In: {}", book) if book else "",
+        escape(_volume(ref.volume)),
         escape(ama_edition(ref.edition)),
         _imprint(ref, pages=True),
+        _plain(ref.series),
         *_tail(ref, notes),
     ]
 
@@ -257,7 +416,7 @@ def _web_page(ref: Reference, notes: _Notes) -> list[SafeString | str]:
     if not notes.dates and (notes.day or ref.year):
         # A point-of-care database revises its topics continuously: its date is the last update.
         label = "Updated" if ref.kind == Kind.DATABASE else "Published"
-        notes.dates.append(f"{label} {ama_date(notes.day) if notes.day else ref.year}.")
+        notes.dates.append(_Dated(label, notes.day, str(ref.year or "")))
         notes.day = None
     return [
         _authors(ref),
@@ -268,17 +427,25 @@ def _web_page(ref: Reference, notes: _Notes) -> list[SafeString | str]:
 
 
 def _guideline(ref: Reference, notes: _Notes) -> list[SafeString | str]:
-    """As JAMA cites a report: Organisation. <i>Title</i>. Issuing body; Year. Accessed … URL"""
+    """As JAMA cites a report: Organisation. <i>Title</i>. Issuing body; Year. Accessed … URL
+
+    Its date is printed once: when the note dates its publication in the same year, that date
+    stands in for the year of the imprint.
+    """
     if ref.volume or ref.issue:
         return _journal_article(ref, notes)  # a guideline printed in a journal is cited as an article
+    if notes.day and ref.year in (None, notes.day.year):
+        notes.dates.insert(0, _Dated("Published", notes.day, ""))
+        notes.day = None
+    dated_in_year = any(d.label.startswith("Published") and d.year == ref.year for d in notes.dates)
     # Without a publisher the container (the issuing body's website) names who issued it.
     issuer, series = (ref.publisher, ref.container_title) if ref.publisher else (ref.container_title, "")
     return [
         _authors(ref),
-        _italic(ref.title),
-        _plain(series),
+        _italic(title_case(ref.title)),
+        _plain(ref.series or series),
         escape(ama_edition(ref.edition)),
-        _imprint(ref, publisher=issuer),
+        _imprint(ref, publisher=issuer, year=not dated_in_year),
         *_tail(ref, notes),
     ]
 
@@ -332,7 +499,11 @@ def _is_structured(ref: Reference) -> bool:
 
 
 def format_reference(ref: Reference) -> SafeString:
-    """One reference as an AMA 11 HTML fragment (journal and book titles in italics)."""
+    """One reference as an AMA 11 HTML fragment (journal and book titles in italics).
+
+    Only the fields AMA prints are read: never ``private_note`` nor ``original_text`` (unless the
+    fields are empty, as for a reference kept as it was written).
+    """
     if ref.original_text.strip() and not _is_structured(ref):
         return escape(ref.original_text.strip())
     formatter = _FORMATTERS.get(ref.kind, _other)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from medsite.dates import add_months
+from references import journals
 from references.checks import check_citations, normalize_title
 from references.models import Reference
 from tests.factories import make_condition, make_reference, publish
@@ -121,11 +122,14 @@ def test_online_sources_need_an_access_date_within_the_window(editor):
     keys = [ref.key for ref in (fresh, exactly_a_year, stale, just_over, undated, article, no_url)]
     make_condition(editor, "Gout", reference_keys=keys)
 
-    assert _run_failing(problems=3) == [
+    assert _run_failing(problems=4) == [
         "Online sources with a missing or stale access date (older than 12 months) (3):",
         f"  just-over: accessed {_months_ago(12, 1):%Y-%m-%d}, over 12 months ago (https://d.example/)",
         f"  stale: accessed {_months_ago(13):%Y-%m-%d}, over 12 months ago (https://c.example/)",
         "  undated: no access date (https://e.example/)",
+        # Not stale, but a web page AMA cannot cite without where and when it was read.
+        "References that cannot be formatted in full (AMA) (1):",
+        "  no-url: no URL; no access date",
     ]
 
 
@@ -237,3 +241,55 @@ def test_query_count_does_not_grow_with_the_number_of_pages(editor):
 )
 def test_normalize_title_ignores_case_punctuation_and_spacing(title, expected):
     assert normalize_title(title) == expected
+
+
+def test_references_that_cannot_be_formatted_in_full_are_listed_with_reasons(editor):
+    make_reference("complete")
+    make_reference("abbreviated", container_title="", journal_abbreviation="N Engl J Med")
+    make_reference("online-first", volume="", issue="", pages="", published_online=timezone.localdate())
+    make_reference("article-number", pages="", elocator="e045123")
+    make_reference("no-volume-no-pages", volume="", issue="", pages="")
+    make_reference("no-year", year=None)
+    make_reference("no-journal", container_title="")
+    make_reference("book", kind=Reference.Kind.BOOK, title="Gout Explained", publisher="Elsevier")
+    make_reference("book-no-publisher", kind=Reference.Kind.BOOK, title="Gout in Practice", publisher="")
+    make_reference(
+        "chapter", kind=Reference.Kind.BOOK_CHAPTER, title="Diet", container_title="", publisher=""
+    )
+    make_reference("web-dated", kind=WEB, title="Gout", url="https://a.example/", accessed_on=_months_ago(1))
+    make_reference("web-no-url", kind=WEB, title="Gout diet", accessed_on=_months_ago(1))
+    make_reference(
+        "as-written", kind=Reference.Kind.OTHER, title="", container_title="", original_text="Gout. 2020."
+    )
+    make_condition(editor, "Gout", reference_keys=list(Reference.objects.values_list("key", flat=True)))
+
+    assert _run_failing(problems=6) == [
+        "References that cannot be formatted in full (AMA) (6):",
+        "  book-no-publisher: no publisher",
+        "  chapter: no book title; no publisher",
+        "  no-journal: no journal",
+        "  no-volume-no-pages: no volume; no pages or article number",
+        "  no-year: no year",
+        "  web-no-url: no URL",
+    ]
+
+
+def test_a_journal_with_no_abbreviation_available_is_listed(editor, monkeypatch):
+    # Without the ISO 4 word list (pyiso4 not installed), only the table of NLM titles is left.
+    monkeypatch.setattr(journals, "_iso4", lambda: None)
+    journals.abbreviate_journal.cache_clear()
+    make_reference("known", container_title="The New England Journal of Medicine")
+    make_reference(
+        "own-abbreviation", container_title="Journal of Rare Things", journal_abbreviation="J Rare Things"
+    )
+    make_reference("unknown", container_title="Journal of Rare Things")
+    make_condition(editor, "Gout", reference_keys=["known", "own-abbreviation", "unknown"])
+
+    try:
+        lines = _run_failing(problems=1)
+    finally:
+        journals.abbreviate_journal.cache_clear()
+    assert lines == [
+        "References that cannot be formatted in full (AMA) (1):",
+        "  unknown: no abbreviation known for the journal “Journal of Rare Things”",
+    ]

@@ -167,11 +167,11 @@ def test_nice_guideline_is_cited_as_a_report():
     )
     fragment = format_reference(ref)
     assert text_of(fragment) == (
-        "National Institute for Health and Care Excellence. Hypertension in adults: diagnosis and "
-        "management. NICE guideline NG136. National Institute for Health and Care Excellence; 2019. "
+        "National Institute for Health and Care Excellence. Hypertension in Adults: Diagnosis and "
+        "Management. NICE guideline NG136. National Institute for Health and Care Excellence; 2019. "
         "Updated March 21, 2022. Accessed January 10, 2023. https://www.nice.org.uk/guidance/ng136"
     )
-    assert "<i>Hypertension in adults: diagnosis and management</i>." in fragment
+    assert "<i>Hypertension in Adults: Diagnosis and Management</i>." in fragment
     assert '<a href="https://www.nice.org.uk/guidance/ng136">' in fragment
 
 

@@ -1,7 +1,8 @@
 """``check_citations [--months N]``: citation problems across every condition page and reference.
 
 Reports unknown citation keys, references nothing uses, online sources whose access date is
-missing or stale, and duplicate references. Exits non-zero when there is any, so a scheduled job
+missing or stale, duplicate references, and references that cannot be formatted in full (AMA
+style needs a field they lack). Exits non-zero when there is any, so a scheduled job
 can alert on it.
 """
 
@@ -53,6 +54,10 @@ def report_lines(report: CitationReport, months: int) -> list[str]:
             "Duplicate references",
             [f"  same {item.basis} {item.value}: {', '.join(item.keys)}" for item in report.duplicates],
         ),
+        (
+            "References that cannot be formatted in full (AMA)",
+            [f"  {item.key}: {'; '.join(item.reasons)}" for item in report.incomplete],
+        ),
     ]
     lines = []
     for heading, items in groups:
@@ -64,7 +69,8 @@ def report_lines(report: CitationReport, months: int) -> list[str]:
 class Command(BaseCommand):
     help = (
         "Check citations across all condition pages (working copies) and all references: unknown "
-        "keys, unused references, missing or stale access dates of online sources, duplicates. "
+        "keys, unused references, missing or stale access dates of online sources, duplicates, "
+        "references missing what AMA style prints. "
         "Exits with an error status when any problem is found."
     )
 
