@@ -185,7 +185,7 @@ def clean_edition(value: str) -> str:
 def clean_abbreviation(value: str) -> str:
     """A journal abbreviation as NLM and AMA write it, without full stops: Scopus and Crossref
     write "N. Engl. J. Med.", PubMed and AMA "N Engl J Med"."""
-    return " ".join(re.sub(r"(?<=\w)\.(?=\s|$)", "", value).split())
+    return " ".join(re.sub(r"\.(?=\w)", " ", value).replace(".", "").split())
 
 
 def clean_pages(value: Any) -> Any:
@@ -225,13 +225,16 @@ _METADATA_LABELS = (
     r"|accession number|abstract|keywords|author keywords|index keywords|citation key|status|version"
     r"|archive|loc\. in archive|library catalog|call number|rights|extra|art\. no|article number"
     r"|journal abbreviation|short title|url|accessed|date added|date modified|language|epub"
-    r"|tex\.[\w-]+|_[\w-]+|[a-z]+(?:-[a-z]+)+"
+    r"|tex\.[\w-]+|_[\w-]+|[a-z]+(?:[-_][a-z]+)+"
 )
 _METADATA = re.compile(rf"(?:{_METADATA_LABELS})\s*:", re.IGNORECASE)
-_CSL_VARIABLE = re.compile(r"[a-z]+(?:-[a-z]+)+\s*:")  # Zotero's "original-date: 2019"
+# Zotero's "original-date: 2019", Manubot's "standard_id: doi:10.1000/x".
+_CSL_VARIABLE = re.compile(r"[a-z]+(?:[-_][a-z]+)+\s*:")
 _SPLIT_NOTE = re.compile(rf"\s*;\s*(?=(?:{_METADATA_LABELS})\s*:)", re.IGNORECASE)
 _MACHINE_TEXT = re.compile(
-    r"<\w[^>]*>|\[Indexed for MEDLINE\]|\b(?:ppublish|aheadofprint|epublish)\b|^Epub\b", re.IGNORECASE
+    r"<\w[^>]*>|\[Indexed for MEDLINE\]|\b(?:ppublish|aheadofprint|epublish)\b|^Epub\b"
+    r"|\b(?:generated|exported|imported) (?:by|from|with)\b",
+    re.IGNORECASE,
 )
 _NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
 _NOTE_DOI = re.compile(r"\bdoi\s*:\s*(10\.\d{4,9}/\S+?)[.;,]?(?:\s|$)", re.IGNORECASE)
@@ -239,6 +242,7 @@ _NOTE_ARTICLE_NUMBER = re.compile(r"^(?:art\. no|article number)\s*:\s*(\S+?)\.?
 _NOTE_ABBREVIATION = re.compile(r"^(?:journal abbreviation|container-title-short)\s*:\s*(.+)$", re.IGNORECASE)
 # Longer than any note AMA prints: an abstract or a pasted record.
 _LONGEST_PUBLIC_NOTE = 300
+_MOST_NOTE_LINES = 3
 
 
 @dataclass
@@ -254,13 +258,17 @@ def sort_note(texts: Iterable[str]) -> SortedNote:
     article numbers and journal abbreviations found in them are returned in ``found``."""
     note = SortedNote()
     for text in texts:
-        for line in str(text).splitlines():
-            for part in _SPLIT_NOTE.split(line.strip()):
-                _sort_part(part.strip(), note)
+        lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+        # Three lines or more is a record's leftovers (EndNote's N1 of a PubMed record: ISSN,
+        # author, publication type, country, citation), not a note written for the list.
+        leftovers = len(lines) >= _MOST_NOTE_LINES
+        for line in lines:
+            for part in _SPLIT_NOTE.split(line):
+                _sort_part(part.strip(), note, private=leftovers)
     return note
 
 
-def _sort_part(part: str, note: SortedNote) -> None:
+def _sort_part(part: str, note: SortedNote, *, private: bool = False) -> None:
     if not part:
         return
     for name, pattern in (("pmid", _NOTE_PMID), ("doi", _NOTE_DOI)):
@@ -270,20 +278,25 @@ def _sort_part(part: str, note: SortedNote) -> None:
         if match := pattern.match(part):
             note.found.setdefault(name, match.group(1).strip())
     machine = _METADATA.match(part) or _CSL_VARIABLE.match(part) or _MACHINE_TEXT.search(part)
-    if machine or len(part) > _LONGEST_PUBLIC_NOTE:
+    if private or machine or len(part) > _LONGEST_PUBLIC_NOTE:
         note.private.append(part)
     else:
         note.public.append(part)
 
 
 def put_notes(raw: RawEntry, public: Iterable[str], private: Iterable[str], line: int | None) -> None:
-    """Sort the entry's notes into ``note`` and ``private_note``; fill identifiers found there."""
+    """Sort the entry's notes into ``note`` and ``private_note``; fill identifiers found there.
+
+    Called last by each reader: it also drops pages that are only the article number again
+    (Zotero and PubMed write "e0281234" as both), which AMA prints once, in their place."""
     note = sort_note(public)
     note.private += [part.strip() for text in private for part in str(text).splitlines() if part.strip()]
     raw.put("note", "; ".join(note.public), line)
     raw.put("private_note", "\n".join(note.private), line)
     for name, value in note.found.items():
         raw.put(name, clean_abbreviation(value) if name == "journal_abbreviation" else value, line)
+    if "elocator" in raw.values and raw.values.get("pages", ("",))[0] == raw.values["elocator"][0]:
+        del raw.values["pages"]
 
 
 # --- BibTeX (bibtexparser) -------------------------------------------------------------------
@@ -299,7 +312,6 @@ _BIBTEX_FIELDS = {
     "year": ("year", "date"),
     "volume": ("volume",),
     "issue": ("number", "issue"),
-    "pages": ("pages",),
     "elocator": ("eid", "articleno", "article-number", "articlenumber"),
     "url": ("url",),
     "doi": ("doi",),
@@ -315,6 +327,11 @@ _BIBTEX_KINDS = {
     "inbook": Kind.BOOK_CHAPTER,
     "incollection": Kind.BOOK_CHAPTER,
     "bookinbook": Kind.BOOK_CHAPTER,
+    "collection": Kind.BOOK,
+    "mvcollection": Kind.BOOK,
+    "reference": Kind.BOOK,
+    "mvreference": Kind.BOOK,
+    "inreference": Kind.BOOK_CHAPTER,
     "online": Kind.WEB_PAGE,
     "www": Kind.WEB_PAGE,
     "electronic": Kind.WEB_PAGE,
@@ -498,7 +515,9 @@ def _bibtex_entry(entry: Entry, texts: dict[str, str]) -> RawEntry:
     if howpublished:
         raw.put("url", howpublished.group(1), line("howpublished"))
     raw.put("pmid", pmid_from_url(texts.get("url")), line("url"))
-    private = [latex_to_text(texts[name]) for name in ("annote", "annotation") if texts.get(name, "").strip()]
+    # annote (BibTeX), annotation (biblatex) and JabRef's comment are the editor's own remarks.
+    mine = ("annote", "annotation", "comment")
+    private = [latex_to_text(texts[name]) for name in mine if texts.get(name, "").strip()]
     notes = [latex_to_text(texts[name]) for name in ("note",) if texts.get(name, "").strip()]
     put_notes(raw, notes, private, line("note", "annote", "annotation"))
     return raw
@@ -682,7 +701,7 @@ def _ris_entry(record: _RisRecord, data: dict) -> RawEntry:
         raw.put("url", data["urls"][0], record.tags.get("UR"))
     take("doi", "doi")
     _ris_pmid(raw, data, first)
-    notes = data.get("notes", [])
+    notes = ["\n".join(data.get("notes", []))]  # N1 lines, one note: EndNote writes a record's leftovers
     private = [data["research_notes"]] if data.get("research_notes") else []
     put_notes(raw, notes, private, record.tags.get("N1", record.tags.get("RN")))
     return raw
@@ -913,7 +932,7 @@ def _medline_entry(record: list[tuple[str, str, int]]) -> RawEntry:
         raw.put(name, [name_from_text(value) for value, _ in found], found[0][1] if found else None)
     # PubMed ends every title with a full stop; AMA formatting adds its own.
     for tag in ("TI", "BTI"):
-        tags[tag] = [(value.removesuffix("."), line) for value, line in tags.get(tag, [])]
+        tags[tag] = [(_medline_text(value.removesuffix(".")), line) for value, line in tags.get(tag, [])]
     take("pmid", "PMID")
     take("title", "TI", "BTI")
     if kind == Kind.BOOK_CHAPTER:
@@ -947,3 +966,8 @@ def _medline_entry(record: list[tuple[str, str, int]]) -> RawEntry:
     if pages[0] and pages[0] != raw.values.get("elocator", ("",))[0]:
         raw.put("pages", clean_pages(pages[0]), pages[1])
     return raw
+
+
+def _medline_text(value: str) -> str:
+    """MEDLINE is ASCII-minded: it writes "≥" and "≤" as ">/=" and "</="."""
+    return value.replace(">/=", "≥").replace("</=", "≤")
