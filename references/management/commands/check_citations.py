@@ -3,7 +3,8 @@
 Reports unknown citation keys, references nothing uses, online sources whose access date is
 missing or stale, duplicate references, and references that cannot be formatted in full (AMA
 style needs a field they lack). Exits non-zero when there is any, so a scheduled job
-can alert on it.
+can alert on it. ``--retractions`` also asks Crossref about every cited DOI
+(references/retractions.py): a retracted work is a problem, a correction is reported only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from references.checks import DEFAULT_STALE_MONTHS, CitationReport, StaleAccess, check_citations
+from references.retractions import check_retractions
 
 
 def _months(value: str) -> int:
@@ -85,13 +87,24 @@ class Command(BaseCommand):
                 f"(default {DEFAULT_STALE_MONTHS})."
             ),
         )
+        parser.add_argument(
+            "--retractions",
+            action="store_true",
+            help=(
+                "Also ask Crossref for retractions, expressions of concern and corrections of every "
+                "cited DOI: a retracted work, or a DOI that could not be checked, is a problem."
+            ),
+        )
 
-    def handle(self, *args, months: int, **options) -> None:
+    def handle(self, *args, months: int, retractions: bool = False, **options) -> None:
         report = check_citations(today=timezone.localdate(), months=months)
-        if not report.problem_count:
+        lines, count = report_lines(report, months), report.problem_count
+        if retractions:
+            notices = check_retractions()
+            lines, count = lines + notices.lines(), count + notices.problem_count
+        for line in lines:
+            self.stdout.write(line)
+        if not count:
             self.stdout.write("No citation problems found.")
             return
-        for line in report_lines(report, months):
-            self.stdout.write(line)
-        count = report.problem_count
         raise CommandError(f"{count} citation problem{'s' if count != 1 else ''} found.")
