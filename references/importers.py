@@ -14,6 +14,7 @@ MEDLINE tag format is small enough to read here.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -130,17 +131,32 @@ def read_references(
     if not entries and not problems:
         raise ImportProblem(f"{source}, no references found in this {fmt} file.")
     refusals = [Refusal.from_problem(problem) for problem in problems]
+    # MEDLINE's reader keeps the rest of a record with a line it cannot read: that record (its
+    # lines up to a blank one) would be imported without the line, so it is refused with it.
+    records = _paragraphs(text) if fmt == "medline" else []
+    broken = {_paragraph(records, refusal.line) for refusal in refusals}
     parsed = []
     for entry in entries:
         own: list[str] = []
         reference = finish(entry, own)
         refusals += [Refusal.from_problem(problem, record=entry.line) for problem in own]
-        # A line the reader could not read inside this entry (a broken MEDLINE line): the entry
-        # would be imported without it, so it is refused with it.
-        last = max([entry.line, *(line for _, line in entry.values.values() if line)])
-        if reference is not None and not any(entry.line <= r.line <= last for r in refusals[: len(problems)]):
+        if reference is not None and not (records and _paragraph(records, entry.line) in broken):
             parsed.append(reference)
     return parsed, sorted(refusals, key=lambda refusal: refusal.line)
+
+
+def _paragraphs(text: str) -> list[int]:
+    """The first line of each run of lines that are not blank."""
+    starts, previous_blank = [], True
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and previous_blank:
+            starts.append(number)
+        previous_blank = not line.strip()
+    return starts
+
+
+def _paragraph(starts: list[int], line: int) -> int:
+    return starts[bisect.bisect(starts, line) - 1] if starts and line >= starts[0] else 0
 
 
 def parse_references(text: str, fmt: str, *, source: str = "input") -> list[ParsedReference]:

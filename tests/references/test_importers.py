@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from reversion.models import Revision, Version
 
 from conditions.models import system_user
+from medsite.audit.models import AuditRecord
 from references import importers
 from references.models import Reference
 from tests.factories import make_reference
@@ -482,7 +483,9 @@ def test_a_key_taken_by_a_different_source_gets_a_free_one(tmp_path):
 def test_doi_and_pmid_of_two_different_references_is_refused(tmp_path):
     make_reference("a2020", doi="10.1016/s0140-6736(20)30469-4")
     make_reference("b2020", pmid="33049222")
-    _assert_refused(_write(tmp_path, "refs.bib", BIBTEX), "refs.bib, line 2: conflict: its DOI is that of a2020")
+    _assert_refused(
+        _write(tmp_path, "refs.bib", BIBTEX), "refs.bib, line 2: conflict: its DOI is that of a2020"
+    )
 
 
 def test_duplicates_within_a_file_are_imported_once(tmp_path):
@@ -753,3 +756,188 @@ def test_a_pmid_match_with_an_unrelated_title_is_a_conflict_and_overwrites_nothi
     assert "“Statin dose and muscle pain in runners”" in message
     stored = Reference.objects.get(key="kim2022")
     assert _fields(stored, STORED_CRAMPS) == STORED_CRAMPS
+
+
+def test_a_doi_match_with_an_unrelated_title_is_a_conflict_naming_both_titles_and_the_key(tmp_path):
+    make_reference("osei2021", kind="journal-article", title="Heel pain in walkers", doi="10.5555/hp.2021.7")
+    ris = (
+        "TY  - JOUR\nTI  - Vitamin B12 levels in vegan teenagers\nPY  - 2018\n"
+        "DO  - doi.org/10.5555/HP.2021.7\nER  -\n"
+    )
+
+    message = _assert_refused(_write(tmp_path, "one.ris", ris))
+
+    assert message == (
+        "Nothing was imported.\none.ris, line 1: conflict: its DOI 10.5555/hp.2021.7 is that of osei2021, "
+        "“Heel pain in walkers”, but its title is “Vitamin B12 levels in vegan teenagers”; nothing was "
+        "changed. Correct the DOI in the file, or in osei2021 if that is the one that is wrong."
+    )
+    stored = Reference.objects.get(key="osei2021")
+    assert (stored.title, stored.year) == ("Heel pain in walkers", 2021)
+
+
+def test_a_doi_match_whose_title_gained_a_subtitle_is_updated(tmp_path):
+    make_reference("osei2021", kind="journal-article", title="Heel pain in walkers", doi="10.5555/hp.2021.7")
+    ris = (
+        "TY  - JOUR\nTI  - HEEL PAIN IN WALKERS: A CROSS-SECTIONAL SURVEY\nPY  - 2021\n"
+        "DO  - 10.5555/hp.2021.7\nER  -\n"
+    )
+
+    out = _import(_write(tmp_path, "one.ris", ris))
+
+    assert "line 1: updated osei2021" in out and "(matched by DOI; changed title)" in out
+    assert Reference.objects.get(key="osei2021").title == "HEEL PAIN IN WALKERS: A CROSS-SECTIONAL SURVEY"
+
+
+# Pairs of titles of one work, as sources and revisions write them, and of two different works.
+SAME_WORK = [
+    ("Functional gut disorders in children", "FUNCTIONAL GUT DISORDERS IN CHILDREN."),
+    ("Functional gut disorders in children", "Functional gut disorders in children: a narrative review"),
+    ("Iron deficiency anaemia in adults", "Iron-deficiency anemia in adults"),
+    ("Ménière's disease in older adults", "Meniere disease in older adults"),
+    (
+        "Statins for primary prevention in older adults: a cohort study",
+        "Statin use for primary prevention in adults over 75 years: a cohort study",
+    ),
+    ("Plantar fasciitis", "Plantar fasciitis in recreational runners"),
+    ("", "Anything at all"),  # a stored reference without a title has nothing to contradict
+]
+DIFFERENT_WORKS = [
+    ("Night cramps in older adults: a cohort study", "Statin dose and muscle pain in runners"),
+    ("Treatment of gout", "Treatment of migraine"),
+    ("Headache in children", "Headache in adults"),
+    (
+        "Management of acute low back pain in primary care",
+        "Management of chronic neck pain in primary care",
+    ),
+    (
+        "Effect of vitamin D on fracture risk in older women",
+        "Effect of exercise on sleep quality in adolescents",
+    ),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME_WORK)
+def test_titles_of_one_work_do_not_clearly_differ(one, other):
+    assert not importers.titles_clearly_differ(one, other)
+    assert not importers.titles_clearly_differ(other, one)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT_WORKS)
+def test_titles_of_different_works_clearly_differ(one, other):
+    assert importers.titles_clearly_differ(one, other)
+    assert importers.titles_clearly_differ(other, one)
+
+
+def test_the_threshold_is_two_words_in_three():
+    # Three content words each, two in common: 2*2/6 = 0.67, the same work; one in common: another.
+    assert importers.title_similarity("Knee pain swelling", "Knee pain stiffness") == pytest.approx(2 / 3)
+    assert not importers.titles_clearly_differ("Knee pain swelling", "Knee pain stiffness")
+    assert importers.titles_clearly_differ("Knee pain swelling", "Knee rash itching")
+
+
+TWO_TITLES_ONE_DOI = """\
+@article{ahmed2020,
+  title = {Sleep after concussion in adolescents},
+  journal = {J Adolesc Neurol},
+  year = {2020},
+  doi = {10.5555/jan.2020.113},
+}
+
+@article{ahmed2020b,
+  title = {Knee injuries in netball players},
+  journal = {J Adolesc Neurol},
+  year = {2020},
+  doi = {https://doi.org/10.5555/JAN.2020.113},
+}
+
+@book{rossi2019,
+  title = {Sports medicine for the family doctor},
+  publisher = {Halden Press},
+  year = {2019},
+}
+"""
+
+
+def test_two_entries_of_a_file_with_one_doi_and_different_titles_are_both_reported(tmp_path):
+    message = _assert_refused(_write(tmp_path, "refs.bib", TWO_TITLES_ONE_DOI))
+
+    assert message.splitlines()[1:] == [
+        "refs.bib, line 1: conflict: its DOI 10.5555/jan.2020.113 is also that of line 8, with another "
+        "title, “Knee injuries in netball players”. Correct the file.",
+        "refs.bib, line 8: conflict: its DOI 10.5555/jan.2020.113 is also that of line 1, whose title is "
+        "“Sleep after concussion in adolescents”, but its own is “Knee injuries in netball players”: one DOI "
+        "is one work. Correct the file.",
+    ]
+
+
+def test_skip_invalid_imports_the_good_entries_and_reports_the_others_with_their_lines(tmp_path):
+    make_reference("kim2022", kind="journal-article", **STORED_CRAMPS)
+    text = TWO_TITLES_ONE_DOI + "\n@misc{blank2021,\n  title = {},\n  year = {2021},\n}\n"
+    text += (
+        "\n@article{wrong,\n  title = {Statin dose and muscle pain in runners},\n  pmid = {35550001},\n}\n"
+    )
+
+    out = _import(_write(tmp_path, "refs.bib", text), "--skip-invalid")
+
+    lines = out.splitlines()
+    assert lines[0].startswith("line 1: conflict: its DOI 10.5555/jan.2020.113 is also that of line 8")
+    assert lines[1].startswith("line 8: conflict: its DOI 10.5555/jan.2020.113 is also that of line 1")
+    assert lines[2] == "line 15: created rossi2019 – “Sports medicine for the family doctor”."
+    assert lines[3] == "line 21: refused: the entry has no title."
+    assert lines[4].startswith("line 26: conflict: its PMID 35550001 is that of kim2022")
+    assert lines[5] == "1 created, 0 updated, 0 skipped, 4 refused"
+    assert set(Reference.objects.values_list("key", flat=True)) == {"kim2022", "rossi2019"}
+    assert Reference.objects.get(key="kim2022").title == STORED_CRAMPS["title"]
+    record = AuditRecord.objects.get(action="import")
+    assert record.details["created"] == ["rossi2019"]
+    assert len(record.details["refused"]) == 4 and record.details["refused"][2] == (
+        "line 21: the entry has no title."
+    )
+
+
+def test_without_skip_invalid_one_bad_entry_still_imports_nothing(tmp_path):
+    text = TWO_TITLES_ONE_DOI.replace("doi = {https://doi.org/10.5555/JAN.2020.113}", "doi = {10.5555/k.1}")
+    text += "\n@misc{blank2021,\n  title = {},\n  year = {2021},\n}\n"
+    _assert_refused(_write(tmp_path, "refs.bib", text), "refs.bib, line 21: the entry has no title.")
+    assert not AuditRecord.objects.exists()
+
+
+def test_skip_invalid_with_every_entry_refused_imports_nothing_and_fails(tmp_path):
+    text = "@misc{blank2021,\n  title = {},\n  year = {2021},\n}\n"
+    _assert_refused(
+        _write(tmp_path, "refs.bib", text),
+        "refs.bib, line 1: the entry has no title.",
+        args=("--skip-invalid",),
+    )
+
+
+def test_a_medline_record_with_a_line_that_cannot_be_read_is_refused_whole_with_skip_invalid(tmp_path):
+    text = MEDLINE.replace("JID - 2985213R", "JID 2985213R")
+
+    out = _import(_write(tmp_path, "pubmed.nbib", text), "--skip-invalid")
+
+    assert "line 31: refused: not a MEDLINE line" in out
+    assert "0 updated, 0 skipped, 1 refused" in out
+    assert not Reference.objects.filter(pmid="33049222").exists()
+    assert Reference.objects.filter(pmid__in=["29262121", "21250063"]).count() == 2
+
+
+def test_dry_run_with_skip_invalid_reports_and_writes_nothing(tmp_path):
+    text = TWO_TITLES_ONE_DOI + "\n@misc{blank2021,\n  title = {},\n  year = {2021},\n}\n"
+
+    out = _import(_write(tmp_path, "refs.bib", text), "--skip-invalid", "--dry-run")
+
+    assert "line 15: would be created rossi2019" in out
+    assert "Dry run: 1 created, 0 updated, 0 skipped, 3 refused; nothing was written." in out
+    assert not Reference.objects.exists() and not AuditRecord.objects.exists()
+
+
+def test_a_medline_record_whose_first_line_cannot_be_read_is_refused_whole(tmp_path):
+    text = MEDLINE.replace("PMID- 29262121", "PMID 29262121")
+
+    out = _import(_write(tmp_path, "pubmed.nbib", text), "--skip-invalid")
+
+    assert "line 34: refused: not a MEDLINE line" in out
+    assert "2 created, 0 updated, 0 skipped, 1 refused" in out
+    assert not Reference.objects.filter(title__startswith="Clinical Methods").exists()
