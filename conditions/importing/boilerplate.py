@@ -295,9 +295,12 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             and len(texts[k - 1].split()) <= 12
             and not re.search(r"[.?!:;,]$", texts[k - 1])
         )
-        # A paragraph of short lines, half of them chrome: a menu or a caption with its button.
+        # A paragraph of short lines, half of them chrome: a menu, a caption with its button, or
+        # a survey box with the question it asks the visitor.
         short = all(
-            i in chrome or (len(text.split()) <= 10 and not _SENTENCE_END.search(text))
+            i in chrome
+            or (len(text.split()) <= 10 and not _SENTENCE_END.search(text))
+            or (len(text.split()) <= 12 and text.endswith("?") and _TO_VISITOR.search(text))
             for i, text in zip(paragraph, texts, strict=True)
         )
         if flagged and short and (2 * len(flagged) >= len(paragraph) or len(paragraph) <= 2):
@@ -306,6 +309,8 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
     return more
 
 
+# A question a site asks its visitor about the visit or the page, not about health.
+_TO_VISITOR = re.compile(r"\b(?:your visit|this (?:page|site|website)|our (?:site|website|service))\b", re.I)
 _NAME_WORD = r"(?:[A-Z][\w&'.,-]*|of|and|for|the|on|in|&)"
 _CITED_LINK = re.compile(rf"[^.()]{{3,80}} \([A-Z][\w&'.,-]*(?:\s+{_NAME_WORD})+\)")
 

@@ -116,12 +116,16 @@ def _cut_off_warnings(last: list[str], lines: Sequence[Line], *, references: lis
 
 
 def _paragraph_texts(lines: Sequence[Line]) -> list[Line]:
+    """Each paragraph's first line number and text. A paragraph whose last line is short (a
+    list, a table of contents, a menu) stands as empty: it ends where its items end."""
     paragraphs: list[Line] = []
     current: list[Line] = []
     for number, text in [*lines, (0, "")]:
         if text.strip():
             current.append((number, text))
         elif current:
-            paragraphs.append((current[0][0], " ".join(part.strip() for _, part in current)))
+            listing = len(current) > 1 and len(current[-1][1].split()) < 8
+            joined = "" if listing else " ".join(part.strip() for _, part in current)
+            paragraphs.append((current[0][0], joined))
             current = []
     return paragraphs

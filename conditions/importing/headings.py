@@ -16,6 +16,12 @@ Kind = Section.Kind
 
 # Headings by what they announce, the more specific first ("Risk factors" before "factors").
 _HEADING_KINDS = [
+    # Parts of a page on no one topic: its questions and answers, research, a closing note.
+    (
+        r"(?:frequently asked|(?:additional |other )?common) questions\b|faqs?\b|questions and answers\b|"
+        r"clinical trials?\b|research\b|a note from\b|the bottom line\b|key points\b|takeaways?\b",
+        Kind.OTHER,
+    ),
     (r"when (?:to|should (?:i|you)) (?:see|call|contact|seek|get|visit)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
     (r"(?:see|call|contact) (?:a|your|my) (?:doctor|gp|health ?care)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
     (r"risk factors?\b|at risk\b|more likely\b|risk of\b", Kind.RISK_FACTORS),
@@ -93,6 +99,18 @@ def heading_shape(text: str) -> bool:
     if text[-1] in ".,;:!" or text.endswith("…") or _SENTENCE_INSIDE.search(text):
         return False
     return not re.search(r"https?://|www\.|@|\|", text)
+
+
+_QUESTIONS_HEADING = re.compile(
+    r"(?:frequently asked|(?:additional |other )?common) questions|faqs?|questions and answers",
+    re.IGNORECASE,
+)
+
+
+def heads_questions(text: str) -> bool:
+    """Whether a heading opens a list of questions ("Frequently asked questions"), which are then
+    its sub-headings, not sections of their own."""
+    return bool(_QUESTIONS_HEADING.fullmatch(text.strip().rstrip(":").strip()))
 
 
 def is_question(text: str) -> bool:

@@ -23,7 +23,16 @@ from .headings import MEDICAL_KINDS, classify
 from .lists import List, list_markdown
 from .names import Names, find_names, names_heading, names_under_heading
 from .sources import cite_in_sections, cite_markers
-from .structure import Line, Part, SubHeading, build_parts, first_headings, page_lines, top_lines
+from .structure import (
+    Line,
+    Part,
+    SubHeading,
+    build_parts,
+    first_headings,
+    page_lines,
+    table_of_contents,
+    top_lines,
+)
 from .text import escape_block, escape_inline, normalise, sentences
 
 Kind = Section.Kind
@@ -130,7 +139,13 @@ def _parts(text: str) -> tuple[list[Part], _BackMatter, Names]:
     known = {name.casefold() for name in [names.name or "", *names.also_called]}
     names.also_called += [name for name in dict.fromkeys(listed) if name.casefold() not in known]
     skip = {names.name.casefold()} if names.name else set()
-    return build_parts([*first_headings(top, names.title_line), *rest], skip=skip), back, names
+    contents, listing = table_of_contents(top, rest)
+    top = [line for index, line in enumerate(top) if index not in listing]
+    title_line = names.title_line
+    if title_line is not None:
+        title_line -= sum(1 for index in listing if index < title_line)
+    heads = first_headings(top, title_line)
+    return build_parts([*heads, *rest], skip=skip, contents=contents), back, names
 
 
 def _other_names(lines: list[Line]) -> tuple[list[Line], list[str]]:

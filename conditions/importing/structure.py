@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from conditions.models import Section
 
-from .headings import classify, heading_kind, heading_shape, heading_text, is_question
+from .headings import classify, heading_kind, heading_shape, heading_text, heads_questions, is_question
 from .lists import Item, List, bare_item, is_lead_in, marker
 
 Kind = Section.Kind
@@ -175,6 +175,9 @@ class _Builder:
         self.close_list()
         shown = heading_text(text)
         current = self.current
+        if current is not None and heads_questions(current.heading) and is_question(text):
+            current.units.append(SubHeading(shown))  # a question of a "Common questions" section
+            return
         if current is not None and not current.units:
             if kind or is_question(text) or not current.heading:
                 current.heading, current.kind = shown, kind or current.kind
@@ -196,6 +199,16 @@ class _Builder:
             current.units.append(SubHeading(shown))
             return
         self.current = Part(kind=kind, heading=shown)
+        self.parts.append(self.current)
+
+    def section(self, text: str, kind: str | None) -> None:
+        """A heading the page's table of contents lists: always a section of its own."""
+        self.close_list()
+        current = self.current
+        if current is not None and not current.units:
+            current.heading, current.kind = heading_text(text), kind or current.kind
+            return
+        self.current = Part(kind=kind, heading=heading_text(text))
         self.parts.append(self.current)
 
     def lead_in_section(self, text: str) -> None:
@@ -247,8 +260,17 @@ def _strong_headings(lines: list[Line]) -> int:
     )
 
 
-def build_parts(lines: list[Line], *, skip: set[str] | None = None) -> list[Part]:
-    """The runs of paragraphs of a page's lines (the title and navigation already taken off)."""
+def build_parts(
+    lines: list[Line], *, skip: set[str] | None = None, contents: set[str] | None = None
+) -> list[Part]:
+    """The runs of paragraphs of a page's lines (the title and navigation already taken off).
+
+    ``contents``: the headings the page's own table of contents lists (casefolded). They open
+    sections; on such a page, a heading it does not list is a sub-heading of the section it is
+    in, unless it is a question (pages that list topics head their sections with questions) or
+    heads a part on no one topic (common questions, research, a closing note).
+    """
+    contents = contents or set()
     strong = _strong_headings(lines)
     blocks = sum(1 for line in lines if line.gap >= 2)
     # A page of untitled topics parted by runs of blank lines (seed 000) starts a topic at each
@@ -271,6 +293,15 @@ def build_parts(lines: list[Line], *, skip: set[str] | None = None) -> list[Part
             listed.items[-1].continuations.append(line.text)  # an indented paragraph under an item
             continue
         role = _is_heading(lines, index, headed, after_list=listed is not None)
+        listed_heading = heading_shape(line.text) and " ".join(line.text.split()).casefold() in contents
+        if listed_heading:
+            build.section(line.text, heading_kind(line.text))
+            continue
+        closing = heading_kind(line.text) == Kind.OTHER  # questions, research, a closing note
+        if role and contents and not (is_question(line.text) or closing) and build.current is not None:
+            build.close_list()
+            build.part().units.append(SubHeading(heading_text(line.text)))
+            continue
         if role == "kind":
             build.heading(line.text, heading_kind(line.text))
             continue
@@ -318,6 +349,31 @@ def top_lines(lines: list[Line]) -> int:
         if _prose(line.text):
             return count
     return 0
+
+
+_CONTENTS = re.compile(
+    r"(?:table of )?contents|on this page|in this (?:article|page|topic)|jump to(?: a)? section|sections",
+    re.IGNORECASE,
+)
+
+
+def table_of_contents(top: list[Line], rest: list[Line]) -> tuple[set[str], set[int]]:
+    """The headings a table of contents at the top lists ("Contents" and the lines of its
+    paragraph), when at least two of them head the text below; and the indexes of ``top`` it
+    takes up."""
+    for index, line in enumerate(top):
+        if not _CONTENTS.fullmatch(line.text.strip().rstrip(":").strip()):
+            continue
+        entries = [index]
+        for following in range(index + 1, len(top)):
+            if top[following].gap > 0 or not heading_shape(top[following].text):
+                break
+            entries.append(following)
+        listed = {" ".join(top[i].text.split()).casefold() for i in entries[1:]}
+        below = {" ".join(line.text.split()).casefold() for line in rest}
+        if len(listed & below) >= 2:
+            return listed, set(entries)
+    return set(), set()
 
 
 def first_headings(top: list[Line], title_line: int | None) -> list[Line]:

@@ -141,3 +141,20 @@ def test_a_sentence_many_pages_share_is_not_dropped_for_its_repetition_alone():
     shared = "Call an ambulance if the person cannot be woken or is breathing very slowly."
     texts = [f"Page {n}\n{shared}\nPart of the Example first aid series\n" for n in range(4)]
     assert repeated_lines(texts) == {line_key("Part of the Example first aid series")}
+
+
+def test_a_survey_box_goes_with_the_question_it_asks_the_visitor():
+    lines = [
+        "Page last reviewed: 2 March 2025",
+        "",
+        "Help us improve our website",
+        "Could you spare a minute to tell us about your visit today?",
+        "Take our survey",
+        "Is this page useful?",
+        "Yes",
+        "No",
+        "",
+        "Can shingles come back?",
+        "Yes, though most people have it only once.",
+    ]
+    assert find_chrome(lines) == {2, 3, 4, 5, 6, 7}

@@ -10,6 +10,7 @@ their format: an HTML page the importer cannot read fails here like any other.
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,24 +34,19 @@ BY_ID = {sample.id: sample for sample in SAMPLES}
 
 # What the importer does not do yet on this corpus: each (test, sample) pair is expected to fail
 # until it does. Strict: a change that makes one pass fails the run until its line goes, so the
-# list only shrinks, and the corpus keeps measuring every field of every page.
-NOT_YET: set[tuple[str, str | None]] = {
-    ("test_bullet_counts", "cleveland_hiccups"),
-    ("test_bullet_counts", "cleveland_tonsillitis"),
-    ("test_bullet_counts", "nhs_derived_hay_fever"),
-    ("test_bullet_counts", "niddk_gastroparesis"),
-    ("test_reference_count", "cleveland_psoriasis"),
-    ("test_section_kinds", "cleveland_hiccups"),
-    ("test_section_kinds", "cleveland_psoriasis"),
-    ("test_section_kinds", "cleveland_tonsillitis"),
-    ("test_section_kinds", "nhs_derived_hay_fever"),
-    ("test_section_kinds", "nhs_shingles"),
-    ("test_section_kinds", "niddk_gallstones"),
-    ("test_section_kinds", "niddk_gastroparesis"),
-    ("test_subheadings_stay_inside_their_section", "cleveland_hiccups"),
-    ("test_subheadings_stay_inside_their_section", "cleveland_psoriasis"),
-    ("test_subheadings_stay_inside_their_section", "nhs_chickenpox"),
-}
+# list only shrinks, and the corpus keeps measuring every field of every page. CORPUS_ALL=1 runs
+# every pair as a plain test, to see what each still gets wrong.
+NOT_YET: set[tuple[str, str | None]] = (
+    set()
+    if os.environ.get("CORPUS_ALL")
+    else {
+        ("test_bullet_counts", "nhs_derived_hay_fever"),
+        ("test_reference_count", "cleveland_psoriasis"),
+        ("test_section_kinds", "nhs_derived_hay_fever"),
+        ("test_subheadings_stay_inside_their_section", "cleveland_psoriasis"),
+        ("test_subheadings_stay_inside_their_section", "nhs_chickenpox"),
+    }
+)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from conditions.importing.lists import List
-from conditions.importing.structure import SubHeading, build_parts, logical_lines, page_lines
+from conditions.importing.structure import (
+    SubHeading,
+    build_parts,
+    logical_lines,
+    page_lines,
+    table_of_contents,
+)
 
 
 def parts_of(text: str, *, blocks: bool = True):
@@ -157,3 +163,38 @@ def test_a_call_to_action_or_a_caption_is_not_a_heading():
         ("causes", "Causes"),
         ("risk_factors", "Risk factors"),
     ]
+
+
+def test_a_table_of_contents_says_which_headings_open_sections():
+    top = page_lines(
+        [(["Bunions", "Advertisement"], True), (["On this page", "Overview", "Treatment", "Outlook"], True)]
+    )
+    rest = page_lines(
+        [
+            (["Overview", "A bunion is a bony bump at the base of the big toe joint."], True),
+            (["Treatment", "Wider shoes and padding ease the rubbing for most people."], True),
+            (["Footwear", "Shoes with a deep, wide toe box take the pressure off the joint."], False),
+            (["Surgery", "An operation can realign the bone when pain limits walking."], False),
+            (["Outlook", "Most people manage well without an operation."], True),
+        ]
+    )
+    contents, taken = table_of_contents(top, rest)
+    assert contents == {"overview", "treatment", "outlook"}
+    assert taken == {2, 3, 4, 5}
+    overview, treatment, outlook = build_parts(rest, contents=contents)
+    # "Surgery" names a kind of its own, but the contents do not list it: a sub-heading.
+    assert [unit.text for unit in treatment.units if isinstance(unit, SubHeading)] == ["Footwear", "Surgery"]
+    assert (overview.kind, treatment.kind, outlook.kind) == ("overview", "treatment", "living_with")
+
+
+def test_questions_under_a_common_questions_heading_are_its_sub_headings():
+    text = (
+        "Treatment\nRest and fluids help most people recover within a week.\n\n"
+        "Frequently asked questions\nCan adults get it?\nYes, though it is milder in adults.\n"
+        "What causes a relapse?\nA relapse is rare and usually follows a second infection."
+    )
+    treatment, questions = parts_of(text)
+    assert treatment.kind == "treatment"
+    assert (questions.kind, questions.heading) == ("other", "Frequently asked questions")
+    subheadings = [unit.text for unit in questions.units if isinstance(unit, SubHeading)]
+    assert subheadings == ["Can adults get it?", "What causes a relapse?"]
