@@ -223,7 +223,7 @@ _METADATA_LABELS = (
     r"|abbreviated source title|document type|publication stage|open access|coden|issn|isbn|pubmed id"
     r"|pmid|pmcid|nihmsid|doi|publisher|place|type|num(?:ber of)? pages|accepted|issue|section|medium"
     r"|accession number|abstract|keywords|author keywords|index keywords|citation key|status|version"
-    r"|archive|loc\. in archive|library catalog|call number|rights|extra|art\. no|article number"
+    r"|archive|loc\. in archive|library catalog|call number|rights|extra|art\. no\.?|article number"
     r"|journal abbreviation|short title|url|accessed|date added|date modified|language|epub"
     r"|tex\.[\w-]+|_[\w-]+|[a-z]+(?:[-_][a-z]+)+"
 )
@@ -238,7 +238,7 @@ _MACHINE_TEXT = re.compile(
 )
 _NOTE_PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
 _NOTE_DOI = re.compile(r"\bdoi\s*:\s*(10\.\d{4,9}/\S+?)[.;,]?(?:\s|$)", re.IGNORECASE)
-_NOTE_ARTICLE_NUMBER = re.compile(r"^(?:art\. no|article number)\s*:\s*(\S+?)\.?$", re.IGNORECASE)
+_NOTE_ARTICLE_NUMBER = re.compile(r"^(?:art\. no\.?|article number)\s*:\s*(\S+?)\.?$", re.IGNORECASE)
 _NOTE_ABBREVIATION = re.compile(r"^(?:journal abbreviation|container-title-short)\s*:\s*(.+)$", re.IGNORECASE)
 # Longer than any note AMA prints: an abstract or a pasted record.
 _LONGEST_PUBLIC_NOTE = 300
