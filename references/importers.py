@@ -95,7 +95,7 @@ def guess_format(text: str) -> str | None:
 def load_file(path: str | Path, *, fmt: str | None = None) -> list[ParsedReference]:
     """Read, recognise and parse one file; raises ImportProblem listing every problem found."""
     parsed, refusals = read_file(path, fmt=fmt)
-    if refusals:
+    if any(refusal.blocking for refusal in refusals):
         raise refused(Path(path).name, refusals)
     return parsed
 
@@ -163,7 +163,7 @@ def parse_references(text: str, fmt: str, *, source: str = "input") -> list[Pars
     """Every reference in ``text`` (in format ``fmt``); raises ImportProblem with one line per
     problem, each naming the line (or CSL-JSON item) it is on."""
     parsed, refusals = read_references(text, fmt, source=source)
-    if refusals:
+    if any(refusal.blocking for refusal in refusals):
         raise refused(source, refusals)
     return parsed
 
@@ -177,25 +177,30 @@ class Refusal:
     reason: str
     conflict: bool = False  # an identifier names a different source: the file or the site is wrong
     record: int | None = None  # the line the refused entry starts on, when there is an entry
+    # False for a record that is not a reference (a biblatex @set): leaving it out loses nothing.
+    blocking: bool = True
 
     @classmethod
     def from_problem(cls, problem: str, *, record: int | None = None) -> Refusal:
         """A reader's problem, "line 12: the year … is not a year.", as a refusal."""
         where, _, reason = problem.partition(": ")
         match = re.search(r"line (\d+)", where)
-        return cls(int(match.group(1)) if match else 0, where, reason, record=record)
+        line = int(match.group(1)) if match else 0
+        return cls(line, where, reason, record=record, blocking=not getattr(problem, "skipped", False))
 
     def message(self) -> str:
         return f"{self.where}: {'conflict: ' if self.conflict else ''}{self.reason}"
 
     def report_line(self) -> str:
         """The line of an import's report: not imported, and why."""
+        if not self.blocking:
+            return f"{self.where}: {self.reason}"
         return f"{self.where}: {'conflict' if self.conflict else 'refused'}: {self.reason}"
 
 
 def refused(source: str, refusals: list[Refusal]) -> ImportProblem:
     """One error listing every refusal, in file order, each starting with the file's name."""
-    ordered = sorted(refusals, key=lambda refusal: refusal.line)
+    ordered = sorted((refusal for refusal in refusals if refusal.blocking), key=lambda refusal: refusal.line)
     return ImportProblem("\n".join(f"{source}, {refusal.message()}" for refusal in ordered))
 
 
@@ -318,7 +323,12 @@ class ImportReport:
     @property
     def refused_count(self) -> int:
         """Refused entries (one may have several problems), and problems outside any entry."""
-        return len({refusal.record or refusal.line for refusal in self.refusals})
+        return len({refusal.record or refusal.line for refusal in self.blocking})
+
+    @property
+    def blocking(self) -> list[Refusal]:
+        """The refusals that stop an all-or-nothing import: all but records that are not references."""
+        return [refusal for refusal in self.refusals if refusal.blocking]
 
     def changed(self) -> list[Reference]:
         """The references to save: each created or updated once, however often the file has it."""
@@ -331,7 +341,7 @@ class ImportReport:
         counts = (
             f"{self.count(CREATED)} created, {self.count(UPDATED)} updated, {self.count(SKIPPED)} skipped"
         )
-        if self.refusals:
+        if self.blocking:
             counts += f", {self.refused_count} refused"
         return f"Dry run: {counts}; nothing was written." if self.dry_run else counts
 
@@ -370,7 +380,7 @@ def write_references(
     with transaction.atomic():
         report = plan_import(parsed, refusals=refusals)
         report.dry_run = dry_run
-        if report.refusals and (not skip_invalid or not report.outcomes):
+        if report.blocking and (not skip_invalid or not report.outcomes):
             raise refused(source, report.refusals)
         if not dry_run:
             save_planned(report, source=source, by=by)

@@ -941,3 +941,20 @@ def test_a_medline_record_whose_first_line_cannot_be_read_is_refused_whole(tmp_p
     assert "line 34: refused: not a MEDLINE line" in out
     assert "2 created, 0 updated, 0 skipped, 1 refused" in out
     assert not Reference.objects.filter(title__startswith="Clinical Methods").exists()
+
+
+def test_a_biblatex_set_is_left_out_without_refusing_the_file(tmp_path):
+    text = (
+        "@set{both,\n  entryset = {rossi2019,lund2020},\n}\n\n"
+        "@book{rossi2019,\n  title = {Sports medicine for the family doctor},\n  year = {2019},\n}\n"
+    )
+
+    out = _import(_write(tmp_path, "refs.bib", text))
+
+    lines = out.splitlines()
+    # The reader's own words for it, after the line it is on.
+    assert lines[0].startswith("line 1: “@set{both}” is a set") and lines[0].endswith("skipped.")
+    assert lines[1:] == [
+        "line 5: created rossi2019 – “Sports medicine for the family doctor”.",
+        "1 created, 0 updated, 0 skipped",
+    ]
