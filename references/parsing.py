@@ -1,15 +1,19 @@
 """Free-text references -> Reference fields.
 
-Scraped pages list their sources as AMA-style strings ("Feldman M, et al. Title. In: Book. 11th
-ed. Elsevier; 2021. URL. Accessed Aug. 24, 2020."). :func:`parse_reference` makes a best guess at
-the structured fields; it never fails, and the caller always keeps the string itself in
-``original_text`` so an editor can check and correct the guess.
+Scraped pages list their sources as AMA- or NLM-style strings ("Feldman M, et al. Title. In:
+Book. 11th ed. Elsevier; 2021. URL. Accessed Aug. 24, 2020." · "Doe J, Roe A; Writing Group.
+Title. N Engl J Med. 2015 Jan-Feb;10(1):3-12. doi: 10.xxx. Epub 2014 Dec 3. PMID: 1."), often
+with the links of the site they were copied from ("[PubMed]", "[Google Scholar]").
+:func:`parse_reference` makes a best guess at the structured fields; it never fails, and the
+caller always keeps the string itself in ``original_text`` so an editor can check and correct
+the guess.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+import unicodedata
+from collections.abc import Callable, Container
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -46,6 +50,8 @@ _DATE_FORMS = [
     re.compile(rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})", re.IGNORECASE),
     re.compile(rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH}),?\s+(?P<year>\d{{4}})", re.IGNORECASE),
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
+    # MEDLINE's order: "2014 Dec 3".
+    re.compile(rf"(?P<year>\d{{4}})\s+(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})", re.IGNORECASE),
 ]
 
 
@@ -53,7 +59,8 @@ _NUMERIC_DATE = re.compile(r"(?P<first>\d{1,2})/(?P<second>\d{1,2})/(?P<year>\d{
 
 
 def parse_date(text: str, *, numeric: bool = False) -> date | None:
-    """A date written as "Jul 07, 2022", "July 7 2022", "7 July 2022" or "2022-07-07"; else None.
+    """A date written as "Jul 07, 2022", "July 7 2022", "7 July 2022", "2022-07-07" or
+    "2022 Jul 7" (MEDLINE); else None.
 
     With ``numeric``, for a date a label announces ("Accessed 10/1/2024"), also "10/1/2024":
     month first, as US sites write it, unless the first number cannot be a month.
@@ -80,19 +87,70 @@ def parse_date(text: str, *, numeric: bool = False) -> date | None:
 
 
 FIELD_NAMES = (
-    "kind", "authors", "title", "container_title", "edition", "publisher", "place", "year",
-    "volume", "issue", "pages", "url", "doi", "pmid", "accessed_on", "note", "original_text",
+    "kind", "authors", "editors", "title", "container_title", "journal_abbreviation", "series",
+    "edition", "publisher", "place", "year", "volume", "issue", "pages", "elocator",
+    "published_online", "url", "doi", "pmid", "accessed_on", "note", "private_note",
+    "original_text",
 )  # fmt: skip
 
+
+def _character_class(wanted: Callable[[str], bool]) -> str:
+    """A regex class of the characters below U+2000 for which ``wanted(char)`` is true."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x2000):
+        if wanted(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "[%s]" % "".join(  # noqa: UP031
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Capital letters of every script a name may be written in ("Østergaard L", "Çelik Ö").
+_UPPER = _character_class(str.isupper)
+
 _LIST_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+")
-_DOI = re.compile(r"(?:\bdoi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s]+)", re.IGNORECASE)
-_PMID = re.compile(r"\bPMID:?\s*(?P<pmid>\d{1,9})\.?", re.IGNORECASE)
-_PMCID = re.compile(r"\bPMCID:?\s*(?P<pmcid>PMC\d+)\.?", re.IGNORECASE)
-_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-_LABEL = r"\b(?P<label>Accessed|Published|Updated|Last updated|Reviewed|Revised)(?: on)?:?\s++"
+_DOI = re.compile(
+    r"(?:\bdoi:?\s*|\b(?:https?://)?(?:dx\.|www\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s\]]+)", re.IGNORECASE
+)
+_PMID = re.compile(r"\bPMID:?\s*(?P<pmid>\d{1,9})\b\.?", re.IGNORECASE)
+_PMCID = re.compile(r"\bPMCID:?\s*(?P<pmcid>PMC\d+)\b\.?", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"]+|(?<![\w@./-])www\.[\w-]+\.[^\s<>\"]+", re.IGNORECASE)
+# The words a site puts before a link: "Available from: https://…".
+_URL_LEAD = re.compile(
+    r"(?:\bAvailable\s+(?:from|at|online(?:\s+at)?)|\bRetrieved\s+from|\bURL)\s*:?\s*$", re.I
+)
+# Links of the site a list was copied from, and medium designators: nothing of the source.
+_LINK_LABEL = re.compile(
+    r"\[\s*(?:Google Scholar|PubMed|PubMed Central|PMC free article|Free PMC article|CrossRef|"
+    r"Cross Ref|Ref list|DOI|Free full text|Full text|Abstract|Article|Medline|Web of Science|"
+    r"Scopus|Green Version|Internet|internet publication|online|Context Link)\s*\]",
+    re.IGNORECASE,
+)
+_EPUB_AHEAD = re.compile(r"\[?\s*\bEpub ahead of print\b\s*\]?\.?", re.IGNORECASE)
+# PubMed's own remark on a free copy, unbracketed.
+_FREE_COPY = re.compile(r"\bFree (?:PMC |full[- ]text )?article\b\.?", re.IGNORECASE)
+# NLM writes its dates in brackets: "[Updated 2023 Jan 5]", "[cited 2024 Feb 1]".
+_BRACKETED_DATE = re.compile(
+    r"\[\s*(?P<label>Updated|cited|accessed|Last update[d]?)\s+(?P<date>[^\[\]]{1,40}?)\s*\]\.?", re.I
+)
+_LABEL = (
+    r"\b(?P<label>Accessed|Cited|Published online|Published|Epub|Updated|Last updated|Last update"
+    r"|Reviewed|Revised)(?: on)?:?\s++"
+)
 _DATED_HEAD = re.compile(_LABEL, re.IGNORECASE)
-# "Accessed August 24, 2020." · "Published online Nov. 4, 2020": up to the year, within one part.
-_DATED = re.compile(_LABEL + r"(?P<date>[^.;]*?(?:\.\s*+\d[^.;]*?)?\d{4})\b\.?", re.IGNORECASE)
+# "Accessed August 24, 2020." · "Published online Nov. 4, 2020" · "Epub 2014 Dec 3": up to the
+# year (or MEDLINE's day after it), within one part.
+_DATED = re.compile(
+    _LABEL + rf"(?P<date>\d{{4}}\s+{_MONTH}(?:\s+\d{{1,2}})?(?!\w)|[^.;]*?(?:\.\s*+\d[^.;]*?)?\d{{4}})\b\.?",
+    re.IGNORECASE,
+)
 _PART_END = re.compile(r"[.;]")
 # Point-of-care databases: cited as a topic with an access date, not a dated publication.
 _DATABASE_HOSTS = ("uptodate.com", "dynamed.com", "bestpractice.bmj.com", "emedicine.medscape.com")
@@ -100,15 +158,15 @@ _DATABASE_HOSTS = ("uptodate.com", "dynamed.com", "bestpractice.bmj.com", "emedi
 
 def _empty_fields(original: str) -> dict:
     fields: dict = dict.fromkeys(FIELD_NAMES, "")
-    fields.update(kind=Kind.OTHER, year=None, accessed_on=None, original_text=original)
+    fields.update(kind=Kind.OTHER, year=None, accessed_on=None, published_online=None, original_text=original)
     return fields
 
 
 def parse_reference(text: str) -> dict:
-    """Reference model fields guessed from one free-text (AMA-like) reference.
+    """Reference model fields guessed from one free-text (AMA- or NLM-like) reference.
 
-    Returns every field of :data:`FIELD_NAMES` (empty when unknown); ``authors`` is one author
-    per line; ``original_text`` is the input with its whitespace tidied.
+    Returns every field of :data:`FIELD_NAMES` (empty when unknown); ``authors`` and
+    ``editors`` are one name per line; ``original_text`` is the input with its whitespace tidied.
     """
     original = " ".join(text.split())
     fields = _empty_fields(original)
@@ -117,40 +175,87 @@ def parse_reference(text: str) -> dict:
     expert = bool(segments) and _take_authors(segments, fields)
     _assign_segments(segments, fields, expert=expert)
     fields["kind"] = _guess_kind(fields, expert=expert)
+    if fields["kind"] == Kind.JOURNAL_ARTICLE and _looks_abbreviated(fields["container_title"]):
+        fields["journal_abbreviation"] = fields["container_title"]
     return fields
+
+
+def _add_note(fields: dict, name: str, text: str, *, first: bool = False) -> None:
+    parts = [text, fields[name]] if first else [fields[name], text]
+    fields[name] = "; ".join(filter(None, parts))
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " + text[match.end() :]
 
 
 def _take_identifiers(text: str, fields: dict) -> str:
     """Move DOI, PMID, URL and dated remarks into ``fields``; return what is left."""
-    notes = []
-    if match := _DOI.search(text):
-        fields["doi"] = match["doi"].rstrip(".,;")
-        text = text[: match.start()] + text[match.end() :]
+    text = _FREE_COPY.sub(" ", _LINK_LABEL.sub(" ", text))
+    if _EPUB_AHEAD.search(text):
+        fields["private_note"] = "Epub ahead of print"
+        text = _EPUB_AHEAD.sub(" ", text)
+    text = _BRACKETED_DATE.sub(_unbracketed_date, text)
+    dois = list(_DOI.finditer(text))
+    if dois:
+        fields["doi"] = _strip_closing(dois[0]["doi"].rstrip(".,;"))
+        for doi in reversed(dois):  # a second "doi: …" is the same one again
+            text = _cut(text, doi)
     if match := _PMID.search(text):
         fields["pmid"] = match["pmid"]
-        text = text[: match.start()] + text[match.end() :]
+        text = _cut(text, match)
     if match := _PMCID.search(text):
-        notes.append(f"PMCID: {match['pmcid']}")
-        text = text[: match.start()] + text[match.end() :]
+        _add_note(fields, "private_note", f"PMCID: {match['pmcid']}")
+        text = _cut(text, match)
     if match := _URL.search(text):
-        fields["url"] = match.group(0).rstrip(".,;)")
-        # "Hiccups (https://…)." leaves no empty brackets behind.
-        text = re.sub(r"\(\s*\)?\s*$|\(\s*\)", "", text[: match.start()]) + text[match.end() :].lstrip(")")
+        url = _strip_closing(match.group(0).rstrip(".,;"))
+        fields["url"] = url if "://" in url else f"https://{url}"
+        # "Hiccups (https://…)." leaves no empty brackets behind; "Available from:" goes too.
+        before = re.sub(r"\(\s*$", "", _URL_LEAD.sub("", text[: match.start()]))
+        text = before + " " + re.sub(r"^\s*\)", "", text[match.start() + len(url) :])
+    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
     dated = _dated_remarks(text)
     dated_notes = []
     for match in reversed(dated):
         day = parse_date(match["date"], numeric=True)
         label = match["label"].lower()
-        if label == "accessed" and day:
+        if label in ("accessed", "cited") and day:
             fields["accessed_on"] = day
+        elif label in ("published online", "epub") and day:
+            fields["published_online"] = day
+            fields["year"] = fields["year"] or day.year
+        elif label == "epub":
+            _add_note(fields, "private_note", f"Epub {match['date']}", first=True)
         else:
             dated_notes.append(f"{match['label']} {match['date']}")
-            if day and (label == "published" or fields["year"] is None):
-                fields["year"] = day.year
-    fields["note"] = "; ".join(dated_notes[::-1] + notes)
+            year = day.year if day else _last_year(match["date"])
+            if year and (label == "published" or fields["year"] is None):
+                fields["year"] = year
+    fields["note"] = "; ".join(dated_notes[::-1])
     ends = [0, *(end for match in dated for end in match.span()), len(text)]
     text = "".join(text[start:end] for start, end in zip(ends[::2], ends[1::2], strict=True))
-    return re.sub(r"\s+([.,;])", r"\1", " ".join(text.split())).strip(" .,;")
+    text = re.sub(r"\s+([.,;])", r"\1", " ".join(text.split()))
+    # What removing left between two parts: "287-95. ; Epub" -> "287-95. Epub".
+    text = re.sub(r"([.;,])(?:\s[.;,])+", r"\1", text)
+    return text.strip(" .,;")
+
+
+def _unbracketed_date(match: re.Match[str]) -> str:
+    """``[cited 2024 Feb 1]`` -> ``Accessed 2024 Feb 1.``; ``[Updated …]`` -> ``Updated ….``"""
+    label = "Accessed" if match["label"].lower() in ("cited", "accessed") else "Updated"
+    return f"{label} {match['date']}. "
+
+
+def _strip_closing(text: str) -> str:
+    """``text`` without a closing bracket that it does not open (a link written "(…/page)")."""
+    while text and text[-1] in ")]" and text.count(text[-1]) > text.count("(" if text[-1] == ")" else "["):
+        text = text[:-1].rstrip(".,;")
+    return text
+
+
+def _last_year(text: str) -> int | None:
+    years = re.findall(r"\b(?:1[89]|20)\d{2}\b", text)
+    return int(years[-1]) if years else None
 
 
 def _dated_remarks(text: str) -> list[re.Match]:
@@ -174,7 +279,8 @@ def _dated_remarks(text: str) -> list[re.Match]:
 
 
 # Abbreviations whose full stop does not end a part of the reference ("Nov. 4", "Vol. 3").
-_NO_BREAK = {"vol", "no", "nos", "vs", "st", "dr", "fig", "ch", "chap", "e.g", "i.e"}
+# "U.S. Preventive Services Task Force" is one name, not initials and a title.
+_NO_BREAK = _words("vol no nos vs st dr fig ch chap e.g i.e u.s u.k e.u u.n")
 # Page abbreviations only in lower case: "P." is an initial that ends an author list.
 _PAGE_ABBREVIATIONS = {"p", "pp"}
 
@@ -204,56 +310,138 @@ def _joins_previous(previous: str, piece: str) -> bool:
     return last_word.lower() in _MONTH_NUMBERS and piece[:1].isdigit()
 
 
+# --- who wrote or edited it --------------------------------------------------------------------
+
 _PERSON = re.compile(
-    r"(?:(?:van|von|de|der|den|da|di|du|del|la|le|dos)\s+)*"
-    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+[A-Z]{1,4}(?:\s+(?:Jr|Sr|II|III|IV))?"
+    r"(?:(?:van|von|de|der|den|da|di|du|del|della|la|le|dos|das|ten|ter|op)\s+)*(?:al-|el-|d['’])?"
+    rf"{_UPPER}[\w'’-]*(?:\s+{_UPPER}[\w'’-]*)*\s+{_UPPER}{{1,4}}(?:-{_UPPER}{{1,2}})?"
+    r"(?:\s+(?:Jr|Sr|II|III|IV|2nd|3rd|4th))?"
 )
-_ET_AL = re.compile(r"et\s+al", re.IGNORECASE)
+_ET_AL = re.compile(r"et\.?\s+al\.?", re.IGNORECASE)
 # Only from the start of a run of spaces: from inside one, each start rescanned the run's rest.
 _EXPERT = re.compile(r"(?<!\s)\s*\((?:expert opinion|personal communication)\)", re.IGNORECASE)
+# "Landon MB, et al., eds" · "Smith J, editors" · "Smith J (ed.)": a list of editors.
+_EDITORS = re.compile(r"(?P<editors>.*?[^\s,(])(?:\s*,\s*|\s*\(\s*|\s+)(?:eds?|editors?)\.?\)?", re.I)
+# Words only the name of an organisation has: a group author, not a title.
+_ORGANISATION = re.compile(
+    r"\b(?:Society|Associations?|Institutes?|College|Academy|Foundation|Organi[sz]ation|Council|"
+    r"Agency|Department|Centers?|Centres?|Task Force|Committee|Group|Board|Ministry|Services?|"
+    r"Network|Collaborat\w*|Consortium|Clinic|Hospitals?|University|Administration|Commission|"
+    r"Federation|Alliance|League|Trust|Investigators|Working Party|Panel|Coalition|Programme|"
+    r"Program|Office|Union|Registry|Bureau|Authority|Library|Initiative|Partnership|Forum|"
+    r"Corporation|Company|Inc|Ltd|NHS|Health System)\b"
+)
+_SMALL_WORDS = _words("of for the and on in to at a an de du des la le y et und &")
+
+
+def _names(segment: str) -> list[str] | None:
+    """The people of a comma-separated author list ("Smith J, Lee K, et al"), or None."""
+    names = [name.strip() for name in segment.split(",") if name.strip()]
+    people = [name for name in names if _PERSON.fullmatch(name)]
+    if people and all(_PERSON.fullmatch(name) or _ET_AL.fullmatch(name) for name in names):
+        return ["et al" if _ET_AL.fullmatch(name) else name for name in names]
+    return None
 
 
 def _looks_like_people(segment: str) -> bool:
-    names = [name.strip() for name in segment.split(",") if name.strip()]
-    people = [name for name in names if _PERSON.fullmatch(name)]
-    return bool(people) and all(_PERSON.fullmatch(name) or _ET_AL.fullmatch(name) for name in names)
+    return _names(segment) is not None
+
+
+def _author_lines(segment: str) -> list[str] | None:
+    """People, then the groups NLM adds after a semicolon ("Smith J, Lee K; Writing Group")."""
+    first, *groups = (part.strip() for part in segment.split(";"))
+    people = _names(first)
+    if people is None or not all(groups):
+        return None
+    return [*people, *groups]
+
+
+def _is_organisation(segment: str) -> bool:
+    """Whether ``segment`` reads as the name of an organisation: in Title Case, with a word only
+    organisations use, or in one word of capitals (WHO, AskMayoExpert)."""
+    words = re.findall(r"[\w'’.&-]+", segment)
+    if not words or ":" in segment or "?" in segment:
+        return False
+    if not _is_title_case(segment):
+        return False
+    return bool(_ORGANISATION.search(segment)) or (len(words) == 1 and _is_coined(words[0]))
+
+
+def _is_coined(word: str) -> bool:
+    """An acronym or a run-together name: "NICE", "MedlinePlus", "AskMayoExpert"."""
+    return (word.isupper() and len(word) > 1) or bool(re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+", word))
+
+
+def _is_title_case(segment: str) -> bool:
+    """Every word capitalised but the small ones ("Centers for Disease Control")."""
+    words = [word for word in re.findall(r"[\w'’.&-]+", segment) if word.lower() not in _SMALL_WORDS]
+    return bool(words) and all(word[0].isupper() or word[0].isdigit() for word in words)
 
 
 def _take_authors(segments: list[str], fields: dict) -> bool:
-    """Move the leading author segment (people or an organisation) out; True for expert opinion."""
+    """Move the leading author (or editor) segment out; True for an expert opinion."""
     first = segments[0]
     expert = bool(_EXPERT.search(first))
     first = _EXPERT.sub("", first).strip()
-    # A group author has no initials; it stands first only when a title and more follow it.
-    if not (_looks_like_people(first) or expert or (len(segments) >= 3 and not _classify(first))):
-        return False
-    if _looks_like_people(first):
-        names = [name.strip() for name in first.split(",") if name.strip()]
-        fields["authors"] = "\n".join("et al" if _ET_AL.fullmatch(name) else name for name in names)
-    else:
+    if (editors := _EDITORS.fullmatch(first)) and (names := _names(editors["editors"])):
+        fields["editors"] = "\n".join(names)
+    elif lines := _author_lines(first):
+        fields["authors"] = "\n".join(lines)
+    elif expert or _is_group_author(first, segments[1:]):
         fields["authors"] = first
+    else:
+        return False
     del segments[0]
     return expert
 
 
+def _is_group_author(first: str, following: list[str]) -> bool:
+    """An organisation stands first only when something follows it; a title in Title Case
+    first is the title of a book ("… 21st ed."), or of a page an organisation published."""
+    if not following or _classify(first) or ":" in first or first.endswith("?"):
+        return False
+    if _is_organisation(first):
+        return True
+    if len(first.split()) < 2 or not _is_title_case(first) or len(following) < 2:
+        return False
+    return _classify(following[0]) is None and not _is_organisation(following[0])
+
+
+# --- the parts after the authors ---------------------------------------------------------------
+
 _IN = re.compile(r"In:\s*(?P<container>.+)", re.IGNORECASE)
-# The spaces before "eds" from the start of their run (the lazy name would otherwise try each
-# place inside it and rescan the rest: quadratic).
-_EDITORS = re.compile(r"(?P<editors>.+?),?(?<!\s)\s+eds?$")
 _EDITION = re.compile(
     r"(?P<number>\d+)(?:st|nd|rd|th)\s+ed(?:ition)?|(?P<word>Rev(?:ised)?)\s+ed(?:ition)?", re.I
 )
-# 2019;104(7):2870-2881 · 2018 Mar;31:1-9 · 2020;12(Suppl 2) — the journal locator.
+_PERIOD = rf"(?:{_MONTH}|Spring|Summer|Fall|Autumn|Winter|[A-Z][a-z]{{2,8}}\.?)"
+# "2015 Jan-Feb" · "2019 Spring" · "2020 Dec 15" · "2021 Nov-Dec": a journal issue's date.
+_ISSUE_DATE = rf"\s+{_PERIOD}(?:\s+\d{{1,2}})?(?:\s*[-–/]\s*(?:{_PERIOD}(?:\s+\d{{1,2}})?|\d{{1,2}}))?"
+# 2019;104(7):2870-2881 · 2018 Mar;31:1-9 · 2020;12(Suppl 2) · 2021;11:e045123 — the locator.
 _LOCATOR = re.compile(
-    r"(?P<year>\d{4})(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?\s*;\s*(?P<volume>[^():;]*?)\s*"
-    r"(?:\((?P<issue>[^)]+)\))?\s*(?::\s*(?P<pages>[\w–-]+))?"
+    rf"(?P<year>\d{{4}})(?:{_ISSUE_DATE})?\s*;\s*(?P<volume>[^():;]*?)\s*"
+    r"(?:\((?P<issue>[^)]+)\))?\s*(?::\s*(?P<pages>[\w–-]+))?",
+    re.IGNORECASE,
+)
+# An article number in place of pages: e045123, e0227890, CD012345 (Cochrane reviews).
+_ELOCATOR = re.compile(r"(?:e|CD)\d{3,}")
+_PAGES = r"(?:chap(?:ter)?\.?\s*)?[\w–-]+"
+# "2022 Jan-" (a book updated continuously) · "2021 Mar" · "March 2020": a book's date.
+_IMPRINT_DATE = (
+    rf"(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?(?P<year>\d{{4}})[a-z]?"
+    rf"(?:\s+{_MONTH}(?:\s+\d{{1,2}})?)?(?:\s*[-–]\s*)?"
 )
 # Philadelphia, PA: Elsevier; 2021 · Mayo Clinic; 2020 — the imprint of a book or report.
 _IMPRINT = re.compile(
-    r"(?:(?P<place>[^:;]+):\s*)?(?P<publisher>[^:;]+?);\s*(?P<year>\d{4})[a-z]?(?::\s*(?P<pages>[\w–-]+))?"
+    rf"(?:(?P<place>[^:;]+):\s*)?(?P<publisher>[^:;]+?);\s*{_IMPRINT_DATE}(?::\s*(?P<pages>{_PAGES}))?",
+    re.IGNORECASE,
 )
+# Geneva; World Health Organization: March 2019 — the same, as some sites write it.
+_PLACE_FIRST_IMPRINT = re.compile(
+    rf"(?P<place>[^:;]+);\s*(?P<publisher>[^:;]+?):\s*{_IMPRINT_DATE}", re.IGNORECASE
+)
+_PAGE_RANGE = re.compile(r"pp?\.?\s*(?P<pages>\w+(?:\s*[-–]\s*\w+)?)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
-_CHAPTER = re.compile(r"(?:^|[.?!]\s)In:\s")
+_CHAPTER = re.compile(r"(?:^|[.?!\]]\s)In:\s", re.IGNORECASE)
 
 
 def _classify(segment: str) -> str | None:
@@ -267,6 +455,10 @@ def _classify(segment: str) -> str | None:
         return "locator"
     if _IMPRINT.fullmatch(segment):
         return "imprint"
+    if _PLACE_FIRST_IMPRINT.fullmatch(segment):
+        return "place-first imprint"
+    if _PAGE_RANGE.fullmatch(segment):
+        return "pages"
     if parse_date(segment):
         return "date"
     if _YEAR.fullmatch(segment):
@@ -297,37 +489,49 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             # In a journal reference the journal name stands just before the locator.
             if len(free) >= 2 or (free and fields["title"]):
                 fields["container_title"] = free.pop()
-            fields.update(
-                year=int(match["year"]),
-                volume=match["volume"] or "",
-                issue=match["issue"] or "",
-                pages=match["pages"] or "",
-            )
-        elif part == "imprint":
-            match = _matched(_IMPRINT, segment)
+            pages = match["pages"] or ""
+            fields.update(year=int(match["year"]), volume=match["volume"] or "", issue=match["issue"] or "")
+            if _ELOCATOR.fullmatch(pages):
+                fields["elocator"] = pages
+            else:
+                fields["pages"] = pages
+        elif part in ("imprint", "place-first imprint"):
+            match = _matched(_IMPRINT if part == "imprint" else _PLACE_FIRST_IMPRINT, segment)
             fields.update(place=(match["place"] or "").strip(), publisher=match["publisher"].strip())
-            fields["pages"] = fields["pages"] or match["pages"] or ""
+            fields["pages"] = fields["pages"] or match.groupdict().get("pages") or ""
             fields["year"] = int(match["year"])
+        elif part == "pages":
+            pages = _matched(_PAGE_RANGE, segment)["pages"]
+            fields["pages"] = fields["pages"] or re.sub(r"\s*([-–])\s*", r"\1", pages)
         elif part in ("date", "year"):
             # The date's own year: "2019-03-04" does not end in it.
             day = parse_date(segment) if part == "date" else None
             fields["year"] = fields["year"] or (day.year if day else int(segment))
-            if part == "date":
-                fields["note"] = "; ".join(filter(None, [segment, fields["note"]]))
+            if part == "date" and day and fields["private_note"].startswith("Epub ahead of print"):
+                # The only date of an article not yet in an issue: when it went online.
+                fields["published_online"] = fields["published_online"] or day
+            elif part == "date":
+                _add_note(fields, "note", segment, first=True)
         else:
             free.append(segment)
     if book_follows and len(free) > 1:
         fields["container_title"] = free.pop(1)
+    elif book_follows and free and not fields["container_title"] and fields["editors"]:
+        # "In: Editors, eds. Book." with no chapter title before it.
+        fields["container_title"] = free.pop()
     _assign_free(free, fields, expert=expert)
 
 
 def _assign_container(text: str, fields: dict) -> bool:
-    """Read "In: Book title" or "In: Smith A, Roe B, eds"; True when the book title follows."""
+    """Read "In: Book title", "In: Smith A, Roe B, eds" or "In: McPhee SJ, et al" (an older
+    form without "eds"); True when the book title follows."""
+    text = text.strip()
     editors = _EDITORS.fullmatch(text)
-    if editors and _looks_like_people(editors["editors"]):
-        fields["note"] = "; ".join(filter(None, [f"Edited by {editors['editors']}", fields["note"]]))
+    names = _names(editors["editors"]) if editors else _names(text)
+    if names:
+        fields["editors"] = "\n".join(names)
         return True
-    fields["container_title"] = text.strip()
+    fields["container_title"] = text
     return False
 
 
@@ -337,7 +541,14 @@ def _assign_free(free: list[str], fields: dict, *, expert: bool) -> None:
         if free and not fields["publisher"]:
             fields["publisher"] = free.pop(0)
     elif free and not fields["title"]:
-        fields["title"] = free.pop(0)
+        # "Does it work? A randomised trial": a question and its subtitle are one title, when
+        # a part is left for the container.
+        spare = len(free) - (1 if fields["container_title"] else 2)
+        parts = 1
+        while parts <= spare and free[parts - 1][-1:] in "?!":
+            parts += 1
+        fields["title"] = " ".join(free[:parts])
+        del free[:parts]
     if free and not fields["container_title"]:
         fields["container_title"] = free.pop(0)
     if free:
@@ -352,26 +563,70 @@ def _guess_kind(fields: dict, *, expert: bool) -> str:
         return Kind.BOOK_CHAPTER
     if any(host == name or host.endswith("." + name) for name in _DATABASE_HOSTS):
         return Kind.DATABASE
-    if fields["doi"] or fields["pmid"] or fields["volume"] or fields["pages"]:
+    if fields["doi"] or fields["pmid"] or fields["volume"] or fields["elocator"]:
         return Kind.JOURNAL_ARTICLE
-    if re.search(r"\b(?:guidelines?|consensus statement|practice parameter)\b", fields["title"], re.I):
+    if fields["pages"] and not fields["publisher"]:
+        return Kind.JOURNAL_ARTICLE
+    issued_by = f"{fields['title']} {fields['authors']}"
+    if re.search(r"\b(?:guidelines?|consensus statement|practice parameter)\b", issued_by, re.I):
         return Kind.GUIDELINE
-    if fields["edition"] or fields["place"]:
+    if fields["edition"] or fields["place"] or fields["editors"]:
         return Kind.BOOK
     if fields["url"] and not fields["publisher"]:
         return Kind.WEB_PAGE
     return Kind.OTHER
 
 
+# --- journal abbreviations -----------------------------------------------------------------------
+
+# Words of NLM (ISO 4) journal abbreviations in medicine that are not words of their own.
+_ABBREVIATED_WORDS = _words(
+    """
+    acad adolesc allergy am anesth anesthesiol ann annu antimicrob arch assoc atheroscler aust
+    behav biochem biol br bull can cardiol cardiovasc chemother chin clin commun crit curr dermatol
+    diabetol dig dis educ emerg endocr endocrinol engl environ epidemiol eur evid exp fam fertil
+    gastroenterol gen genet geriatr gerontol gynaecol gynecol haematol hematol hepatol hosp hyg
+    immunol infect int intern investig jpn lab lett med ment metab microbiol mol morb mortal natl
+    nephrol netw neurol neurosci neurosurg nurs nutr obes obstet occup oncol ophthalmol opin orthop
+    otolaryngol paediatr palliat pathol pediatr perinatol pharm pharmacol physiol pract prev proc
+    psychiatr psychol pulm radiol rehabil reprod res respir rev rheumatol sci scand soc steril surg
+    syst ther thorac transl trop urol vasc wkly
+    """
+)
+
+
+def _looks_abbreviated(title: str) -> bool:
+    """Whether a journal title as a citation prints it is (clearly) an abbreviation: "N Engl J
+    Med", "JAMA", "Lancet", but not "The New England Journal of Medicine" or "Clinical
+    Infectious Diseases"."""
+    words = title.split()
+    if not words or any(word.lower() in _SMALL_WORDS for word in words) or "." in title:
+        return False
+    if len(words) == 1:
+        return words[0][:1].isupper()
+    return any(
+        word.lower().strip("()") in _ABBREVIATED_WORDS
+        or (len(word) == 1 and word.isupper())
+        or (word.isupper() and len(word) > 1)
+        for word in words
+    )
+
+
 # --- citation keys ---------------------------------------------------------------------------
 
 _STOP_WORDS = {"a", "an", "the", "of", "on", "in", "and", "for", "to"}
+# Letters that Unicode does not decompose into a letter and an accent, as they are spelt in ASCII.
+_ASCII_SPELLING = str.maketrans(
+    {"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "ß": "ss", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d"}
+    | {"Þ": "Th", "þ": "th", "Œ": "OE", "œ": "oe"}
+)
 
 
 def base_key(fields: dict) -> str:
-    """The citation key a reference would like: first author's family name (or the organisation)
-    and the year, e.g. ``feldman2021`` or ``askmayoexpert2020``."""
-    authors = [name for name in fields["authors"].splitlines() if name and not _ET_AL.fullmatch(name)]
+    """The citation key a reference would like: first author's (else editor's) family name (or
+    the organisation) and the year, e.g. ``feldman2021`` or ``askmayoexpert2020``."""
+    people = fields["authors"] or fields.get("editors", "")
+    authors = [name for name in people.splitlines() if name and not _ET_AL.fullmatch(name)]
     if authors and _PERSON.fullmatch(authors[0]):
         stem = authors[0].rsplit(None, 1)[0]  # drop the initials
     elif authors:
@@ -379,6 +634,7 @@ def base_key(fields: dict) -> str:
     else:
         words = [w for w in re.findall(r"\w+", fields["title"]) if w.lower() not in _STOP_WORDS]
         stem = words[0] if words else "ref"
+    stem = unicodedata.normalize("NFKC", stem).translate(_ASCII_SPELLING)
     stem = slugify(stem).replace("-", "")[:40] or "ref"
     return f"{stem}{fields['year'] or ''}"
 
