@@ -339,12 +339,12 @@ def _tail(ref: Reference, notes: _Notes, *, accessed: bool = True) -> list[SafeS
 # --- one function per kind: each returns the parts of the reference, in order -----------------
 
 
-def _journal_locator(ref: Reference) -> str:
+def _journal_locator(ref: Reference, year: int | None) -> str:
     """``2021;11(3):e045123``: year; volume (issue): pages, or the article number without pages."""
     volume, issue = ref.volume.strip(), ama_issue(ref.issue)
     if not issue and (supplement := _VOLUME_WITH_SUPPLEMENT.fullmatch(volume)):
         volume, issue = supplement["volume"], ama_issue(supplement["supplement"])
-    locator = str(ref.year or "")
+    locator = str(year or "")
     if volume or issue:
         locator += f";{volume}" + (f"({issue})" if issue else "")
     if pages := ama_pages(ref.pages) or ref.elocator.strip():
@@ -363,9 +363,7 @@ def _journal_article(ref: Reference, notes: _Notes) -> list[SafeString | str]:
     if online and not in_an_issue:
         locator = f"Published online {ama_date(online)}"
     else:
-        if not ref.year and online:
-            ref.year = online.year  # only for printing: formatting never saves
-        locator = _journal_locator(ref)
+        locator = _journal_locator(ref, ref.year or (online.year if online else None))
     return [
         _authors(ref),
         _plain(ref.title),
