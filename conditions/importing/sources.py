@@ -107,6 +107,9 @@ def take_reference_list(
     return None
 
 
+_BULLET = re.compile(r"[•●▪◦‣∙*-]\s+(?=\S)")
+
+
 def _entries(texts: list[str]) -> ReferenceList:
     first = _number(texts[0])
     found = ReferenceList(numbered=bool(first and first[0] == 1))
@@ -114,8 +117,11 @@ def _entries(texts: list[str]) -> ReferenceList:
     for text in texts:
         text = " ".join(text.split())
         numbered = _number(text) if found.numbered else None
+        bullet = _BULLET.match(text)
         if numbered and numbered[0] == len(entries) + 1:
             entries.append([numbered[1]])
+        elif bullet and not found.numbered:
+            entries.append([text[bullet.end() :]])  # an item of a bulleted list: one entry each
         elif entries and (found.numbered or _continues(entries[-1][-1], text)):
             entries[-1].append(text)
         else:

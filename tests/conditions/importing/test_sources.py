@@ -149,6 +149,18 @@ def test_an_unnumbered_list_is_split_where_entries_end():
     assert found.entries[1].endswith("Accessed March 3, 2022.")
 
 
+def test_a_bulleted_list_gives_one_entry_per_item_even_when_an_item_ends_without_a_stop():
+    text = (
+        "Sources\n"
+        "• Example Skin Society. Eczema basics (https://www.example.org/eczema). Accessed 2/4/2024\n"
+        "• Okoye T, Brandt L. Emollients in children. Example J Dermatol. 2022;8(1):4-9.\n"
+        "- Example Allergy Network. Living with eczema (https://www.example.org/living)\n"
+    )
+    found = take_reference_list(text.splitlines())
+    assert [entry[:12] for entry in found.entries] == ["Example Skin", "Okoye T, Bra", "Example Alle"]
+    assert found.entries[0].endswith("Accessed 2/4/2024")
+
+
 def test_a_heading_with_nothing_like_references_under_it_is_not_a_list():
     assert take_reference_list(["Sources", "", "Most gout is caused by diet and genes."]) is None
 
