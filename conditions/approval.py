@@ -15,10 +15,11 @@ from django.utils import formats, timezone
 
 from conditions.errors import WorkflowError
 from conditions.models import Condition, Publication, ReviewEvent, display_name
-from conditions.pagecontent import PageContent
+from conditions.pagecontent import PageContent, content_of
 from conditions.rendering import RenderedPage
 from medsite.dates import add_months
-from references.models import PublicationReference
+from references.models import NoticeKind, PublicationReference, Reference
+from references.retractions import describe, retracted_among
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -32,21 +33,62 @@ CHECKLIST = {
 }
 
 
-def checked_attestation(kind: str, attestation: Iterable[str] | None) -> dict[str, str]:
-    """The checklist a clinical reviewer confirmed, as stored: {item: the statement confirmed}."""
+# One more item, asked only of a page citing a work its publisher retracted (references/retractions.py).
+RETRACTIONS = "retractions"
+
+
+def retracted_on_page(condition: Condition) -> list[Reference]:
+    """The retracted works the page (as it stands) cites or lists, by key."""
+    if not Reference.objects.filter(notice_kind=NoticeKind.RETRACTION).exists():
+        return []  # the usual case, in one query
+    return retracted_among(content_of(condition).references)
+
+
+def _cites_retracted(retracted: Iterable[Reference]) -> str:
+    named = "; ".join(
+        f"“{ref.key}” ({describe(ref.notice_kind, ref.notice_doi, ref.notice_date)})" for ref in retracted
+    )
+    return f"This page cites work that was retracted: {named}."
+
+
+def retraction_statement(retracted: Iterable[Reference]) -> str:
+    """The checklist item for the retracted works a page cites, naming each with its notice."""
+    return (
+        f"{_cites_retracted(retracted)} I have read the notice, and each citation still belongs on "
+        "the page (for example, to say the finding was withdrawn)."
+    )
+
+
+def checked_attestation(
+    kind: str, attestation: Iterable[str] | None, references: Iterable[int] = ()
+) -> dict[str, str]:
+    """The checklist a clinical reviewer confirmed, as stored: {item: the statement confirmed}.
+
+    ``references`` are the ids of the references the page shows: one whose work was retracted
+    must be acknowledged (item :data:`RETRACTIONS`), whatever the kind of review.
+    """
     ticked = set(attestation or ())
+    acknowledged = RETRACTIONS in ticked
+    ticked.discard(RETRACTIONS)
     unknown = ticked - set(CHECKLIST)
     if unknown:
         raise WorkflowError(f"Unknown checklist item(s): {', '.join(sorted(unknown))}.")
+    retracted = retracted_among(references)
+    if retracted and not acknowledged:
+        raise WorkflowError(
+            f"{_cites_retracted(retracted)} Remove or replace the citation, or confirm in the "
+            "checklist that it is cited knowingly."
+        )
+    confirmed = {RETRACTIONS: retraction_statement(retracted)} if retracted else {}
     if kind != Publication.Kind.CLINICAL:
-        return {key: CHECKLIST[key] for key in CHECKLIST if key in ticked}
+        return {**{key: CHECKLIST[key] for key in CHECKLIST if key in ticked}, **confirmed}
     missing = [statement for key, statement in CHECKLIST.items() if key not in ticked]
     if missing:
         raise WorkflowError(
             "A clinical review needs every item of the review checklist confirmed. Not yet confirmed: "
             + " ".join(missing)
         )
-    return dict(CHECKLIST)
+    return {**CHECKLIST, **confirmed}
 
 
 def _previous_clinical(condition: Condition) -> Publication | None:

@@ -273,7 +273,7 @@ def approve(
         if problems:
             raise WorkflowError("This page cannot be published. " + " ".join(problems))
         check_address(locked, content.slug)
-        confirmed = checked_attestation(kind, attestation)
+        confirmed = checked_attestation(kind, attestation, content.references)
         reviewed_on, reviewer, next_due = review_dates(locked, kind, by, timezone.localdate(now))
         page = render_page(
             content, ReviewInfo(reviewer, reviewed_on, next_due, updated_on=timezone.localdate(go_live_at))

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from conditions.approval import CHECKLIST, wall_clock
+from conditions.approval import CHECKLIST, RETRACTIONS, retracted_on_page, retraction_statement, wall_clock
 from conditions.models import Condition, Publication
 from conditions.submissions import ReviewedVersion, reviewed_version
 from medsite.accounts.display import day
@@ -221,6 +221,13 @@ class ApproveForm(DecisionForm):
         if not self.is_bound and not condition.publications.filter(kind=Publication.Kind.CLINICAL).exists():
             kind = cast(forms.ChoiceField, self.fields["kind"])  # a copy of the field declared above
             kind.choices = [(Publication.Kind.CLINICAL, Publication.Kind.CLINICAL.label)]
+        # One more item for a page citing retracted work: offered only then, always accepted (the
+        # workflow judges whether it was needed).
+        attestation = cast(forms.MultipleChoiceField, self.fields["attestation"])
+        retracted = [] if self.is_bound else retracted_on_page(condition)
+        statement = retraction_statement(retracted) if retracted else ""
+        if retracted or self.is_bound:
+            attestation.choices = [*CHECKLIST.items(), (RETRACTIONS, statement)]
 
     def arguments(self) -> dict:
         return {

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from conditions import workflow
+from conditions.approval import CHECKLIST, RETRACTIONS
+from conditions.content import ConditionData, SectionData, write_condition
+from conditions.errors import WorkflowError
+from conditions.models import Condition, Status
 from references.models import NoticeKind, Reference
 from references.retractions import Notice, check_retractions, most_serious, notices_of
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import CHECKED, make_condition, make_reference, publish, reviewed_fields
 from tests.references import fake_services as fake
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +150,7 @@ def test_a_doi_that_could_not_be_checked_is_a_problem_and_keeps_the_stored_notic
 
 def test_a_retraction_withdrawn_by_crossref_is_cleared(services, editor, reviewer):
     once = make_reference("hydration2020", doi=fake.CLEAN_DOI, notice_kind=NoticeKind.RETRACTION)
-    _cite(editor, reviewer, once, name="Kidney stones")
+    _cite(editor, reviewer, once, name="Kidney stones", published=False)
 
     check_retractions()
 
@@ -161,3 +168,101 @@ def test_storing_a_notice_makes_no_new_version_of_the_reference(services, editor
     check_retractions()
 
     assert Version.objects.get_for_object(retracted).count() == versions
+
+
+# --- the publish gate ---------------------------------------------------------------------------
+
+
+def _in_review_citing_retracted(editor):
+    retracted = make_reference(
+        "brandt2015",
+        doi=fake.RETRACTED_DOI,
+        notice_kind=NoticeKind.RETRACTION,
+        notice_doi=fake.RETRACTION_NOTICE_DOI,
+        notice_date=date(2017, 6, 2),
+    )
+    condition = make_condition(editor, "Night cramps", sections=[("overview", "Cramps [@brandt2015].")])
+    workflow.submit(condition, by=editor)
+    return condition, retracted
+
+
+REFUSAL = (
+    "This page cites work that was retracted: “brandt2015” (Retraction 10.5555/jcm.2017.0201, 2 Jun 2017). "
+    "Remove or replace the citation, or confirm in the checklist that it is cited knowingly."
+)
+
+
+def test_approval_of_a_page_citing_a_retracted_work_is_refused_naming_it(editor, reviewer):
+    condition, _ = _in_review_citing_retracted(editor)
+
+    with pytest.raises(WorkflowError) as refusal:
+        workflow.approve(condition, by=reviewer, attestation=CHECKED)
+
+    assert str(refusal.value) == REFUSAL
+    condition.refresh_from_db()
+    assert condition.status == Status.EXPERT_REVIEW and condition.live_publication is None
+
+
+def test_an_editorial_approval_is_refused_too(editor, reviewer, reviewer2):
+    condition, _ = _in_review_citing_retracted(editor)
+    # A first clinical review with the acknowledgement, then an editorial change without one.
+    workflow.approve(condition, by=reviewer, attestation=[*CHECKED, RETRACTIONS])
+    page = ConditionData(
+        name=condition.name,
+        slug=condition.slug,
+        summary="Cramps at night.",
+        sections=[SectionData(kind="overview", body="Cramps at night [@brandt2015].")],
+    )
+    write_condition(page, by=editor, comment="Wording")
+    workflow.submit(condition, by=editor)
+
+    with pytest.raises(WorkflowError, match="retracted"):
+        workflow.approve(condition, by=reviewer2, kind="editorial")
+
+
+def test_an_acknowledged_retraction_is_approved_and_the_statement_stored(editor, reviewer):
+    condition, _ = _in_review_citing_retracted(editor)
+
+    publication = workflow.approve(condition, by=reviewer, attestation=[*CHECKED, RETRACTIONS])
+
+    assert publication.attestation[RETRACTIONS].startswith(
+        "This page cites work that was retracted: “brandt2015” "
+        "(Retraction 10.5555/jcm.2017.0201, 2 Jun 2017). I have read the notice"
+    )
+    assert {key: publication.attestation[key] for key in CHECKLIST} == CHECKLIST
+
+
+def test_a_page_citing_nothing_retracted_needs_no_acknowledgement(editor, reviewer):
+    make_reference("fine2020", doi=fake.CLEAN_DOI, notice_kind=NoticeKind.CORRECTION)
+    condition = make_condition(editor, "Stones", sections=[("overview", "Drink water [@fine2020].")])
+    workflow.submit(condition, by=editor)
+
+    publication = workflow.approve(condition, by=reviewer, attestation=CHECKED)
+
+    assert publication.attestation == CHECKLIST
+
+
+def _workflow_url(condition, action: str) -> str:
+    return reverse("admin:conditions_condition_workflow", args=[condition.pk, action])
+
+
+def test_the_admin_offers_the_extra_item_only_when_needed_and_refuses_without_it(client, editor, reviewer):
+    condition, _ = _in_review_citing_retracted(editor)
+    other = make_condition(editor, "Stones")
+    workflow.submit(other, by=editor)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("admin:conditions_condition_change", args=[condition.pk])).content.decode()
+    plain = client.get(reverse("admin:conditions_condition_change", args=[other.pk])).content.decode()
+    assert f'value="{RETRACTIONS}"' in page
+    assert "This page cites work that was retracted: “brandt2015”" in page
+    assert f'value="{RETRACTIONS}"' not in plain
+
+    data = {"kind": "clinical", "attestation": CHECKED, **reviewed_fields(condition)}
+    refused = client.post(_workflow_url(condition, "approve"), data, follow=True).content.decode()
+    assert REFUSAL in html.unescape(refused)
+    assert Condition.objects.get(pk=condition.pk).live_publication is None
+
+    data["attestation"] = [*CHECKED, RETRACTIONS]
+    client.post(_workflow_url(condition, "approve"), data, follow=True)
+    assert Condition.objects.get(pk=condition.pk).live_publication is not None
