@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -25,6 +26,7 @@ from medsite.accounts.display import when
 from medsite.admin_input import CarefulAdminInput, acting_user
 from medsite.audit.admin import AuditedDeletes
 
+from . import upload
 from .citations import format_reference
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from .models import Reference
@@ -188,7 +190,19 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         lookup = path(
             "lookup/", self.admin_site.admin_view(self.lookup_view), name="references_reference_lookup"
         )
-        return [lookup, *super().get_urls()]
+        uploads = [
+            path("upload/", self._upload_view(upload.upload_view), name="references_reference_upload"),
+            path(
+                "upload/confirm/",
+                self._upload_view(upload.confirm_view),
+                name="references_reference_upload_confirm",
+            ),
+        ]
+        return [lookup, *uploads, *super().get_urls()]
+
+    def _upload_view(self, view):
+        """The import page's views (references/upload.py), behind the admin's login."""
+        return self.admin_site.admin_view(partial(view, model_admin=self))
 
     def lookup_view(self, request: HttpRequest) -> JsonResponse:
         """Find references for the editor's citation helper: key and formatted text, as JSON."""
