@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from datetime import date
 
 import bibtexparser
 import rispy
@@ -18,7 +19,7 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from .models import Reference
-from .readers import AMA_PERSON
+from .readers import AMA_PERSON, RIS_LIST_TAGS
 
 Kind = Reference.Kind
 
@@ -90,8 +91,11 @@ def _bibtex_fields(ref: Reference) -> list[tuple[str, str]]:
     }
     fields = [
         ("author", " and ".join(_bibtex_author(name) for name in ref.author_list)),
+        ("editor", " and ".join(_bibtex_author(name) for name in ref.editor_list)),
         ("title", text["title"]),
         (container, text[container]),
+        ("shortjournal", latex_escape(ref.journal_abbreviation)),
+        ("series", latex_escape(ref.series)),
         ("edition", text["edition"]),
         (publisher, text[publisher]),
         ("address", text["address"]),
@@ -99,12 +103,16 @@ def _bibtex_fields(ref: Reference) -> list[tuple[str, str]]:
         ("volume", ref.volume),
         ("number", ref.issue),
         ("pages", re.sub(r"(?<=\w)-(?=\w)", "--", ref.pages)),
+        ("eid", ref.elocator),  # biblatex's article number
+        # biblatex has no field for it; named as in CSL, so this site reads it back.
+        ("published-online", ref.published_online.isoformat() if ref.published_online else ""),
         ("doi", ref.doi),
         ("pmid", ref.pmid),
         ("url", ref.url),
         ("urldate", ref.accessed_on.isoformat() if ref.accessed_on else ""),
         ("type", subtype or ("Document" if ref.kind == Kind.OTHER and ref.url else "")),
         ("note", text["note"]),
+        ("annote", latex_escape(ref.private_note)),  # not printed by BibTeX styles
     ]
     return [(name, value) for name, value in fields if value]
 
@@ -147,12 +155,20 @@ def _ris_author(name: str) -> str:
 def _ris_record(ref: Reference) -> dict:
     ris_type, type_of_work = _RIS_TYPES[ref.kind]
     start, _, end = ref.pages.partition("-")
+    article = ref.kind == Kind.JOURNAL_ARTICLE
+    online = ref.published_online.strftime("%Y/%m/%d") if ref.published_online else ""
+    editors = [_ris_author(name) for name in ref.editor_list]
+    # A2 is the book's editor in EndNote and Zotero; ED names editors in any other kind.
+    book = ref.kind in (Kind.BOOK, Kind.BOOK_CHAPTER)
     record = {
         "type_of_reference": ris_type,
         "id": ref.key,
         "authors": [_ris_author(name) for name in ref.author_list],
         "title": ref.title,
-        "secondary_title": ref.container_title,
+        "secondary_authors": editors if book else [],
+        "secondary_title": "" if ref.kind == Kind.BOOK else ref.container_title,
+        "tertiary_title": ref.series,
+        "alternate_title1": ref.journal_abbreviation,  # J2
         "edition": ref.edition,
         "publisher": ref.publisher,
         "place_published": ref.place,
@@ -163,16 +179,24 @@ def _ris_record(ref: Reference) -> dict:
         "end_page": end,
         "urls": [ref.url] if ref.url else [],
         "doi": ref.doi,
+        "custom7": ref.elocator,  # C7: "Article Number"
         "accession_number": ref.pmid,  # where PubMed's own RIS puts the PMID
         "access_date": ref.accessed_on.strftime("%Y/%m/%d") if ref.accessed_on else "",
         "type_of_work": type_of_work,
         "notes": [ref.note] if ref.note else [],
+        "research_notes": ref.private_note.splitlines(),
+        "unknown_tag": {"ED": editors} if editors and not book else {},
     }
+    if online and article and not ref.edition:
+        record["edition"] = online  # ET, EndNote's "Epub Date" of a journal article
+    elif online:
+        record["date"] = f"Epub {online}"
     return {name: value for name, value in record.items() if value}
 
 
 def to_ris(references: Iterable[Reference]) -> str:
-    return rispy.dumps([_ris_record(ref) for ref in references], implementation=_RisWriter)
+    records = [_ris_record(ref) for ref in references]
+    return rispy.dumps(records, implementation=_RisWriter, list_tags=RIS_LIST_TAGS)
 
 
 # --- CSL-JSON --------------------------------------------------------------------------------
@@ -197,6 +221,10 @@ def _csl_author(name: str) -> dict:
     return {"family": family, "given": given, **({"suffix": suffix} if suffix else {})}
 
 
+def _csl_date(day: date | None) -> dict | None:
+    return {"date-parts": [[day.year, day.month, day.day]]} if day else None
+
+
 def csl_item(ref: Reference) -> dict:
     """One reference as a CSL-JSON item (the format citeproc, Zotero and Pandoc read)."""
     csl_type, genre = _CSL_TYPES[ref.kind]
@@ -205,8 +233,11 @@ def csl_item(ref: Reference) -> dict:
         "type": csl_type,
         "genre": genre,
         "author": [_csl_author(name) for name in ref.author_list],
+        "editor": [_csl_author(name) for name in ref.editor_list],
         "title": ref.title,
         "container-title": ref.container_title,
+        "container-title-short": ref.journal_abbreviation,
+        "collection-title": ref.series,
         "edition": ref.edition,
         "publisher": ref.publisher,
         "publisher-place": ref.place,
@@ -214,13 +245,14 @@ def csl_item(ref: Reference) -> dict:
         "volume": ref.volume,
         "issue": ref.issue,
         "page": ref.pages,
+        "number": ref.elocator,
+        "published-online": _csl_date(ref.published_online),
         "URL": ref.url,
         "DOI": ref.doi,
         "PMID": ref.pmid,
-        "accessed": {"date-parts": [[ref.accessed_on.year, ref.accessed_on.month, ref.accessed_on.day]]}
-        if ref.accessed_on
-        else None,
+        "accessed": _csl_date(ref.accessed_on),
         "note": ref.note,
+        "annote": ref.private_note,
     }
     return {name: value for name, value in item.items() if value}
 

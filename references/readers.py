@@ -565,6 +565,8 @@ _RIS_KINDS = {
 }
 _RIS_REPORTS = ("RPRT", "GOVDOC", "STAND")
 _RIS_TAGS = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
+# Research notes (RN) are the editor's own, one line each: read as a list, not run together.
+RIS_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "RN"]
 # An article number as EndNote and Scopus write it in M1 or C7: "e0123456", "102345", "CD001234".
 _ARTICLE_NUMBER = re.compile(r"(?:[A-Za-z]{1,3}\d{3,}|\d{5,})")
 
@@ -614,7 +616,7 @@ def read_ris(text: str) -> tuple[list[RawEntry], list[str]]:
     for record in records:
         try:
             # One URL per UR line: rispy would otherwise split URLs that contain ";".
-            (data,) = rispy.loads("\n".join(record.lines), delimiter_tags_mapping={})
+            (data,) = rispy.loads("\n".join(record.lines), delimiter_tags_mapping={}, list_tags=RIS_LIST_TAGS)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             problems.append(Problem(record.start, f"the record cannot be read ({exc})."))
             continue
@@ -668,10 +670,12 @@ def _ris_entry(record: _RisRecord, data: dict) -> RawEntry:
         take("series", "tertiary_title")
         take("container_title", "secondary_title", "alternate_title3", "BT")
     # JO, JA and J2 are abbreviations when a full title (T2, JF) is given; alone, JO is the title.
-    abbreviation, line = first("alternate_title2", "journal_name", "alternate_title1")
+    abbreviations = ("alternate_title2", "journal_name", "alternate_title1")
+    abbreviation, line = first(*abbreviations)
     if "container_title" not in raw.values:
-        take("container_title", "journal_name", "alternate_title2", "alternate_title1")
-    if abbreviation and abbreviation != raw.values.get("container_title", ("",))[0]:
+        take("container_title", *abbreviations)
+        abbreviation, line = first(*abbreviations[abbreviations.index(_key_of(data, abbreviation)) + 1 :])
+    if abbreviation:
         raw.put("journal_abbreviation", clean_abbreviation(abbreviation), line)
     edition, line = first("edition")
     online = parse_day(edition) if article and edition else None
@@ -693,18 +697,26 @@ def _ris_entry(record: _RisRecord, data: dict) -> RawEntry:
     start, end = data.get("start_page", ""), data.get("end_page", "")
     pages = f"{start}-{end}" if start and end and start != end else start or end
     raw.put("pages", clean_pages(pages), record.tags.get("SP"))
-    for key in ("custom7", "note"):  # C7 "Article Number"; M1 too in some EndNote shapes
-        value, line = first(key)
-        if article and _ARTICLE_NUMBER.fullmatch(value) and value != data.get("number"):
-            raw.put("elocator", value, line)
+    value, line = first("custom7")  # C7 is "Article Number"; M1 holds one in some EndNote shapes
+    if article and value:
+        raw.put("elocator", value, line)
+    value, line = first("note")
+    if article and _ARTICLE_NUMBER.fullmatch(value) and value != data.get("number"):
+        raw.put("elocator", value, line)
     if data.get("urls"):
         raw.put("url", data["urls"][0], record.tags.get("UR"))
     take("doi", "doi")
     _ris_pmid(raw, data, first)
     notes = ["\n".join(data.get("notes", []))]  # N1 lines, one note: EndNote writes a record's leftovers
-    private = [data["research_notes"]] if data.get("research_notes") else []
+    private = data.get("research_notes", [])
     put_notes(raw, notes, private, record.tags.get("N1", record.tags.get("RN")))
     return raw
+
+
+def _key_of(data: dict, value: str) -> str:
+    """Which of the journal's abbreviation keys holds ``value`` (the one taken as its title)."""
+    keys = ("alternate_title2", "journal_name", "alternate_title1")
+    return next((key for key in keys if str(data.get(key, "")).strip() == value), keys[-1])
 
 
 def _ris_pmid(raw: RawEntry, data: dict, first: Any) -> None:
