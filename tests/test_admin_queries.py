@@ -141,9 +141,10 @@ def test_page_in_review_queries_do_not_grow_with_the_page(client, editor, review
     counts = _counts(client, [_change_url(small), _change_url(large)])
     # As above without the publish gate (three queries), plus the submission in review (shared
     # by the predicates and the decision forms) and its recorded contributors, whether an
-    # earlier clinical review allows an editorial approval, and whether any earlier public version
-    # could be withdrawn from the archive.
-    assert list(counts.values()) == [16, 16]
+    # earlier clinical review allows an editorial approval, whether any earlier public version
+    # could be withdrawn from the archive, and whether any reference's work was retracted (the
+    # approval checklist then asks about it).
+    assert list(counts.values()) == [17, 17]
 
 
 def test_history_queries_do_not_grow_with_the_versions(client, editor):

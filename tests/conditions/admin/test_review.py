@@ -313,9 +313,10 @@ def test_review_view_queries_do_not_grow_with_the_page(client, editor, reviewer)
     # the listed reference ids, the references, the publish gate's cited and listed references,
     # the submission in review (with its submitter, shared by the approval predicate, the
     # decision forms and the "you are reading" line) and its recorded contributors, whether
-    # an earlier clinical review allows an editorial approval, and the reviewer's last decision
+    # an earlier clinical review allows an editorial approval, whether any reference's work was
+    # retracted (the approval checklist then asks about it), and the reviewer's last decision
     # (the approval of the public version, so the comparison is with that).
-    assert _count(client, urls[0]) == _count(client, urls[1]) == 16
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 17
 
 
 def _sent_back_and_resubmitted(editor, reviewer, reviewer2, size: int) -> Condition:
@@ -340,10 +341,10 @@ def test_review_view_queries_since_the_last_review_do_not_grow_with_the_page(
     assert "Changes since your last review." in client.get(urls[1]).content.decode()
     # As above, and for the version the reviewer sent back: that version (with its revision and
     # who saved it), every version in its revision, and the references it shows.
-    assert _count(client, urls[0]) == _count(client, urls[1]) == 19
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 20
     # Against the public version: the reviewer's last decision only, as above.
     live = [f"{url}?against=live" for url in urls]
-    assert _count(client, live[0]) == _count(client, live[1]) == 16
+    assert _count(client, live[0]) == _count(client, live[1]) == 17
 
 
 def test_review_screen_shows_the_content_checks_of_the_version_in_review(client, editor, reviewer):
