@@ -81,6 +81,7 @@ class ReferenceForm(forms.ModelForm):
 @admin.register(Reference)
 class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     form = ReferenceForm
+    change_list_template = "admin/references/reference/change_list.html"  # with "Import a file"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
