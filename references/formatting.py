@@ -140,7 +140,7 @@ def _title_case_word(word: str, *, first: bool, last: bool) -> str:
         if parts[0].lower() in _PREFIXES:
             return "-".join([head, *parts[1:]])
         return "-".join([head, *(_title_case_word(part, first=False, last=True) for part in parts[1:])])
-    core = word.strip("\"'“‘([")
+    core = word.strip("\"'“”‘’()[],.;:")
     if not first and not last and core.lower() in _MINOR_WORDS:
         return word
     for index, char in enumerate(word):

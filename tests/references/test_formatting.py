@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from references import journals
 from references.citations import ama_authors, ama_edition, format_reference
 from references.formatting import ama_pages, title_case
 from references.models import Reference
@@ -1056,6 +1057,8 @@ def test_page_ranges_are_written_out_in_full(given, expected):
         ("gout: a guide for patients", "Gout: A Guide for Patients"),
         ("living with HIV and gout", "Living With HIV and Gout"),
         ("what to do about it", "What to Do About It"),
+        ("gout, diet, and exercise", "Gout, Diet, and Exercise"),
+        ("(the) end of gout", "(The) End of Gout"),
         ("mRNA vaccines in rheumatology", "mRNA Vaccines in Rheumatology"),
         ("Already Title Cased", "Already Title Cased"),
     ],
@@ -1091,3 +1094,36 @@ def test_private_note_is_not_on_the_public_page(client, editor, reviewer):
     assert (
         "Cited By" not in page and "Export Date" not in page and "Scopus" not in page
     )  # …the private one never
+
+
+def test_journal_without_any_abbreviation_is_printed_in_full(monkeypatch):
+    # Without pyiso4's word list a title missing from the NLM table stays whole (and
+    # check_citations lists the reference).
+    monkeypatch.setattr(journals, "_iso4", lambda: None)
+    journals.abbreviate_journal.cache_clear()
+    ref = make_ref(
+        "journal-article",
+        title="T",
+        container_title="Journal of Rare Things",
+        year=2020,
+        volume="1",
+        pages="2-3",
+    )
+    try:
+        fragment = str(format_reference(ref))
+    finally:
+        journals.abbreviate_journal.cache_clear()
+    assert fragment == "T. <i>Journal of Rare Things</i>. 2020;1:2-3."
+
+
+def test_article_in_an_issue_takes_its_year_from_the_online_date_when_none_is_given():
+    ref = make_ref(
+        "journal-article",
+        title="T",
+        container_title="Gut",
+        volume="70",
+        pages="1-9",
+        published_online=date(2020, 12, 1),
+    )
+    assert text_of(format_reference(ref)) == "T. Gut. 2020;70:1-9."
+    assert ref.year is None  # formatting changes nothing it is given
