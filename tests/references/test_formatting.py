@@ -1076,7 +1076,7 @@ def test_private_note_is_never_printed():
 
 
 @pytest.mark.django_db
-def test_private_note_is_not_on_the_public_page(client, editor, reviewer):
+def test_private_note_is_not_on_the_public_page_or_in_the_api(client, editor, reviewer):
     make_reference(
         "okafor2021",
         title="Colchicine after a first gout flare",
@@ -1090,10 +1090,12 @@ def test_private_note_is_not_on_the_public_page(client, editor, reviewer):
 
     page = client.get("/conditions/gout/").content.decode()
     assert "Colchicine after a first gout flare." in page
-    assert "Updated March 3, 2024." in page  # the public note is printed…
-    assert (
-        "Cited By" not in page and "Export Date" not in page and "Scopus" not in page
-    )  # …the private one never
+    # The public note is printed; the editor-only one never is, on the page or in the API.
+    assert "Updated March 3, 2024." in page
+    assert "Cited By" not in page and "Export Date" not in page and "Scopus" not in page
+    api = client.get("/api/conditions/gout/").content.decode()
+    assert "Colchicine after a first gout flare." in api
+    assert "Cited By" not in api and "Export Date" not in api and "Scopus" not in api
 
 
 def test_journal_without_any_abbreviation_is_printed_in_full(monkeypatch):
