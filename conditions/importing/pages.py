@@ -8,7 +8,7 @@ and the site's boilerplate. Sections are recognised by what they say.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -115,7 +115,7 @@ def _reference_lines(lines: list[str], so_far: list[str]) -> list[str] | None:
 # --- condition pages: sections by heading or by content --------------------------------------
 
 
-def _parts(text: str) -> tuple[list[Part], _BackMatter, Names]:
+def _parts(text: str, levels: Mapping[str, int]) -> tuple[list[Part], _BackMatter, Names]:
     """The page's runs of paragraphs, each a section to be, its names, and its dates and references."""
     back = _BackMatter()
     paragraphs: list[tuple[list[str], bool]] = []
@@ -145,7 +145,8 @@ def _parts(text: str) -> tuple[list[Part], _BackMatter, Names]:
     if title_line is not None:
         title_line -= sum(1 for index in listing if index < title_line)
     heads = first_headings(top, title_line)
-    return build_parts([*heads, *rest], skip=skip, contents=contents), back, names
+    parts = build_parts([*heads, *rest], skip=skip, contents=contents, levels=levels, name=names.name)
+    return parts, back, names
 
 
 def _other_names(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -243,16 +244,18 @@ def parse_condition_page(
     repeated: Collection[str] = (),
     first_line: int = 1,
     markup_name: str | None = None,
+    heading_levels: Mapping[str, int] | None = None,
 ) -> ImportDocument:
     """A scraped condition page -> its sections, summary, source date and references.
 
     ``repeated``: lines the other files of the import share (boilerplate.repeated_lines);
     ``first_line``: the file's line number of the text's first line, for the report;
     ``markup_name``: the name a web page's markup gives. Unlike ``title`` (the person's
-    ``--title``), it does not make a page with little evidence import.
+    ``--title``), it does not make a page with little evidence import; ``heading_levels``: the
+    lines a web page's markup makes headings (casefolded text -> level 2 to 6).
     """
     page = clean_page(normalise(text), source=source, repeated=repeated, first_line=first_line)
-    parts, back, names = _parts(page.text)
+    parts, back, names = _parts(page.text, heading_levels or {})
     opening = next((unit for unit in parts[0].units if isinstance(unit, str)), "") if parts else ""
     sections = _sections(parts)
     references = page.references + back.references

@@ -8,6 +8,7 @@ it, in one pass over the lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from conditions.models import Section
@@ -261,7 +262,12 @@ def _strong_headings(lines: list[Line]) -> int:
 
 
 def build_parts(
-    lines: list[Line], *, skip: set[str] | None = None, contents: set[str] | None = None
+    lines: list[Line],
+    *,
+    skip: set[str] | None = None,
+    contents: set[str] | None = None,
+    levels: Mapping[str, int] | None = None,
+    name: str | None = None,
 ) -> list[Part]:
     """The runs of paragraphs of a page's lines (the title and navigation already taken off).
 
@@ -269,8 +275,18 @@ def build_parts(
     sections; on such a page, a heading it does not list is a sub-heading of the section it is
     in, unless it is a question (pages that list topics head their sections with questions) or
     heads a part on no one topic (common questions, research, a closing note).
+
+    ``levels``: the headings a web page's markup gives (casefolded text -> level): they are
+    headings whatever their shape, a level-2 one opens a section and a deeper one naming no
+    topic is a sub-heading. ``name``: the condition's name; on a page without markup, a
+    heading naming it ("A pharmacist can help with hay fever") opens a section.
     """
     contents = contents or set()
+    levels = levels or {}
+    naming = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE) if name else None
+    section_gap = min(
+        (line.gap for line in lines if heading_kind(line.text) or is_question(line.text)), default=1
+    )
     strong = _strong_headings(lines)
     blocks = sum(1 for line in lines if line.gap >= 2)
     # A page of untitled topics parted by runs of blank lines (seed 000) starts a topic at each
@@ -292,10 +308,22 @@ def build_parts(
         if listed is not None and not listed.bare and line.indent > listed.indent and line.gap >= 1:
             listed.items[-1].continuations.append(line.text)  # an indented paragraph under an item
             continue
+        key = " ".join(line.text.split()).casefold()
+        level = levels.get(key)
         role = _is_heading(lines, index, headed, after_list=listed is not None)
-        listed_heading = heading_shape(line.text) and " ".join(line.text.split()).casefold() in contents
-        if listed_heading:
+        if level is not None and not line.text.endswith(":"):
+            role = "kind" if heading_kind(line.text) or is_question(line.text) else "plain"
+        if (heading_shape(line.text) and key in contents) or (level == 2 and role == "plain"):
             build.section(line.text, heading_kind(line.text))
+            continue
+        if level is not None and level > 2 and role == "plain" and build.current is not None:
+            build.close_list()
+            build.part().units.append(SubHeading(heading_text(line.text)))
+            continue
+        markup = bool(levels or contents)  # the page says which headings open sections
+        named = role == "plain" and not markup and naming is not None and naming.search(line.text)
+        if named and line.gap >= section_gap and build.current is not None:
+            build.section(line.text, None)
             continue
         closing = heading_kind(line.text) == Kind.OTHER  # questions, research, a closing note
         if role and contents and not (is_question(line.text) or closing) and build.current is not None:

@@ -66,6 +66,7 @@ class WebPage:
 
     layout: str
     meta: _Metadata
+    heading_levels: dict[str, int] = field(default_factory=dict)  # casefolded text -> 2..6
 
 
 def read_web_page(text: str, *, source: str) -> WebPage:
@@ -80,7 +81,8 @@ def read_web_page(text: str, *, source: str) -> WebPage:
         main = lxml.html.fragment_fromstring(Document(text).summary(html_partial=True))
     except (etree.ParserError, ValueError) as exc:
         raise ImportProblem(f"{source}: is not an HTML page that can be read ({exc}).") from exc
-    return WebPage("\n".join(_layout(main)), _metadata(tree, main))
+    writer = _layout(main)
+    return WebPage("\n".join(writer.text_lines()), _metadata(tree, main), writer.levels)
 
 
 def parse_html_page(
@@ -98,7 +100,13 @@ def parse_html_page(
     page = read_web_page(text, source=source) if isinstance(text, str) else text
     meta = page.meta
     document = parse_condition_page(
-        page.layout, source=source, title=title, slug=slug, repeated=repeated, markup_name=meta.name or None
+        page.layout,
+        source=source,
+        title=title,
+        slug=slug,
+        repeated=repeated,
+        markup_name=meta.name or None,
+        heading_levels=page.heading_levels,
     )
     if meta.also_called:
         seen, names = {document.data.name.casefold()}, []
@@ -194,6 +202,7 @@ class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.inline: list[str] = []
+        self.levels: dict[str, int] = {}  # each heading's text (casefolded) and its level
 
     def text(self, text: str | None) -> None:
         if text:
@@ -210,6 +219,10 @@ class _Writer:
         if text:
             # A run of blank lines starts a new topic; a sub-heading stays inside its section.
             self.lines += ["", "", text] if level <= 2 else ["", text]
+            self.levels.setdefault(text.casefold(), level)
+
+    def text_lines(self) -> list[str]:
+        return self.lines[1:] if self.lines[:1] == [""] else self.lines
 
     def items(self, items: list[tuple[int, str, str]]) -> None:
         self.flush()
@@ -218,11 +231,11 @@ class _Writer:
             self.lines += [f"{'  ' * depth}{marker} {text}" for depth, marker, text in items if text]
 
 
-def _layout(main: lxml.html.HtmlElement) -> list[str]:
+def _layout(main: lxml.html.HtmlElement) -> _Writer:
     writer = _Writer()
     _walk(main, writer)
     writer.flush()
-    return writer.lines[1:] if writer.lines[:1] == [""] else writer.lines
+    return writer
 
 
 def _tag(element: etree._Element) -> str:

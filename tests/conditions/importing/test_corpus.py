@@ -10,7 +10,6 @@ their format: an HTML page the importer cannot read fails here like any other.
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,18 +33,8 @@ BY_ID = {sample.id: sample for sample in SAMPLES}
 
 # What the importer does not do yet on this corpus: each (test, sample) pair is expected to fail
 # until it does. Strict: a change that makes one pass fails the run until its line goes, so the
-# list only shrinks, and the corpus keeps measuring every field of every page. CORPUS_ALL=1 runs
-# every pair as a plain test, to see what each still gets wrong.
-NOT_YET: set[tuple[str, str | None]] = (
-    set()
-    if os.environ.get("CORPUS_ALL")
-    else {
-        ("test_bullet_counts", "nhs_derived_hay_fever"),
-        ("test_section_kinds", "nhs_derived_hay_fever"),
-        ("test_subheadings_stay_inside_their_section", "cleveland_psoriasis"),
-        ("test_subheadings_stay_inside_their_section", "nhs_chickenpox"),
-    }
-)
+# list only shrinks, and the corpus keeps measuring every field of every page.
+NOT_YET: set[tuple[str, str | None]] = set()
 
 
 @pytest.fixture(autouse=True)

@@ -198,3 +198,41 @@ def test_questions_under_a_common_questions_heading_are_its_sub_headings():
     assert (questions.kind, questions.heading) == ("other", "Frequently asked questions")
     subheadings = [unit.text for unit in questions.units if isinstance(unit, SubHeading)]
     assert subheadings == ["Can adults get it?", "What causes a relapse?"]
+
+
+def test_headings_a_page_marks_up_are_headings_whatever_their_shape():
+    # After a list, a short line is taken for a caption; the markup says it is a heading.
+    lines = page_lines(
+        [
+            (["Looking after yourself"], True),
+            (["Some things ease the itching."], False),
+            (["Do"], False),
+            (["- take cool baths"], False),
+            (["Don't"], False),
+            (["- do not scratch the spots"], False),
+            (["A pharmacist can help"], True),
+            (["Ask about creams that calm the itch."], False),
+        ]
+    )
+    levels = {"looking after yourself": 2, "do": 3, "don't": 3, "a pharmacist can help": 2}
+    care, pharmacist = build_parts(lines, levels=levels)
+    assert [unit.text for unit in care.units if isinstance(unit, SubHeading)] == ["Do", "Don't"]
+    assert pharmacist.heading == "A pharmacist can help"
+
+
+def test_a_heading_naming_the_condition_opens_a_section_on_a_page_without_markup():
+    text = (
+        "Symptoms of hay fever\nSneezing, a runny nose and itchy eyes are the usual signs in spring.\n\n"
+        "How to treat hay fever yourself\nKeep windows shut and shower after being outside on dry days.\n\n"
+        "A pharmacist can help with hay fever\nAntihistamine tablets and nasal sprays from a pharmacy "
+        "are the usual treatment."
+    )
+    paragraphs = [(para.split("\n"), False) for para in text.split("\n\n")]
+    parts = build_parts(page_lines(paragraphs), name="hay fever")
+    assert [part.heading for part in parts] == [
+        "Symptoms of hay fever",
+        "How to treat hay fever yourself",
+        "A pharmacist can help with hay fever",
+    ]
+    # Without the name, the same heading is a sub-heading of the treatment it is about.
+    assert len(build_parts(page_lines(paragraphs))) == 2
