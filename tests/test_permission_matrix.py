@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, resolve, reverse
@@ -694,6 +695,28 @@ SPECIAL_ROWS = [
         "post",
         lambda w: _reference_form(w.reference),
         EDITORS,
+    ),
+    # The reference import page: for those who may add and change references. A preview writes
+    # only the session (unwatched); a confirmation without an open preview is refused (409).
+    Row("reference import page", url("admin:references_reference_upload"), cells(EDITORS)),
+    Row(
+        "reference import: preview",
+        url("admin:references_reference_upload"),
+        cells(EDITORS),
+        "post",
+        lambda w: {"file": SimpleUploadedFile("refs.ris", b"TY  - BOOK\nTI  - A book\nPY  - 2020\nER  -\n")},
+    ),
+    Row(
+        "reference import: confirm, GET",
+        url("admin:references_reference_upload_confirm"),
+        cells(ROLES, ok="405"),
+    ),
+    Row(
+        "reference import: confirm with no preview",
+        url("admin:references_reference_upload_confirm"),
+        cells(EDITORS, ok="409"),
+        "post",
+        const({"sha256": "0" * 64, "skip_invalid": "1"}),
     ),
     # Users: only superusers, and a password too.
     Row("user: password form", url("admin:auth_user_password_change", pk("member")), cells(SUPER)),
