@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import strip_tags
 from reversion import set_comment
 from reversion.admin import VersionAdmin
@@ -29,7 +29,10 @@ from medsite.audit.admin import AuditedDeletes
 from . import upload
 from .citations import format_reference
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
-from .models import Reference
+from .lookup import LookupFailed, NotRecorded, parse_identifier
+from .lookup import lookup as lookup_identifier
+from .models import NoticeKind, Reference
+from .retractions import describe
 from .usage import pages_in_review, refusal_change_in_review, usage
 
 LOOKUP_LIMIT = 10
@@ -82,15 +85,28 @@ class ReferenceForm(forms.ModelForm):
 class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     form = ReferenceForm
     change_list_template = "admin/references/reference/change_list.html"  # with "Import a file"
+    # With the look-up by DOI or PMID, and the publisher's notice about the work at the top.
+    change_form_template = "admin/references/reference/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/reference-lookup.js"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
     search_fields = ["key", "title", "authors", "container_title", "=doi", "=pmid"]
     # A search's "N results (M total)" counts the whole table a second time; "Show all" instead.
     show_full_result_count = False
-    readonly_fields = ["formatted", "where_used", "original_text", "created_at", "updated_at"]
+    readonly_fields = [
+        "formatted",
+        "where_used",
+        "original_text",
+        "created_at",
+        "updated_at",
+        "publisher_notice",
+    ]
     fieldsets = [
-        (None, {"fields": ["key", "kind", "formatted"]}),
+        (None, {"fields": ["key", "kind", "formatted", "publisher_notice"]}),
         (
             "Source",
             {
@@ -118,6 +134,19 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     @admin.display(description="as it appears on pages")
     def formatted(self, obj: Reference) -> str:
         return format_reference(obj) if obj.pk else "–"
+
+    @admin.display(description="publisher's notice")
+    def publisher_notice(self, obj: Reference) -> str:
+        """A retraction, expression of concern or correction, as Crossref last reported it."""
+        if not obj.pk:
+            return "–"
+        if not obj.notices_checked_at:
+            return "Not checked yet: check_citations --retractions asks Crossref about cited DOIs."
+        checked = when(obj.notices_checked_at)
+        if not obj.notice_kind:
+            return f"None, when Crossref was asked on {checked}."
+        notice = describe(obj.notice_kind, obj.notice_doi, obj.notice_date)
+        return f"{notice} (Crossref, asked on {checked})"
 
     @admin.display(description="used by")
     def where_used(self, obj: Reference) -> str:
@@ -199,7 +228,12 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
                 name="references_reference_upload_confirm",
             ),
         ]
-        return [lookup, *uploads, *super().get_urls()]
+        identifier = path(
+            "identifier-lookup/",
+            self.admin_site.admin_view(self.identifier_lookup_view),
+            name="references_reference_identifier_lookup",
+        )
+        return [lookup, identifier, *uploads, *super().get_urls()]
 
     def _upload_view(self, view):
         """The import page's views (references/upload.py), behind the admin's login."""
@@ -218,6 +252,38 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
             for ref in matches
         ]
         return JsonResponse({"results": results})
+
+    def identifier_lookup_view(self, request: HttpRequest) -> JsonResponse:
+        """The fields of the work a DOI or PMID names, from Crossref or PubMed, for the form to
+        fill in (static/js/reference-lookup.js): nothing is saved here."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        identifier = request.GET.get("identifier", "").replace("\x00", "")[:500]
+        try:
+            parse_identifier(identifier)
+        except LookupFailed as failure:
+            return JsonResponse({"error": str(failure)}, status=400)
+        try:
+            result = lookup_identifier(identifier)
+        except LookupFailed as failure:
+            # No such record (404), or the service failed or could not be reached (502).
+            return JsonResponse(
+                {"error": str(failure)}, status=404 if isinstance(failure, NotRecorded) else 502
+            )
+        existing = ""
+        if result.existing_key:
+            found = Reference.objects.filter(key=result.existing_key).values_list("pk", flat=True).first()
+            existing = reverse("admin:references_reference_change", args=[found]) if found else ""
+        retracted = [notice for notice in result.notices if notice.get("type") == NoticeKind.RETRACTION]
+        return JsonResponse(
+            {
+                "source": result.source,
+                "identifier": result.identifier,
+                "fields": result.fields,
+                "existing": {"key": result.existing_key, "url": existing} if result.existing_key else None,
+                "retractions": [str(notice.get("DOI", "")) for notice in retracted],
+            }
+        )
 
 
 def _reference_versions() -> models.QuerySet:

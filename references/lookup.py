@@ -62,6 +62,10 @@ class LookupFailed(Exception):
     """The look-up gave no record; ``str()`` is a sentence for the editor."""
 
 
+class NotRecorded(LookupFailed):
+    """The service answered, and holds no record of the identifier."""
+
+
 @dataclass(frozen=True)
 class LookupResult:
     """What a service holds about one work, as the Reference form takes it.
@@ -203,7 +207,7 @@ def crossref_work(doi: str, *, timeout: float | None = None) -> dict:
     url = f"{settings.CROSSREF_API_URL}/works/{quote(doi, safe='')}{query}"
     status, data = fetch_json(url, service=CROSSREF, timeout=timeout)
     if status == 404:
-        raise LookupFailed(
+        raise NotRecorded(
             f"Crossref has no record of the DOI {doi}. Check it (a DOI from DataCite, e.g. a data set, is "
             "not in Crossref), or fill the fields in by hand."
         )
@@ -224,7 +228,7 @@ def pubmed_summary(pmid: str, *, timeout: float | None = None) -> dict:
     summary = result.get(pmid) if isinstance(result, dict) else None
     # An unknown PMID is a 200 whose summary says {"uid": ..., "error": "cannot get document summary"}.
     if status == 404 or not isinstance(summary, dict) or summary.get("error") or not summary.get("uid"):
-        raise LookupFailed(
+        raise NotRecorded(
             f"PubMed has no record of the PMID {pmid}. Check it, or fill the fields in by hand."
         )
     return summary

@@ -669,6 +669,12 @@ SPECIAL_ROWS = [
         lambda w: reverse("admin:references_reference_lookup") + "?q=lee",
         cells(EDITORS),
     ),
+    # Filling the form from a DOI or PMID: nothing pasted asks no service, and is refused (400).
+    Row(
+        "reference look-up by DOI or PMID",
+        lambda w: reverse("admin:references_reference_identifier_lookup") + "?identifier=",
+        cells(EDITORS, ok="400"),
+    ),
     Row("reference: deleted", url("admin:references_reference_recoverlist"), cells(EDITORS)),
     Row(
         "reference: recover form",
