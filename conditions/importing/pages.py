@@ -276,6 +276,11 @@ def parse_condition_page(
             "low confidence: imported because --title named it; "
             + _not_a_page(source, named=True, medical=bool(kinds)).split(": ", 2)[-1]
         )
+    elif not kinds:
+        warnings.append(
+            "low confidence: no section is about symptoms, causes, diagnosis, treatment or the like; "
+            "check that this is a condition page and that its sections were found"
+        )
     data = ConditionData(
         name=name,
         slug=slug or "",

@@ -204,6 +204,23 @@ def test_title_lets_a_page_with_little_evidence_import_with_a_low_confidence_war
     assert "--title" in low and "no section on symptoms, causes" in low
 
 
+def test_a_named_dated_page_with_no_medical_section_imports_with_a_low_confidence_warning():
+    page = (
+        "Jet lag\n\n"
+        "Jet lag is the tired, out-of-step feeling after flying across several time zones.\n\n"
+        "Travellers often find the first night the hardest, and eastward trips the worst.\n\n"
+        "Last updated: May 3, 2025\n"
+    )
+    document = parse_document(page, source="jetlag.txt")
+    assert document.data.name == "Jet lag"
+    assert [w for w in document.warnings if w.startswith("low confidence")] == [
+        "low confidence: no section is about symptoms, causes, diagnosis, treatment or the like; "
+        "check that this is a condition page and that its sections were found"
+    ]
+    # A page with sections on medical topics carries no such warning.
+    assert not [w for w in parse_document(PDF_TEXT, source="page.txt").warnings if "low confidence" in w]
+
+
 def test_an_alternative_names_heading_gives_other_names_and_is_no_section():
     page = (
         "Croup is an infection of the upper airway that causes a barking cough in young children.\n\n"
