@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from django.urls import reverse
 
 from references.lookup import LookupFailed, expand_pages, lookup, parse_identifier
+from references.models import Reference
 from tests.factories import make_reference
 from tests.references import fake_services as fake
 
@@ -214,3 +218,64 @@ def test_a_service_that_cannot_be_reached_is_named(settings):
 )
 def test_page_ranges_are_written_out_in_full(pages, full):
     assert expand_pages(pages) == full
+
+
+# --- the admin's look-up endpoint -----------------------------------------------------------
+
+
+def _lookup_url(identifier: str) -> str:
+    return (
+        reverse("admin:references_reference_identifier_lookup") + "?" + urlencode({"identifier": identifier})
+    )
+
+
+def test_the_admin_endpoint_answers_with_the_forms_fields(services, client, editor):
+    client.force_login(editor)
+
+    response = client.get(_lookup_url("https://doi.org/10.5555/jcm.2021.0042"))
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["source"] == "Crossref" and data["identifier"] == "DOI 10.5555/jcm.2021.0042"
+    assert data["fields"]["journal_abbreviation"] == "J Community Med"
+    assert data["existing"] is None and data["retractions"] == []
+    assert not Reference.objects.exists()  # nothing saved until the editor saves the form
+
+
+def test_the_admin_endpoint_names_a_stored_reference_and_a_retraction(services, client, editor):
+    stored = make_reference("brandt2015", doi=fake.RETRACTED_DOI)
+    client.force_login(editor)
+
+    data = client.get(_lookup_url(fake.RETRACTED_DOI)).json()
+
+    url = reverse("admin:references_reference_change", args=[stored.pk])
+    assert data["existing"] == {"key": "brandt2015", "url": url}
+    assert data["retractions"] == [fake.RETRACTION_NOTICE_DOI]
+
+
+@pytest.mark.parametrize(
+    "identifier, status, message",
+    [
+        ("cramps", 400, "is not a DOI or a PMID"),
+        ("10.5555/unknown.404", 404, "Crossref has no record"),
+        ("39999999", 404, "PubMed has no record"),
+        ("10.5555/fault.server-error", 502, "Crossref answered with an error (HTTP 503)"),
+        ("10.5555/fault.slow", 502, "Crossref did not answer within 1 second."),
+    ],
+)
+def test_the_admin_endpoint_explains_failures(services, client, editor, identifier, status, message):
+    client.force_login(editor)
+
+    response = client.get(_lookup_url(identifier))
+
+    assert response.status_code == status
+    assert message in response.json()["error"]
+
+
+def test_the_reference_form_offers_the_look_up_to_those_who_may_write(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:references_reference_add")).content.decode()
+
+    assert 'id="reference-lookup-identifier"' in page
+    assert f'data-url="{reverse("admin:references_reference_identifier_lookup")}"' in page
+    assert "js/reference-lookup.js" in page

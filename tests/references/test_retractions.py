@@ -266,3 +266,37 @@ def test_the_admin_offers_the_extra_item_only_when_needed_and_refuses_without_it
     data["attestation"] = [*CHECKED, RETRACTIONS]
     client.post(_workflow_url(condition, "approve"), data, follow=True)
     assert Condition.objects.get(pk=condition.pk).live_publication is not None
+
+
+# --- the notice in the reference admin ------------------------------------------------------------
+
+
+def test_the_reference_admin_shows_a_retraction_prominently(services, client, editor, reviewer):
+    retracted = make_reference("brandt2015", doi=fake.RETRACTED_DOI)
+    _cite(editor, reviewer, retracted, name="Night cramps", published=False)
+    check_retractions()
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:references_reference_change", args=[retracted.pk])).content.decode()
+
+    notice = page[page.index('id="medsite-notice"') : page.index("</ul>", page.index('id="medsite-notice"'))]
+    assert 'class="error"' in notice and "<strong>Retracted.</strong>" in notice
+    assert (
+        f'<a href="https://doi.org/{fake.RETRACTION_NOTICE_DOI}">{fake.RETRACTION_NOTICE_DOI}</a>, 2 Jun 2017'
+        in notice
+    )
+    assert "Retraction 10.5555/jcm.2017.0201, 2 Jun 2017 (Crossref, asked on" in page
+
+
+def test_the_reference_admin_says_when_no_notice_was_found_and_when_never_asked(services, client, editor):
+    asked = make_reference("hydration2020", doi=fake.CLEAN_DOI)
+    never = make_reference("other2020")
+    check_retractions([asked])
+    client.force_login(editor)
+
+    asked_page = client.get(reverse("admin:references_reference_change", args=[asked.pk])).content.decode()
+    never_page = client.get(reverse("admin:references_reference_change", args=[never.pk])).content.decode()
+
+    assert 'id="medsite-notice"' not in asked_page
+    assert "None, when Crossref was asked on" in asked_page
+    assert "Not checked yet" in never_page
