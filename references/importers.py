@@ -294,6 +294,7 @@ class Outcome:
     how: str = ""  # how it was matched: "DOI", "PMID", "key", "title and year"
     changes: list[str] = field(default_factory=list)
     duplicate_of: ParsedReference | None = None
+    before: dict[str, Any] = field(default_factory=dict)  # an update's changed fields, as stored
 
     def message(self, *, dry_run: bool = False) -> str:
         verb = f"would be {self.action}" if dry_run and self.action != SKIPPED else self.action
@@ -582,6 +583,7 @@ def _merge_into(first: Outcome, entry: ParsedReference) -> Outcome:
             continue
         first.parsed.fields[name] = value
         if getattr(first.reference, name) != value:
+            first.before.setdefault(name, getattr(first.reference, name))
             setattr(first.reference, name, value)
             added.append(name)
     if added and first.action != CREATED:
@@ -605,6 +607,17 @@ def _find_existing(entry: ParsedReference) -> tuple[Reference | None, str]:
         )
     found, how = (by_doi, "DOI") if by_doi else (by_pmid, "PMID")
     if found is not None:
+        other = "pmid" if how == "DOI" else "doi"
+        if _conflicts(fields, _identifiers(found)):
+            raise _Refused(
+                _refusal(
+                    entry,
+                    f"its {how} {fields[how.lower()]} is that of {found.key}, whose {other.upper()} is "
+                    f"{getattr(found, other)}, but its own {other.upper()} is {fields[other]}; nothing was "
+                    f"changed. Correct the file, or {found.key} if that is the one that is wrong.",
+                    conflict=True,
+                )
+            )
         title = fields.get("title", "")
         if titles_clearly_differ(found.title, title):
             raise _Refused(
@@ -640,15 +653,17 @@ def _plan_one(entry: ParsedReference, planned_keys: set[str]) -> Outcome:
         taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
         reference = Reference(key=unique_key(base, taken | planned_keys), **entry.fields)
         return Outcome(entry, CREATED, reference)
-    changes = []
+    changes, before = [], {}
     for name, value in entry.fields.items():
         # "other" is what a format says when it cannot tell; it does not undo a known kind.
         if name == "kind" and value == Kind.OTHER:
             continue
         if getattr(existing, name) != value:
+            before[name] = getattr(existing, name)
             setattr(existing, name, value)
             changes.append(name)
-    return Outcome(entry, UPDATED if changes else SKIPPED, existing, how=how, changes=changes)
+    action = UPDATED if changes else SKIPPED
+    return Outcome(entry, action, existing, how=how, changes=changes, before=before)
 
 
 def _validate(outcome: Outcome) -> list[str]:

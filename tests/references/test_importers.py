@@ -958,3 +958,14 @@ def test_a_biblatex_set_is_left_out_without_refusing_the_file(tmp_path):
         "line 5: created rossi2019 – “Sports medicine for the family doctor”.",
         "1 created, 0 updated, 0 skipped",
     ]
+
+
+def test_a_doi_match_whose_stored_pmid_is_another_is_a_conflict(tmp_path):
+    make_reference("osei2021", title="Heel pain in walkers", doi="10.5555/hp.2021.7", pmid="31000001")
+    ris = "TY  - JOUR\nTI  - Heel pain in walkers\nDO  - 10.5555/hp.2021.7\nAN  - 31000002\nER  -\n"
+
+    message = _assert_refused(_write(tmp_path, "one.ris", ris))
+
+    assert "one.ris, line 1: conflict: its DOI 10.5555/hp.2021.7 is that of osei2021, whose PMID" in message
+    assert "is 31000001, but its own PMID is 31000002; nothing was changed." in message
+    assert Reference.objects.get(key="osei2021").pmid == "31000001"
