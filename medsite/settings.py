@@ -351,6 +351,12 @@ REFERENCE_LOOKUP_MAILTO = os.environ.get("REFERENCE_LOOKUP_MAILTO", "").strip()
 # The named account that command-line writes (imports, scheduled publishing) are recorded under.
 MEDSITE_SYSTEM_USERNAME = "medsite-system"
 MEDSITE_SITE_NAME = os.environ.get("MEDSITE_SITE_NAME", "MedSite")
+# Who publishes the pages and on what terms, as their structured data states it: the publisher
+# (the site's name unless set), the content licence's URL (none stated while empty) and the
+# copyright holder (the publisher unless set).
+MEDSITE_PUBLISHER_NAME = os.environ.get("MEDSITE_PUBLISHER_NAME", "").strip() or MEDSITE_SITE_NAME
+MEDSITE_CONTENT_LICENSE = os.environ.get("MEDSITE_CONTENT_LICENSE", "").strip()
+MEDSITE_COPYRIGHT_HOLDER = os.environ.get("MEDSITE_COPYRIGHT_HOLDER", "").strip() or MEDSITE_PUBLISHER_NAME
 
 LOGGING = {
     "version": 1,
