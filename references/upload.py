@@ -219,10 +219,17 @@ def _preview(report: importers.ImportReport) -> dict[str, Any]:
             {
                 "where": o.parsed.where,
                 "key": o.reference.key,
-                "title": o.reference.title,
+                "title": o.before.get("title", o.reference.title),  # as stored, for an update
                 "pk": o.reference.pk,
                 "how": o.how,
-                "changes": [label(name) for name in o.changes],
+                "changes": [
+                    {
+                        "field": label(name),
+                        "before": _shown(o.before.get(name)),
+                        "after": _shown(getattr(o.reference, name)),
+                    }
+                    for name in o.changes
+                ],
                 "same_as": o.duplicate_of.where if o.duplicate_of is not None else "",
             }
             for o in report.outcomes
@@ -241,3 +248,8 @@ def _preview(report: importers.ImportReport) -> dict[str, Any]:
         "refused_count": report.refused_count,
         "summary": report.summary(),
     }
+
+
+def _shown(value: Any) -> str:
+    """A field's value in the preview: one line, "–" for nothing."""
+    return " · ".join(str(value).splitlines()) if value not in (None, "") else "–"

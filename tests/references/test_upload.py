@@ -123,10 +123,12 @@ def test_the_preview_shows_what_would_be_created_updated_and_refused_and_writes_
         "To create (2) Where Key Title line 1 lund2020 Chilblains in office workers line 9 rossi2019" in page
     )
     assert (
-        "To update (1)" in page
-        and "line 16 osei2021 – Heel pain in walkers: a cross-sectional survey DOI title, container title"
+        "To update (1) Where Stored reference Matched by Changes line 16 osei2021 – Heel pain in walkers DOI"
         in page
     )
+    # Each change, from the stored value to the file's.
+    assert "Title: Heel pain in walkers → Heel pain in walkers: a cross-sectional survey" in page
+    assert "Container title: – → Foot Ankle Q" in page
     # All or nothing cannot go ahead: the one button imports the others only.
     assert "Import the other entries, leave out the 2 refused" in page
     assert ">Import</button>" not in page
