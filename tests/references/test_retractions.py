@@ -30,7 +30,7 @@ def services():
 
 
 def test_a_retraction_watch_notice_in_updated_by_is_found(services):
-    notices = notices_of(fake.RETRACTED_DOI)
+    notices = notices_of(fake.RETRACTED_DOI) or []
 
     retraction = Notice(
         NoticeKind.RETRACTION, fake.RETRACTION_NOTICE_DOI, date(2017, 6, 2), "retraction-watch"
