@@ -257,6 +257,8 @@ def test_the_admin_offers_the_extra_item_only_when_needed_and_refuses_without_it
     assert f'value="{RETRACTIONS}"' in page
     assert "This page cites work that was retracted: “brandt2015”" in page
     assert f'value="{RETRACTIONS}"' not in plain
+    review = client.get(reverse("admin:conditions_condition_review", args=[condition.pk])).content.decode()
+    assert f'value="{RETRACTIONS}"' in review  # the review screen's approval asks it too
 
     data = {"kind": "clinical", "attestation": CHECKED, **reviewed_fields(condition)}
     refused = client.post(_workflow_url(condition, "approve"), data, follow=True).content.decode()
