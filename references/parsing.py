@@ -126,14 +126,27 @@ _URL = re.compile(r"https?://[^\s<>\"]+|(?<![\w@./-])www\.[\w-]+\.[^\s<>\"]+", r
 _URL_LEAD = re.compile(
     r"(?:\bAvailable\s+(?:from|at|online(?:\s+at)?)|\bRetrieved\s+from|\bURL)\s*:?\s*$", re.I
 )
+# PubMed's links to other records ("Erratum in: Lancet. 2020;395:e50."), to the end: for editors.
+_RELATED_RECORDS = re.compile(
+    r"\b(?:Erratum|Comment|Retraction|Retracted|Update|Expression of concern|(?:Corrected and )?republished)"
+    r"\s+(?:in|for|of|from):\s.*",
+    re.IGNORECASE,
+)
+# PubMed's publication types after a record: not part of the reference.
+_PUBLICATION_TYPE = re.compile(
+    r"(?:Review|Systematic Review|Meta-Analysis|Editorial|Comment|Letter|Case Reports?|Practice Guideline)",
+    re.IGNORECASE,
+)
 # Links of the site a list was copied from, and medium designators: nothing of the source.
 _LINK_LABEL = re.compile(
     r"\[\s*(?:Google Scholar|PubMed|PubMed Central|PMC free article|Free PMC article|CrossRef|"
-    r"Cross Ref|Ref list|DOI|Free full text|Full text|Abstract|Article|Medline|Web of Science|"
+    r"Cross Ref|Ref list|DOI|Free full text|Medline|Web of Science|"
     r"Scopus|Green Version|Internet|internet publication|online|Context Link)\s*\]",
     re.IGNORECASE,
 )
 _EPUB_AHEAD = re.compile(r"\[?\s*\bEpub ahead of print\b\s*\]?\.?", re.IGNORECASE)
+# Labels that may be the reference's own ("Title [abstract]") unless they end it.
+_TRAILING_LABEL = re.compile(r"\[\s*(?:Abstract|Article|Full text)\s*\]", re.IGNORECASE)
 # PubMed's own remark on a free copy, unbracketed.
 _FREE_COPY = re.compile(r"\bFree (?:PMC |full[- ]text )?article\b\.?", re.IGNORECASE)
 # NLM writes its dates in brackets: "[Updated 2023 Jan 5]", "[cited 2024 Feb 1]".
@@ -148,7 +161,8 @@ _DATED_HEAD = re.compile(_LABEL, re.IGNORECASE)
 # "Accessed August 24, 2020." · "Published online Nov. 4, 2020" · "Epub 2014 Dec 3": up to the
 # year (or MEDLINE's day after it), within one part.
 _DATED = re.compile(
-    _LABEL + rf"(?P<date>\d{{4}}\s+{_MONTH}(?:\s+\d{{1,2}})?(?!\w)|[^.;]*?(?:\.\s*+\d[^.;]*?)?\d{{4}})\b\.?",
+    _LABEL + rf"(?P<date>\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\d{{4}}\s+{_MONTH}(?:\s+\d{{1,2}})?(?!\w)"
+    r"|[^.;]*?(?:\.\s*+\d[^.;]*?)?\d{4})\b\.?",
     re.IGNORECASE,
 )
 _PART_END = re.compile(r"[.;]")
@@ -191,29 +205,31 @@ def _cut(text: str, match: re.Match[str]) -> str:
 
 def _take_identifiers(text: str, fields: dict) -> str:
     """Move DOI, PMID, URL and dated remarks into ``fields``; return what is left."""
-    text = _FREE_COPY.sub(" ", _LINK_LABEL.sub(" ", text))
+    # Spaces tidied after each removal: patterns that start with spaces rescan a run of them.
+    text = " ".join(_FREE_COPY.sub(" ", _LINK_LABEL.sub(" ", text)).split())
+    text = _without_trailing_labels(text)
     if _EPUB_AHEAD.search(text):
         fields["private_note"] = "Epub ahead of print"
-        text = _EPUB_AHEAD.sub(" ", text)
-    text = _BRACKETED_DATE.sub(_unbracketed_date, text)
-    dois = list(_DOI.finditer(text))
-    if dois:
-        fields["doi"] = _strip_closing(dois[0]["doi"].rstrip(".,;"))
-        for doi in reversed(dois):  # a second "doi: …" is the same one again
-            text = _cut(text, doi)
+        text = " ".join(_EPUB_AHEAD.sub(" ", text).split())
+    text = " ".join(_BRACKETED_DATE.sub(_unbracketed_date, text).split())
+    if doi := _DOI.search(text):
+        fields["doi"] = _strip_closing(doi["doi"].rstrip(".,;"))
+        text = " ".join(_DOI.sub(" ", text).split())  # a second "doi: …" is the same one again
     if match := _PMID.search(text):
         fields["pmid"] = match["pmid"]
         text = _cut(text, match)
     if match := _PMCID.search(text):
         _add_note(fields, "private_note", f"PMCID: {match['pmcid']}")
         text = _cut(text, match)
+    if related := _RELATED_RECORDS.search(text):
+        _add_note(fields, "private_note", related.group(0).strip())
+        text = text[: related.start()]
     if match := _URL.search(text):
         url = _strip_closing(match.group(0).rstrip(".,;"))
         fields["url"] = url if "://" in url else f"https://{url}"
         # "Hiccups (https://…)." leaves no empty brackets behind; "Available from:" goes too.
         before = re.sub(r"\(\s*$", "", _URL_LEAD.sub("", text[: match.start()]))
         text = before + " " + re.sub(r"^\s*\)", "", text[match.start() + len(url) :])
-    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
     dated = _dated_remarks(text)
     dated_notes = []
     for match in reversed(dated):
@@ -234,10 +250,23 @@ def _take_identifiers(text: str, fields: dict) -> str:
     fields["note"] = "; ".join(dated_notes[::-1])
     ends = [0, *(end for match in dated for end in match.span()), len(text)]
     text = "".join(text[start:end] for start, end in zip(ends[::2], ends[1::2], strict=True))
+    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)  # what held a PMID or "(accessed …)"
     text = re.sub(r"\s+([.,;])", r"\1", " ".join(text.split()))
     # What removing left between two parts: "287-95. ; Epub" -> "287-95. Epub".
     text = re.sub(r"([.;,])(?:\s[.;,])+", r"\1", text)
     return text.strip(" .,;")
+
+
+def _without_trailing_labels(text: str) -> str:
+    """``text`` without the "[Abstract] [Full text]" links after it (label by label from the
+    end: a regex for the run would rescan it from each bracket)."""
+    text = text.rstrip()
+    while text.endswith("]"):
+        start = text.rfind("[")
+        if start < 0 or not _TRAILING_LABEL.fullmatch(text, start):
+            break
+        text = text[:start].rstrip()
+    return text
 
 
 def _unbracketed_date(match: re.Match[str]) -> str:
@@ -336,6 +365,8 @@ _SMALL_WORDS = _words("of for the and on in to at a an de du des la le y et und 
 
 def _names(segment: str) -> list[str] | None:
     """The people of a comma-separated author list ("Smith J, Lee K, et al"), or None."""
+    # "Smith J et al": the "et al" as its own name.
+    segment = re.sub(r"(?<=[^,\s])\s+(?=et\.?\s+al\.?$)", ", ", segment)
     names = [name.strip() for name in segment.split(",") if name.strip()]
     people = [name for name in names if _PERSON.fullmatch(name)]
     if people and all(_PERSON.fullmatch(name) or _ET_AL.fullmatch(name) for name in names):
@@ -422,8 +453,8 @@ _LOCATOR = re.compile(
     r"(?:\((?P<issue>[^)]+)\))?\s*(?::\s*(?P<pages>[\w–-]+))?",
     re.IGNORECASE,
 )
-# An article number in place of pages: e045123, e0227890, CD012345 (Cochrane reviews).
-_ELOCATOR = re.compile(r"(?:e|CD)\d{3,}")
+# An article number in place of pages: e045123, e0227890, l1234 (BMJ), CD012345 (Cochrane).
+_ELOCATOR = re.compile(r"(?:[a-z]|CD)\d{3,}")
 _PAGES = r"(?:chap(?:ter)?\.?\s*)?[\w–-]+"
 # "2022 Jan-" (a book updated continuously) · "2021 Mar" · "March 2020": a book's date.
 _IMPRINT_DATE = (
@@ -551,7 +582,10 @@ def _assign_free(free: list[str], fields: dict, *, expert: bool) -> None:
         del free[:parts]
     if free and not fields["container_title"]:
         fields["container_title"] = free.pop(0)
-    if free:
+    types = [part for part in free if _PUBLICATION_TYPE.fullmatch(part)]
+    if types:
+        _add_note(fields, "private_note", "; ".join(types))
+    if free := [part for part in free if part not in types]:
         fields["note"] = "; ".join(filter(None, [*free, fields["note"]]))
 
 
