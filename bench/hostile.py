@@ -102,6 +102,14 @@ def reference_inputs() -> list[tuple[str, Callable[[], object]]]:
         ),
         ("free-text reference: 144 KB of `p. `", lambda: parse_reference(repeat("p. ", size))),
         (
+            "free-text reference: 144 KB of glued `[PubMed]`",
+            lambda: parse_reference(repeat("[PubMed]", size)),
+        ),
+        (
+            "free-text reference: 144 KB of `Smith J, et al., eds `",
+            lambda: parse_reference(repeat("Smith J, et al., eds ", size)),
+        ),
+        (
             "page import: a 144 KB sentence of spaces (the page's name)",
             lambda: importers.infer_name("Zorblax" + " " * size + "x"),
         ),
