@@ -243,7 +243,8 @@ def _take_identifiers(text: str, fields: dict) -> str:
         elif label == "epub":
             _add_note(fields, "private_note", f"Epub {match['date']}", first=True)
         else:
-            dated_notes.append(f"{match['label']} {match['date']}")
+            label_text = "Last updated" if label == "last update" else match["label"]
+            dated_notes.append(f"{label_text} {match['date']}")
             year = day.year if day else _last_year(match["date"])
             if year and (label == "published" or fields["year"] is None):
                 fields["year"] = year
@@ -508,7 +509,7 @@ def _matched(pattern: re.Pattern[str], segment: str) -> re.Match[str]:
 def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None:
     free: list[str] = []  # segments no pattern claimed, in order: title, then container, then notes
     book_follows = False
-    for segment in segments:
+    for number, segment in enumerate(segments):
         part = _classify(segment)
         if part == "in":
             book_follows = _assign_container(_matched(_IN, segment)["container"], fields)
@@ -541,6 +542,9 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             if part == "date" and day and fields["private_note"].startswith("Epub ahead of print"):
                 # The only date of an article not yet in an issue: when it went online.
                 fields["published_online"] = fields["published_online"] or day
+            elif part == "date" and _IN.fullmatch(segments[number + 1] if number + 1 < len(segments) else ""):
+                # PubMed's citation of a chapter of a living book (StatPearls): its last update.
+                _add_note(fields, "note", f"Updated {segment}", first=True)
             elif part == "date":
                 _add_note(fields, "note", segment, first=True)
         else:

@@ -611,6 +611,7 @@ TABLE = [
         year=2024,
         pmid="30000003",
         accessed_on=date(2024, 2, 1),
+        note="Updated 2023 Jul 4",
     ),
     # "U.S." starts the name of an organisation.
     row(
@@ -1134,3 +1135,10 @@ def test_imprints_as_sites_write_them(imprint, place, publisher, year):
 )
 def test_parse_date_in_medline_order(date_text, expected):
     assert parse_date(date_text) == expected
+
+
+def test_a_last_update_is_noted_as_formatting_reads_it():
+    fields = parse_reference(
+        "Lund M. Hiccups. In: StatPearls. StatPearls Publishing; 2024 Jan-. Last Update: July 4, 2023."
+    )
+    assert fields["note"] == "Last updated July 4, 2023"
