@@ -252,7 +252,12 @@ def _people(people: Any) -> str:
         if not isinstance(person, dict):
             continue
         family, given = _text(person.get("family")), _text(person.get("given"))
-        name = ama_name(family, given, _text(person.get("suffix"))) if family else _text(person.get("name"))
+        # A person with one name only (Crossref puts it in "given" or "family"), or a group ("name").
+        name = (
+            ama_name(family, given, _text(person.get("suffix")))
+            if family
+            else _text(person.get("name")) or given
+        )
         if name:
             names.append(name)
     return "\n".join(names)
@@ -305,6 +310,8 @@ def crossref_fields(message: dict) -> dict[str, str]:
         "elocator": _text(message.get("article-number")),
         "doi": _doi(message.get("DOI")),
     }
+    if not fields["elocator"] and re.fullmatch(r"e\d+", fields["pages"]):  # an article number as the page
+        fields["pages"], fields["elocator"] = "", fields["pages"]
     if kind == Kind.JOURNAL_ARTICLE:
         fields["journal_abbreviation"] = _text(message.get("short-container-title"))
         # "Published online" is printed for an article not yet in an issue.

@@ -44,6 +44,7 @@ RETRACTION_NOTICE_DOI = "10.5555/jcm.2017.0201"
 CORRECTED_DOI = "10.5555/jcm.2018.0330"
 CORRECTION_NOTICE_DOI = "10.5555/jcm.2019.0012"
 CLEAN_DOI = "10.5555/jcm.2020.0077"
+PAGE_ELOCATOR_DOI = "10.5555/ohr.0281234"
 
 CROSSREF_WORKS: dict[str, dict] = {
     ARTICLE_DOI: {
@@ -181,6 +182,23 @@ CROSSREF_WORKS: dict[str, dict] = {
                 "label": "Erratum",
             }
         ],
+    },
+    # An open-access journal registering its article number as the page, with a one-name author.
+    PAGE_ELOCATOR_DOI: {
+        "DOI": PAGE_ELOCATOR_DOI,
+        "type": "journal-article",
+        "title": ["Text message reminders and inhaler technique"],
+        "author": [
+            {"given": "Nadia", "family": "Haddad", "sequence": "first", "affiliation": []},
+            {"given": "Sukarno", "sequence": "additional", "affiliation": []},
+        ],
+        "container-title": ["Open Health Reports"],
+        "short-container-title": ["Open Health Rep"],
+        "volume": "18",
+        "issue": "2",
+        "page": "e0281234",
+        "issued": _date(2023, 2, 3),
+        "published-online": _date(2023, 2, 3),
     },
     CLEAN_DOI: {
         "DOI": CLEAN_DOI,

@@ -80,6 +80,15 @@ def test_an_online_first_article_gets_its_online_date_and_article_number(service
     assert "volume" not in fields and "pages" not in fields
 
 
+def test_an_article_number_registered_as_the_page_is_the_article_number(services):
+    fields = lookup(fake.PAGE_ELOCATOR_DOI).fields
+
+    assert fields["elocator"] == "e0281234"
+    assert "pages" not in fields
+    assert "published_online" not in fields  # in an issue: no "Published online"
+    assert fields["authors"] == "Haddad N\nSukarno"  # a one-name author is kept whole
+
+
 def test_a_chapter_gets_its_editors_book_and_publisher(services):
     fields = lookup(fake.CHAPTER_DOI).fields
 
