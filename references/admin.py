@@ -91,6 +91,7 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
         js = ["js/reference-lookup.js"]
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "kind", "title", "year", "container_title"]
     list_filter = ["kind", "year"]
@@ -140,13 +141,13 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         """A retraction, expression of concern or correction, as Crossref last reported it."""
         if not obj.pk:
             return "–"
-        if not obj.notices_checked_at:
+        checked = when(obj.notices_checked_at) if obj.notices_checked_at else ""
+        if obj.notice_kind:
+            notice = describe(obj.notice_kind, obj.notice_doi, obj.notice_date)
+            return f"{notice} (Crossref, asked on {checked})" if checked else notice
+        if not checked:
             return "Not checked yet: check_citations --retractions asks Crossref about cited DOIs."
-        checked = when(obj.notices_checked_at)
-        if not obj.notice_kind:
-            return f"None, when Crossref was asked on {checked}."
-        notice = describe(obj.notice_kind, obj.notice_doi, obj.notice_date)
-        return f"{notice} (Crossref, asked on {checked})"
+        return f"None, when Crossref was asked on {checked}."
 
     @admin.display(description="used by")
     def where_used(self, obj: Reference) -> str:
