@@ -94,7 +94,10 @@ def _get_live_condition(slug: str) -> Condition:
     any other, including a draft's proposed address, is not found.
     """
     condition = (
-        Condition.objects.select_related("live_publication").filter(live_publication__slug=slug).first()
+        Condition.objects.select_related("live_publication__approved_by__reviewer_profile")
+        .annotate(first_published=structured.first_published())
+        .filter(live_publication__slug=slug)
+        .first()
     )
     if condition is not None:
         return condition
@@ -187,7 +190,8 @@ def _gone_page(request: HttpRequest, gone: Gone) -> HttpResponse:
 @require_safe
 @answers_gone
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Queries: 1 (the condition joined to its live publication). The body is frozen HTML.
+    # Queries: 1 (the condition joined to its live publication, its approver's reviewer profile,
+    # and the date it first went live). The body is frozen HTML.
     condition = _get_live_condition(slug)
     publication = condition.public_version
     context = {
@@ -216,6 +220,8 @@ def _json_ld(request: HttpRequest, condition: Condition, publication: Publicatio
         page_url=absolute(condition.get_absolute_url()),
         home_url=absolute(reverse("home")),
         index_url=absolute(reverse("conditions:index")),
+        first_published=getattr(condition, "first_published", None),  # annotated by _get_live_condition
+        reviewer_specialty=structured.reviewer_specialty(publication),
     )
     return structured.json_ld(graph)
 
@@ -231,12 +237,25 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
     answer = next((a for a in publication.page.short_answers if a.slug == question), None)
     if answer is None:
         raise Http404("This page has no such question.")
-    response = render(
-        request,
-        "conditions/question.html",
-        {"condition": condition, "publication": publication, "answer": answer},
+    absolute = request.build_absolute_uri
+    graph = structured.question_graph(
+        condition,
+        publication,
+        answer,
+        page_url=absolute(reverse("conditions:question", args=[condition.public_slug, answer.slug])),
+        condition_url=absolute(condition.get_absolute_url()),
+        home_url=absolute(reverse("home")),
+        index_url=absolute(reverse("conditions:index")),
+        reviewer_specialty=structured.reviewer_specialty(publication),
     )
-    return _dated(response, condition)
+    context = {
+        "condition": condition,
+        "publication": publication,
+        "answer": answer,
+        "references": structured.cited_references(publication.page, answer),
+        "json_ld": structured.json_ld(graph),
+    }
+    return _dated(render(request, "conditions/question.html", context), condition)
 
 
 @cached_page

@@ -95,13 +95,19 @@ def test_json_ld_describes_the_reviewed_page(client, live):
     page = by_type["MedicalWebPage"]
     assert page["url"] == "http://testserver/conditions/carcinoid-syndrome/"
     assert page["lastReviewed"] == live.last_reviewed_on.isoformat()
-    assert page["reviewedBy"] == {"@type": "Person", "name": "Rita Reviewer, MD"}
+    assert page["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Rita Reviewer",
+        "honorificSuffix": "MD",
+        "knowsAbout": "Gastroenterology",
+    }
     about = page["about"]
     assert about["@type"] == "MedicalCondition"
     assert about["alternateName"] == ["Carcinoid", "Flushing syndrome"]
     assert [s["name"] for s in about["signOrSymptom"]] == ["Skin flushing", "Diarrhoea", "Wheezing"]
     assert [c["name"] for c in about["cause"]] == ["Tumour hormones"]
     assert about["possibleComplication"] == ["Heart valve damage"]
+    assert [part["name"] for part in page["hasPart"]] == ["Overview", "Symptoms", "Causes", "Complications"]
     faq = by_type["FAQPage"]
     assert faq["mainEntity"][0]["acceptedAnswer"]["text"] == "Hormones released by a tumour."
     crumbs = [item["name"] for item in by_type["BreadcrumbList"]["itemListElement"]]
