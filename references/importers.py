@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -30,14 +30,16 @@ from typing import TYPE_CHECKING, Any
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 
-from conditions.models import system_user
+from conditions.models import Condition, Section, ShortAnswer, system_user
 from medsite import audit
 from medsite.textfiles import ImportProblem, read_text
 from medsite.validators import CONTROL_CHARACTERS, describe
 
 from .identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
-from .models import Reference
+from .models import ConditionReference, Reference
 from .parsing import base_key, unique_key
 from .readers import (
     RawEntry,
@@ -422,36 +424,52 @@ class _Refused(Exception):
         self.dropping = dropping
 
 
-def plan_import(parsed: list[ParsedReference], *, refusals: Iterable[Refusal] = ()) -> ImportReport:
+def plan_import(
+    parsed: list[ParsedReference],
+    *,
+    refusals: Iterable[Refusal] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """What importing would do with each entry, validated but unsaved: nothing is written.
 
     Entries that cannot be imported are refused (with ``refusals``, those the reader refused),
     among them conflicts: a DOI or PMID that names a stored reference (or an earlier entry) with
     a clearly different title. A conflict is never resolved by overwriting either one.
+    ``progress(done, total)`` is called every few hundred entries, and at the end.
     """
     outcomes: list[Outcome] = []
     refusal_list = list(refusals)
     dropped: set[int] = set()  # ids of the parsed entries refused after they were planned
-    planned_keys: set[str] = set()
-    for entry in parsed:
+    stored = _Stored(parsed)
+    firsts = _FirstInFile()
+    for number, entry in enumerate(parsed, start=1):
+        if progress is not None and (number % PROGRESS_EVERY == 0):
+            progress(number, len(parsed))
         try:
-            earlier = _same_in_file(entry, outcomes)
+            earlier = _same_in_file(entry, firsts)
             if earlier is not None:
                 outcomes.append(_merge_into(earlier, entry))
+                firsts.add(earlier)  # it may have gained a DOI or PMID
                 continue
-            outcome = _plan_one(entry, planned_keys)
+            outcome = _plan_one(entry, stored)
         except _Refused as exc:
             refusal_list += exc.refusals
             if exc.dropping is not None:
                 dropped.add(id(exc.dropping))
             continue
-        planned_keys.add(outcome.reference.key)
+        stored.keys.add(outcome.reference.key)
+        firsts.add(outcome)
         outcomes.append(outcome)
+    if progress is not None:
+        progress(len(parsed), len(parsed))
+    unique, in_review = _Unique(stored), _InReview()
     for outcome in outcomes:
         if id(outcome.parsed) in dropped:
             continue
-        reasons = _validate(outcome) if outcome.action != SKIPPED and outcome.duplicate_of is None else []
-        if outcome.action == UPDATED and (frozen := refusal_change_in_review(outcome.reference)):
+        reasons = []
+        if outcome.action != SKIPPED and outcome.duplicate_of is None:
+            reasons = _validate(outcome) or unique.check(outcome.reference)
+        if outcome.action == UPDATED and (frozen := in_review.refusal(outcome.reference)):
             reasons.append(frozen)
         if reasons:
             dropped.add(id(outcome.parsed))
@@ -531,43 +549,58 @@ def _conflicts(fields: dict, other: dict) -> bool:
     )
 
 
-def _same_in_file(entry: ParsedReference, outcomes: list[Outcome]) -> Outcome | None:
+class _FirstInFile:
+    """The first entry of the file with each DOI, PMID and key (repeats are merged into it)."""
+
+    def __init__(self) -> None:
+        self.firsts: dict[tuple[str, str], Outcome] = {}
+
+    def add(self, outcome: Outcome) -> None:
+        fields = outcome.parsed.fields
+        for name in ("doi", "pmid"):
+            if fields.get(name):
+                self.firsts.setdefault((name, fields[name]), outcome)
+        if outcome.parsed.key:
+            self.firsts.setdefault(("key", outcome.parsed.key), outcome)
+
+    def get(self, name: str, value: str) -> Outcome | None:
+        return self.firsts.get((name, value)) if value else None
+
+
+def _same_in_file(entry: ParsedReference, firsts: _FirstInFile) -> Outcome | None:
     """The earlier entry of this file that is the same source, or None; raises _Refused for an
     earlier entry that shares its identifier or key but not its title."""
-    firsts = [o for o in outcomes if o.duplicate_of is None]
     for name in ("doi", "pmid"):
-        value = entry.fields.get(name)
-        for outcome in firsts:
-            if value and outcome.parsed.fields.get(name) == value:
-                first, title = outcome.parsed, entry.fields.get("title", "")
-                if titles_clearly_differ(first.fields.get("title", ""), title):
-                    label = name.upper()
-                    raise _Refused(
-                        _refusal(
-                            entry,
-                            f"its {label} {value} is also that of {first.where}, whose title is "
-                            f"“{first.fields.get('title', '')}”, but its own is “{title}”: "
-                            f"one {label} is one work. Correct the file.",
-                            conflict=True,
-                        ),
-                        _refusal(
-                            first,
-                            f"its {label} {value} is also that of {entry.where}, with another title, "
-                            f"“{title}”. Correct the file.",
-                            conflict=True,
-                        ),
-                        dropping=first,
-                    )
-                return outcome
-    for outcome in firsts:
-        if entry.key and outcome.parsed.key == entry.key:
-            if _conflicts(entry.fields, outcome.parsed.fields) or (
-                entry.fields.get("title", "").casefold() != outcome.parsed.fields.get("title", "").casefold()
-            ):
+        value = entry.fields.get(name, "")
+        if (outcome := firsts.get(name, value)) is not None:
+            first, title = outcome.parsed, entry.fields.get("title", "")
+            if titles_clearly_differ(first.fields.get("title", ""), title):
+                label = name.upper()
                 raise _Refused(
-                    _refusal(entry, f"the key “{entry.key}” is already used by {outcome.parsed.where}.")
+                    _refusal(
+                        entry,
+                        f"its {label} {value} is also that of {first.where}, whose title is "
+                        f"“{first.fields.get('title', '')}”, but its own is “{title}”: "
+                        f"one {label} is one work. Correct the file.",
+                        conflict=True,
+                    ),
+                    _refusal(
+                        first,
+                        f"its {label} {value} is also that of {entry.where}, with another title, "
+                        f"“{title}”. Correct the file.",
+                        conflict=True,
+                    ),
+                    dropping=first,
                 )
             return outcome
+    if (outcome := firsts.get("key", entry.key)) is not None:
+        if _conflicts(entry.fields, outcome.parsed.fields) or (
+            entry.fields.get("title", "").casefold() != outcome.parsed.fields.get("title", "").casefold()
+        ):
+            raise _Refused(
+                _refusal(entry, f"the key “{entry.key}” is already used by {outcome.parsed.where}.")
+            )
+        return outcome
     return None
 
 
@@ -592,10 +625,10 @@ def _merge_into(first: Outcome, entry: ParsedReference) -> Outcome:
     return Outcome(entry, SKIPPED, first.reference, how=how, duplicate_of=first.parsed)
 
 
-def _find_existing(entry: ParsedReference) -> tuple[Reference | None, str]:
+def _find_existing(entry: ParsedReference, stored: _Stored) -> tuple[Reference | None, str]:
     fields = entry.fields
-    by_doi = Reference.objects.filter(doi=fields["doi"]).first() if fields.get("doi") else None
-    by_pmid = Reference.objects.filter(pmid=fields["pmid"]).first() if fields.get("pmid") else None
+    by_doi = stored.get("doi", fields.get("doi", ""))
+    by_pmid = stored.get("pmid", fields.get("pmid", ""))
     if by_doi and by_pmid and by_doi != by_pmid:
         raise _Refused(
             _refusal(
@@ -631,12 +664,11 @@ def _find_existing(entry: ParsedReference) -> tuple[Reference | None, str]:
             )
         return found, how
     if entry.key:
-        found = Reference.objects.filter(key=entry.key).first()
+        found = stored.get("key", entry.key)
         return (found, "key") if found and not _conflicts(fields, _identifiers(found)) else (None, "")
     # No key of its own (RIS without ID, MEDLINE without PMID): the same title and year is the
     # same source, so importing the file again does not add a copy under a new generated key.
-    title = fields.get("title", "")
-    found = Reference.objects.filter(title__iexact=title, year=fields.get("year")).first() if title else None
+    found = stored.by_title(fields.get("title", ""), fields.get("year"))
     if found and not _conflicts(fields, _identifiers(found)):
         return found, "title and year"
     return None, ""
@@ -646,12 +678,11 @@ def _identifiers(reference: Reference) -> dict:
     return {"doi": reference.doi, "pmid": reference.pmid}
 
 
-def _plan_one(entry: ParsedReference, planned_keys: set[str]) -> Outcome:
-    existing, how = _find_existing(entry)
+def _plan_one(entry: ParsedReference, stored: _Stored) -> Outcome:
+    existing, how = _find_existing(entry, stored)
     if existing is None:
         base = entry.key or base_key({"authors": "", "title": "", "year": None, **entry.fields})
-        taken = set(Reference.objects.filter(key__startswith=base).values_list("key", flat=True))
-        reference = Reference(key=unique_key(base, taken | planned_keys), **entry.fields)
+        reference = Reference(key=unique_key(base, stored.keys), **entry.fields)
         return Outcome(entry, CREATED, reference)
     changes, before = [], {}
     for name, value in entry.fields.items():
@@ -667,16 +698,111 @@ def _plan_one(entry: ParsedReference, planned_keys: set[str]) -> Outcome:
 
 
 def _validate(outcome: Outcome) -> list[str]:
-    """Field lengths, URL syntax and uniqueness, as the model defines them: what is wrong."""
+    """Field lengths and URL syntax, as the model defines them: what is wrong. (Uniqueness is
+    checked by :class:`_Unique`, without a query per reference.)"""
     reference = outcome.reference
     try:
         # Not full_clean(): the model's clean() asks for an access date, which the publish gate
         # reports; a reference file without one is still worth importing.
         reference.clean_fields()
-        reference.validate_unique()
-        reference.validate_constraints()
     except ValidationError as exc:
         return [
             f"{name.replace('_', ' ')}: {' '.join(messages)}" for name, messages in exc.message_dict.items()
         ]
     return []
+
+
+# --- the stored references, read once per import ---------------------------------------------
+
+PROGRESS_EVERY = 500
+# Values in one "IN (…)" query: well under SQLite's limit on a statement's parameters.
+_CHUNK = 500
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+class _Stored:
+    """The stored references an import's entries can match (by DOI, PMID, key, or title and
+    year), read in a few queries for the whole file rather than several per entry; and every
+    key in use, to give new references free ones. Each stored reference is one instance."""
+
+    def __init__(self, parsed: list[ParsedReference]) -> None:
+        self._by: dict[tuple[str, str], Reference] = {}
+        self._titles: dict[str, list[Reference]] = {}
+        instances: dict[int, Reference] = {}
+        wanted = {name: {e.fields[name] for e in parsed if e.fields.get(name)} for name in ("doi", "pmid")}
+        wanted["key"] = {e.key for e in parsed if e.key}
+        for name, values in wanted.items():
+            for chunk in _chunks(values):
+                for ref in Reference.objects.filter(**{f"{name}__in": chunk}):
+                    self._by[(name, getattr(ref, name))] = instances.setdefault(ref.pk, ref)
+        # Titles are matched ignoring case, as far as the database's lower() goes (ASCII in SQLite).
+        titles = {e.fields["title"] for e in parsed if not e.key and e.fields.get("title")}
+        for chunk in _chunks(titles):
+            lowered = [title.lower() for title in chunk]
+            query = Q(title__in=chunk) | Q(lower_title__in=lowered)
+            for ref in Reference.objects.annotate(lower_title=Lower("title")).filter(query).order_by("key"):
+                matches = self._titles.setdefault(ref.title.casefold(), [])
+                if ref not in matches:
+                    matches.append(instances.setdefault(ref.pk, ref))
+        self._years = {ref.pk: ref.year for refs in self._titles.values() for ref in refs}
+        self.keys: set[str] = set(Reference.objects.values_list("key", flat=True))
+
+    def get(self, name: str, value: str) -> Reference | None:
+        return self._by.get((name, value)) if value else None
+
+    def by_title(self, title: str, year: int | None) -> Reference | None:
+        """The first stored reference (by key) with this title, whatever its case, and year."""
+        candidates = self._titles.get(title.casefold(), []) if title else []
+        return next((ref for ref in candidates if self._years[ref.pk] == year), None)
+
+
+class _Unique:
+    """The model's unique key, DOI and PMID, checked in memory across the planned references:
+    the stored holders of the file's DOIs, PMIDs and keys were all read by :class:`_Stored`,
+    and new keys were chosen free of every stored one."""
+
+    def __init__(self, stored: _Stored) -> None:
+        self.stored = stored
+        self.planned: dict[tuple[str, str], Reference] = {}
+
+    def check(self, reference: Reference) -> list[str]:
+        problems = []
+        for name in ("key", "doi", "pmid"):
+            value = getattr(reference, name)
+            if not value:
+                continue
+            holder = self.stored.get(name, value)
+            if holder is None or holder is reference:
+                holder = self.planned.setdefault((name, value), reference)
+            if holder is not reference:
+                label = name.upper() if name != "key" else "key"
+                problems.append(f"{name}: another reference, {holder.key}, has this {label} too.")
+        return problems
+
+
+class _InReview:
+    """Which references pages in expert review may show, read once: those the pages list, and
+    those whose key their text holds. Only for these is :func:`refusal_change_in_review` asked,
+    which decides (and reads the pages again, for one reference)."""
+
+    def __init__(self) -> None:
+        pages = Condition.objects.awaiting_review()
+        self.listed = set(
+            ConditionReference.objects.filter(condition__in=pages).values_list("reference_id", flat=True)
+        )
+        texts = [*Section.objects.filter(condition__in=pages).values_list("body", flat=True)]
+        for answer, details in ShortAnswer.objects.filter(condition__in=pages).values_list(
+            "answer", "details"
+        ):
+            texts += [answer, details]
+        self.text = "\n".join(texts)
+
+    def refusal(self, reference: Reference) -> str | None:
+        if reference.pk not in self.listed and f"@{reference.key}" not in self.text:
+            return None
+        return refusal_change_in_review(reference)

@@ -12,7 +12,7 @@ from conditions.models import system_user
 from medsite.audit.models import AuditRecord
 from references import importers
 from references.models import Reference
-from tests.factories import make_reference
+from tests.factories import make_condition, make_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -969,3 +969,52 @@ def test_a_doi_match_whose_stored_pmid_is_another_is_a_conflict(tmp_path):
     assert "one.ris, line 1: conflict: its DOI 10.5555/hp.2021.7 is that of osei2021, whose PMID" in message
     assert "is 31000001, but its own PMID is 31000002; nothing was changed." in message
     assert Reference.objects.get(key="osei2021").pmid == "31000001"
+
+
+# --- pages in review, and the cost of planning ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("how", "page"),
+    [
+        ("listed", {"reference_keys": ["osei2021"]}),
+        ("cited", {"sections": [("overview", "Heel pain is common in walkers [@osei2021].")]}),
+        ("cited in a short answer", {"short_answers": [("Is it common?", "Yes [@osei2021].", "")]}),
+    ],
+)
+def test_a_reference_a_page_in_review_shows_is_refused_not_updated(tmp_path, editor, how, page):
+    from conditions import workflow
+
+    make_reference("osei2021", title="Heel pain in walkers", doi="10.5555/hp.2021.7", year=2021)
+    make_reference("other2020", title="Unrelated", doi="10.5555/other")
+    condition = make_condition(editor, "Heel pain", **page)
+    workflow.submit(condition, by=editor)
+    ris = "TY  - JOUR\nTI  - Heel pain in walkers\nPY  - 2022\nDO  - 10.5555/hp.2021.7\nER  -\n"
+    ris += "\nTY  - JOUR\nTI  - Unrelated\nPY  - 2019\nDO  - 10.5555/other\nER  -\n"
+
+    out = _import(_write(tmp_path, "one.ris", ris), "--skip-invalid")
+
+    assert "line 1: refused: “osei2021” is shown by pages in expert review (“Heel pain”)" in out
+    assert "line 7: updated other2020" in out
+    assert Reference.objects.get(key="osei2021").year == 2021
+
+
+def test_planning_reads_the_stored_references_in_a_few_queries_whatever_the_file_size(
+    django_assert_max_num_queries,
+):
+    def entries(count: int) -> list[importers.ParsedReference]:
+        text = "\n".join(
+            f"@article{{lund{n},\n  title = {{Made-up study {n} of chilblains}},\n  year = {{2020}},\n"
+            f"  doi = {{10.5555/c.{n}}},\n  pmid = {{{31000000 + n}}},\n}}\n"
+            for n in range(count)
+        )
+        return importers.parse_references(text, "bibtex")
+
+    for n in range(0, 40, 2):  # half the file is stored already, to be matched and updated
+        make_reference(f"lund{n}", title=f"Made-up study {n} of chilblains", doi=f"10.5555/c.{n}", year=2019)
+    # Stored references by DOI, by PMID and by key; every key; the pages in review, listing and citing.
+    with django_assert_max_num_queries(8):
+        report = importers.plan_import(entries(40))
+    assert (report.count(importers.CREATED), report.count(importers.UPDATED)) == (20, 20)
+    with django_assert_max_num_queries(8):
+        importers.plan_import(entries(400))
