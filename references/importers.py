@@ -372,16 +372,17 @@ def write_references(
     skip_invalid: bool = False,
     refusals: Iterable[Refusal] = (),
     by: User | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Create or update a Reference for every parsed entry, all or nothing unless ``skip_invalid``.
 
-    ``refusals`` are the entries the reader already refused. Raises ImportProblem (and writes
-    nothing) if any entry cannot be stored, or, with ``skip_invalid``, if none can. The writes
-    share one reversion revision by ``by`` (the system user when None), "Imported from
-    <source>"; an import that changes nothing makes no revision.
+    ``refusals`` are the entries the reader already refused; ``progress`` is :func:`plan_import`'s.
+    Raises ImportProblem (and writes nothing) if any entry cannot be stored, or, with
+    ``skip_invalid``, if none can. The writes share one reversion revision by ``by`` (the system
+    user when None), "Imported from <source>"; an import that changes nothing makes no revision.
     """
     with transaction.atomic():
-        report = plan_import(parsed, refusals=refusals)
+        report = plan_import(parsed, refusals=refusals, progress=progress)
         report.dry_run = dry_run
         if report.blocking and (not skip_invalid or not report.outcomes):
             raise refused(source, report.refusals)
