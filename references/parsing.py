@@ -343,7 +343,7 @@ def _joins_previous(previous: str, piece: str) -> bool:
 # --- who wrote or edited it --------------------------------------------------------------------
 
 _PERSON = re.compile(
-    r"(?:(?:van|von|de|der|den|da|di|du|del|della|la|le|dos|das|ten|ter|op)\s+)*(?:al-|el-|d['’])?"
+    r"(?:(?:van|von|de|der|den|da|di|du|del|della|la|le|dos|das|ten|ter|op)\s+)*(?:al-|el-|d['’]|St\.\s+)?"
     rf"{_UPPER}[\w'’-]*(?:\s+{_UPPER}[\w'’-]*)*\s+{_UPPER}{{1,4}}(?:-{_UPPER}{{1,2}})?"
     r"(?:\s+(?:Jr|Sr|II|III|IV|2nd|3rd|4th))?"
 )
@@ -509,8 +509,8 @@ def _matched(pattern: re.Pattern[str], segment: str) -> re.Match[str]:
 def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None:
     free: list[str] = []  # segments no pattern claimed, in order: title, then container, then notes
     book_follows = False
-    for number, segment in enumerate(segments):
-        part = _classify(segment)
+    parts = [pair for segment in segments for pair in _classified(segment)]
+    for number, (segment, part) in enumerate(parts):
         if part == "in":
             book_follows = _assign_container(_matched(_IN, segment)["container"], fields)
         elif part == "edition":
@@ -521,6 +521,9 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             # In a journal reference the journal name stands just before the locator.
             if len(free) >= 2 or (free and fields["title"]):
                 fields["container_title"] = free.pop()
+            if len(free) > 1 and not fields["title"]:
+                # "Recommendations for gout. Part II: Management. Ann Rheum Dis. 2006;…": one title.
+                free[:] = [_rejoined(free)]
             pages = match["pages"] or ""
             fields.update(year=int(match["year"]), volume=match["volume"] or "", issue=match["issue"] or "")
             if _ELOCATOR.fullmatch(pages):
@@ -542,7 +545,7 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             if part == "date" and day and fields["private_note"].startswith("Epub ahead of print"):
                 # The only date of an article not yet in an issue: when it went online.
                 fields["published_online"] = fields["published_online"] or day
-            elif part == "date" and _IN.fullmatch(segments[number + 1] if number + 1 < len(segments) else ""):
+            elif part == "date" and number + 1 < len(parts) and parts[number + 1][1] == "in":
                 # PubMed's citation of a chapter of a living book (StatPearls): its last update.
                 _add_note(fields, "note", f"Updated {segment}", first=True)
             elif part == "date":
@@ -555,6 +558,26 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
         # "In: Editors, eds. Book." with no chapter title before it.
         fields["container_title"] = free.pop()
     _assign_free(free, fields, expert=expert)
+
+
+def _rejoined(parts: list[str]) -> str:
+    """Parts of one sentence split at their full stops, joined again ("?" and "!" kept alone)."""
+    return " ".join(part if part[-1:] in "?!" else f"{part}." for part in parts[:-1]) + f" {parts[-1]}"
+
+
+_YEAR_AFTER_SPACE = re.compile(r"\s(?=(?:19|20)\d{2}\b)")
+
+
+def _classified(segment: str) -> list[tuple[str, str | None]]:
+    """``segment`` and what :func:`_classify` finds it is; ``"N Engl J Med 2019;380:1-10"`` (no
+    full stop after the journal) as the journal and the locator."""
+    part = _classify(segment)
+    if part is None:
+        spaces = [match.start() for match in _YEAR_AFTER_SPACE.finditer(segment)]
+        if spaces and _classify(tail := segment[spaces[-1] + 1 :]) == "locator":
+            head = segment[: spaces[-1]]
+            return [(head, _classify(head)), (tail, "locator")]
+    return [(segment, part)]
 
 
 def _assign_container(text: str, fields: dict) -> bool:

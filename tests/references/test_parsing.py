@@ -931,6 +931,40 @@ TABLE = [
         accessed_on=date(2024, 1, 15),
         note="",
     ),
+    # A title in two sentences; a journal without its full stop; a "St." in an editor's name.
+    row(
+        "Zhang W, Doherty M, Bardin T, et al. Evidence based recommendations for gout. Part II: "
+        "Management. Ann Rheum Dis. 2006;65(10):1312-1324.",
+        Kind.JOURNAL_ARTICLE,
+        authors=["Zhang W", "Doherty M", "Bardin T", "et al"],
+        title="Evidence based recommendations for gout. Part II: Management",
+        container_title="Ann Rheum Dis",
+        year=2006,
+        volume="65",
+        issue="10",
+        pages="1312-1324",
+        note="",
+    ),
+    row(
+        "Okafor T. Gout in older men. N Engl J Med 2019;380:1-10.",
+        Kind.JOURNAL_ARTICLE,
+        authors=["Okafor T"],
+        title="Gout in older men",
+        container_title="N Engl J Med",
+        year=2019,
+        volume="380",
+        pages="1-10",
+    ),
+    row(
+        "Rosen P. Croup. In: Walls RM, St. Geme JW, eds. Emergency Care. 9th ed. Elsevier; 2018:100-110.",
+        Kind.BOOK_CHAPTER,
+        authors=["Rosen P"],
+        editors=["Walls RM", "St. Geme JW"],
+        title="Croup",
+        container_title="Emergency Care",
+        year=2018,
+        pages="100-110",
+    ),
     # Shapes that were read right before, kept right.
     row(
         "Dias F, Mensah K. Does early feeding shorten hospital stay? A randomized trial. J Pediatr "
