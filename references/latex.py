@@ -20,6 +20,7 @@ from pylatexenc import latex2text, latexwalker, macrospec
 MAX_DEPTH = 50
 
 _NEEDS_PARSING = re.compile(r"[\\{}$~%^_]|--|``|''|!`|\?`")
+_NEEDS_MORE_THAN_BRACES = re.compile(r"[\\$~%^_]|--|``|''|!`|\?`")
 _UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
 _DOLLAR = re.compile(r"(?<!\\)\$")
 _BRACES = re.compile(r"(?<!\\)[{}]")
@@ -133,15 +134,28 @@ def latex_to_text(value: str) -> str:
     """
     if not _NEEDS_PARSING.search(value):
         return value
+    if not _NEEDS_MORE_THAN_BRACES.search(value):
+        # Only braces (Zotero's "{T}he {COVID}-19", a title wrapped whole): what parsing would
+        # give, without it; these are most of the fields of a large file that need anything.
+        return _decode(value) if _too_deep(value) else value.replace("{", "").replace("}", "")
     return _decode(value)
 
 
-@functools.lru_cache(maxsize=8192)  # journal names, publishers and places repeat through a file
-def _decode(value: str) -> str:
+def _depth(value: str) -> int:
     depth = deepest = 0
     for brace in _BRACES.finditer(value):
         depth = depth + 1 if brace.group() == "{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
+    return deepest
+
+
+def _too_deep(value: str) -> bool:
+    return value.count("{") > MAX_DEPTH and _depth(value) > MAX_DEPTH
+
+
+@functools.lru_cache(maxsize=8192)  # names, journals, publishers and places repeat through a file
+def _decode(value: str) -> str:
+    deepest = _depth(value)
     if deepest > MAX_DEPTH:
         raise LatexTooDeep(deepest)
     try:

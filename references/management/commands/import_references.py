@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -36,11 +38,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, fmt: str | None, dry_run: bool, skip_invalid: bool, **options) -> None:
         name = Path(file).name
+        show = _Progress(self.stderr.write if options.get("verbosity", 1) > 0 else None, size=_size(file))
         try:
+            show.step(f"Reading {name}…")
             parsed, refusals = importers.read_file(file, fmt=fmt)
+            show.step(f"Read {len(parsed)} entries; checking them against the stored references…")
             with transaction.atomic():
                 report = importers.write_references(
-                    parsed, source=name, dry_run=dry_run, skip_invalid=skip_invalid, refusals=refusals
+                    parsed,
+                    source=name,
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    refusals=refusals,
+                    progress=show.checked,
                 )
                 if not dry_run:
                     importers.record_import(report, source=name, actor=system_user(), via="import_references")
@@ -49,3 +59,45 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(report.summary())
+
+
+def _size(file: str) -> int:
+    try:
+        return Path(file).stat().st_size
+    except OSError:
+        return 0  # read_file says what is wrong with it
+
+
+class _Progress:
+    """Progress of a long import on stderr (stdout keeps the report): a line when reading
+    starts and ends, then the share of entries checked, then the writing, each with the time
+    so far. A short file (under :data:`LONG` entries, :data:`LARGE` bytes) shows nothing."""
+
+    LONG = 1000
+    LARGE = 500_000
+
+    def __init__(self, write: Callable[[str], object] | None, *, size: int) -> None:
+        self.write = write
+        self.started = time.monotonic()
+        self.pending: list[str] = []
+        self.long = size >= self.LARGE
+
+    def step(self, text: str) -> None:
+        if self.write is None:
+            return
+        line = f"{text} ({time.monotonic() - self.started:.1f} s)"
+        if self.long:
+            self.write(line)
+        else:
+            self.pending.append(line)  # shown once the file turns out to be long
+
+    def checked(self, done: int, total: int) -> None:
+        if self.write is None or total < self.LONG:
+            return
+        if not self.long:
+            self.long = True
+            for line in self.pending:
+                self.write(line)
+        self.step(f"Checked {done} of {total} entries ({done * 100 // total}%)")
+        if done == total:
+            self.step("Writing…")
