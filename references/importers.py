@@ -185,18 +185,22 @@ class Refusal:
     @classmethod
     def from_problem(cls, problem: str, *, record: int | None = None) -> Refusal:
         """A reader's problem, "line 12: the year … is not a year.", as a refusal."""
+        blocking = not getattr(problem, "skipped", False)
         where, _, reason = problem.partition(": ")
         match = re.search(r"line (\d+)", where)
-        line = int(match.group(1)) if match else 0
-        return cls(line, where, reason, record=record, blocking=not getattr(problem, "skipped", False))
+        if match is None or getattr(problem, "line", None) == 0:  # about the whole file
+            return cls(0, "", problem, record=record, blocking=blocking)
+        return cls(int(match.group(1)), where, reason, record=record, blocking=blocking)
 
     def message(self) -> str:
+        if not self.where:
+            return self.reason
         return f"{self.where}: {'conflict: ' if self.conflict else ''}{self.reason}"
 
     def report_line(self) -> str:
         """The line of an import's report: not imported, and why."""
-        if not self.blocking:
-            return f"{self.where}: {self.reason}"
+        if not self.blocking or not self.where:
+            return self.message()
         return f"{self.where}: {'conflict' if self.conflict else 'refused'}: {self.reason}"
 
 

@@ -1018,3 +1018,13 @@ def test_planning_reads_the_stored_references_in_a_few_queries_whatever_the_file
     assert (report.count(importers.CREATED), report.count(importers.UPDATED)) == (20, 20)
     with django_assert_max_num_queries(8):
         importers.plan_import(entries(400))
+
+
+def test_a_problem_of_the_whole_file_is_reported_as_such(tmp_path):
+    nested = "[" * 100_000 + "]" * 100_000
+
+    message = _assert_refused(_write(tmp_path, "deep.json", nested), args=("--skip-invalid",))
+
+    assert message.startswith("Nothing was imported.\ndeep.json, ")
+    assert "deep.json, line" not in message and ": :" not in message
+    assert len(message.splitlines()) == 2
