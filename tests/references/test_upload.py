@@ -81,7 +81,10 @@ def _text(html: str) -> str:
 
 
 def _sha256(html: str) -> str:
-    return re.search(r'name="sha256" value="([0-9a-f]{64})"', html).group(1)
+    """The hash the preview's confirmation form posts back."""
+    match = re.search(r'name="sha256" value="([0-9a-f]{64})"', html)
+    assert match is not None, "the preview has no confirmation form"
+    return match.group(1)
 
 
 def _counts() -> tuple[int, int, int]:
