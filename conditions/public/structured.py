@@ -52,9 +52,10 @@ _WORK_TYPES = {
 }
 # "Feldman M", "van der Berg AB": a person, written family name then initials; else an organisation.
 _PERSON_NAME = re.compile(r"^\D+ [A-Z]{1,3}$")
-# Credentials after the name in a reviewer's display name ("Jane Doe, MD, FRCP"): capitals, dots
-# and a few lowercase letters (PhD, MBBS, BSc), as reviewer profiles are asked to write them.
-_CREDENTIAL = re.compile(r"^[A-Z][A-Za-z.()]{0,11}$")
+# Credentials after the name in a reviewer's display name ("Jane Doe, MD, FRCP"), as reviewer
+# profiles are asked to write them: one word of at least two capitals (MD, PhD, BSc, PharmD), so
+# "Doe, Jane" stays a name.
+_CREDENTIAL = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Za-z.()]{1,11}$")
 
 
 def first_published() -> Subquery:
