@@ -334,3 +334,23 @@ def test_staff_without_the_reference_permissions_are_refused(client, editor, dja
     assert client.post(UPLOAD, {"file": _file(BIBTEX)}).status_code == 403
     assert client.post(CONFIRM, {"sha256": "0" * 64}).status_code == 403
     assert Reference.objects.count() == 0
+
+
+def _library(count: int) -> str:
+    return "\n".join(
+        f"@article{{lund{n},\n  title = {{Made-up study {n} of chilblains}},\n  year = {{2020}},\n"
+        f"  doi = {{10.5555/c.{n}}},\n}}\n"
+        for n in range(count)
+    )
+
+
+def test_the_preview_takes_the_same_queries_for_ten_entries_or_two_hundred(
+    client, editor, django_assert_num_queries
+):
+    client.force_login(editor)
+    # The session and the user; their permissions (the user's, the groups'); the stored references
+    # with the file's DOIs, then with its keys; every key in use; the references, sections and
+    # short answers of pages in review; the session written back (in a savepoint).
+    for count in (10, 200):
+        with django_assert_num_queries(13):
+            _preview(client, _library(count))
