@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
-from .models import Reference
+from .models import ONLINE_KINDS, Reference
 
 Kind = Reference.Kind
 
@@ -185,13 +185,30 @@ def parse_reference(text: str) -> dict:
     original = " ".join(text.split())
     fields = _empty_fields(original)
     rest = _take_identifiers(_LIST_NUMBER.sub("", original), fields)
+    if quoted := _QUOTED_SOURCE.fullmatch(rest):
+        # One quoted title and who published it: nothing else to split.
+        fields.update(title=quoted["title"].strip(), container_title=quoted["source"].strip())
+        fields["year"] = fields["year"] or _last_year(quoted["date"] or "")
+        fields["kind"] = _guess_kind(fields, expert=False)
+        _keep_storable(fields)
+        return fields
     segments = split_segments(rest)
     expert = bool(segments) and _take_authors(segments, fields)
     _assign_segments(segments, fields, expert=expert)
     fields["kind"] = _guess_kind(fields, expert=expert)
+    _keep_storable(fields)
     if fields["kind"] == Kind.JOURNAL_ARTICLE and _looks_abbreviated(fields["container_title"]):
         fields["journal_abbreviation"] = fields["container_title"]
     return fields
+
+
+def _keep_storable(fields: dict) -> None:
+    """A page read online must say when (the model refuses it otherwise); a scraped one that
+    does not is kept as "other", with a remark for the editor, rather than refused."""
+    if fields["kind"] in ONLINE_KINDS and fields["url"] and fields["accessed_on"] is None:
+        label = Kind(fields["kind"]).label.lower()
+        _add_note(fields, "private_note", f"Read as a {label} with no date it was accessed: add one.")
+        fields["kind"] = Kind.OTHER
 
 
 def _add_note(fields: dict, name: str, text: str, *, first: bool = False) -> None:
@@ -473,6 +490,12 @@ _PLACE_FIRST_IMPRINT = re.compile(
 )
 _PAGE_RANGE = re.compile(r"pp?\.?\s*(?P<pages>\w+(?:\s*[-–]\s*\w+)?)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+# APA's date after the authors: "(2020)", "(2021, March 3)".
+_BRACKETED_YEAR = re.compile(r"\((?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*(?P<day>[^()]{1,30}))?\)")
+# WebMD's sources: 'Example Academy of Dermatology: "Cold sores," March 2023.'
+_QUOTED_SOURCE = re.compile(
+    r"(?P<source>[^:\"“”]{2,200}):\s*[\"“](?P<title>[^\"“”]+?)[.,]?[\"”][.,]?(?:\s*(?P<date>[^\"“”]*?))?"
+)
 _CHAPTER = re.compile(r"(?:^|[.?!\]]\s)In:\s", re.IGNORECASE)
 
 
@@ -495,6 +518,8 @@ def _classify(segment: str) -> str | None:
         return "date"
     if _YEAR.fullmatch(segment):
         return "year"
+    if _BRACKETED_YEAR.fullmatch(segment):
+        return "bracketed year"
     return None
 
 
@@ -538,6 +563,11 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
         elif part == "pages":
             pages = _matched(_PAGE_RANGE, segment)["pages"]
             fields["pages"] = fields["pages"] or re.sub(r"\s*([-–])\s*", r"\1", pages)
+        elif part == "bracketed year":
+            match = _matched(_BRACKETED_YEAR, segment)
+            fields["year"] = fields["year"] or int(match["year"])
+            if match["day"] and parse_date(written := f"{match['day']}, {match['year']}"):
+                _add_note(fields, "note", f"Published {written}", first=True)
         elif part in ("date", "year"):
             # The date's own year: "2019-03-04" does not end in it.
             day = parse_date(segment) if part == "date" else None

@@ -965,6 +965,31 @@ TABLE = [
         year=2018,
         pages="100-110",
     ),
+    # APA's year in brackets after the authors, and WebMD's 'Publisher: "Title."' sources.
+    row(
+        "Okafor N. (2020). Triggers of recurrent cold sores. https://www.example.edu/triggers",
+        Kind.OTHER,  # a web page without the date it was read cannot be stored as one
+        authors=["Okafor N"],
+        title="Triggers of recurrent cold sores",
+        year=2020,
+        private_note="Read as a web page with no date it was accessed: add one.",
+    ),
+    row(
+        "Brandt K, Moreau S. (2021, March 3). Living with eczema. https://www.example.org/eczema. "
+        "Accessed May 5, 2024.",
+        Kind.WEB_PAGE,
+        authors=["Brandt K", "Moreau S"],
+        title="Living with eczema",
+        year=2021,
+        note="Published March 3, 2021",
+    ),
+    row(
+        'Example Academy of Dermatology: "Cold sores," March 2023.',
+        Kind.OTHER,
+        title="Cold sores",
+        container_title="Example Academy of Dermatology",
+        year=2023,
+    ),
     # Shapes that were read right before, kept right.
     row(
         "Dias F, Mensah K. Does early feeding shorten hospital stay? A randomized trial. J Pediatr "
@@ -1176,3 +1201,10 @@ def test_a_last_update_is_noted_as_formatting_reads_it():
         "Lund M. Hiccups. In: StatPearls. StatPearls Publishing; 2024 Jan-. Last Update: July 4, 2023."
     )
     assert fields["note"] == "Last updated July 4, 2023"
+
+
+def test_an_online_source_without_an_access_date_is_stored_as_other_with_a_remark():
+    fields = parse_reference("Hartley S. Gout. https://www.uptodate.com/contents/gout.")
+    assert fields["kind"] == Reference.Kind.OTHER
+    assert "no date it was accessed" in fields["private_note"]
+    Reference(key="k", **fields).full_clean(validate_unique=False, validate_constraints=False)
