@@ -66,7 +66,8 @@ def _may_repeat_as_chrome(key: str) -> bool:
 
 _PHRASES = re.compile(
     r"(?:advertisement|advertising(?: (?:&|and) sponsorship)?|sponsored(?: content)?|ad|"
-    r"print(?: this page)?|share(?: this (?:page|article))?|e-?mail|save|tweet|pin it|"
+    r"(?:print|share|e-?mail|save|bookmark)(?: (?:this|the) (?:page|article))?|tweet|pin it|"
+    r"article (?:links|tools)|"
     r"show (?:references|transcript|sources)|hide (?:references|transcript)|featured|"
     r"(?:click|tap) to (?:enlarge|zoom|expand)|enlarge image|view (?:larger|full) image|"
     r"skip (?:to (?:main )?content|navigation)|menu|search|home|log ?in|sign ?in|sign up|"
@@ -108,7 +109,8 @@ _CALL_TO_ACTION = re.compile(
     r"(?:request|book) (?:appointment|now)|(?:shop|buy|order) (?:now|online|the|our|a copy)|"
     r"download (?:the|our|a|now)|email us|follow us|register (?:now|today|for)|contact us|"
     r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all)|"
-    r"find out more|help us (?:improve|make)|join (?:us|now|today|[\w-]+ (?:to|for free))|"
+    r"find out more|find (?:an?|your) (?:[\w-]+ ){0,2}(?:doctor|specialist|provider|service|location|"
+    r"[\w-]*(?:ist|ian))\b|help us (?:improve|make)|join (?:us|now|today|[\w-]+ (?:to|for free))|"
     r"(?:read|see|show) all (?:answers|replies|comments))\b",
     re.IGNORECASE,
 )
@@ -128,6 +130,9 @@ _APPEAL = re.compile(
 _ATTRIBUTION = re.compile(
     r"(?:(?:image|photo|picture)\s+)?(?:credits?|source|courtesy(?: of)?)\s*:\s*\S.*", re.IGNORECASE
 )
+_MORE_LINK = re.compile(r"(?:learn|find out|read|discover) more\b", re.IGNORECASE)
+# A content system's id for the page, alone on a line: "DS00516", "CON-20350426".
+_DOCUMENT_ID = re.compile(r"[A-Z]{1,4}-?\d{4,}")
 _BARE_LINK = re.compile(r"(?:https?://|www\.)\S+")
 _SENTENCE_END = re.compile(r"[.?:;,]$")
 
@@ -140,9 +145,16 @@ def chrome_line(line: str) -> bool:
     words = text.split()
     if _PHRASES.fullmatch(text) or _BYLINE.fullmatch(text) or is_print_furniture(line):
         return True
+    if _DOCUMENT_ID.fullmatch(text):
+        return True
+    if _MORE_LINK.match(text) and len(words) <= 20:
+        return True  # "Learn more here about how this content is reviewed."
     if _CREDIT.fullmatch(text) and len(words) <= 60:
         return True
     if _ATTRIBUTION.fullmatch(text) and len(words) <= 8 and not _SENTENCE_END.search(text):
+        return True
+    # "Source: National Center for …, Division of …": the agency a page is from, with no year.
+    if _ATTRIBUTION.fullmatch(text) and len(words) <= 20 and not re.search(r"\d", text):
         return True
     if len(words) > 12 and not _APPEAL.search(text):
         return False
@@ -181,7 +193,9 @@ def _is_link_row(line: str) -> bool:
 
 # Headings of blocks that are the site's: their list goes with them.
 _CHROME_HEADING = re.compile(
-    r"(?:products (?:&|and) services|related(?: [\w-]+){0,2}|more information|more from [\w .&'-]+|"
+    r"(?:products (?:&|and) services|related(?: [\w-]+){0,3}|more information|more from [\w .&'-]+|"
+    r"article (?:links|tools)|(?:other |more |useful |further )?resources|useful links|see also|"
+    r"read (?:this )?next|further information|"
     r"you may also like|trending|popular|featured|sponsored|in this section|on this page|share|"
     r"follow us)\s*:?",
     re.IGNORECASE,

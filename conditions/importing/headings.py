@@ -26,7 +26,11 @@ _HEADING_KINDS = [
     (r"(?:see|call|contact) (?:a|your|my) (?:doctor|gp|health ?care)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
     (r"risk factors?\b|at risk\b|more likely\b|risk of\b", Kind.RISK_FACTORS),
     (r"symptoms?\b|signs\b|check if you have\b|how to tell if\b", Kind.SYMPTOMS),
-    (r"causes?\b|caused\b|triggers?\b|how (?:you|people|do you|does one) (?:get|catch)\b", Kind.CAUSES),
+    (
+        r"causes?\b|caused\b|triggers?\b|how (?:you|people|do you|does one) (?:get|catch)\b|"
+        r"(?:how (?:[\w-]+ ){1,3})?spreads?\b|transmission\b",
+        Kind.CAUSES,
+    ),
     (r"complications?\b", Kind.COMPLICATIONS),
     (r"diagnos\w*|tests?\b|exams?\b|screening\b", Kind.DIAGNOSIS),
     (r"treat\w*|therap\w*|medications?\b|medicines?\b|management\b|managed\b|surgery\b", Kind.TREATMENT),

@@ -132,7 +132,12 @@ def _parts(text: str, levels: Mapping[str, int]) -> tuple[list[Part], _BackMatte
                 paragraphs.append((lines, new_block))
                 new_block = False
     page, listed = _other_names(page_lines(paragraphs))
-    top, rest = page[: top_lines(page)], page[top_lines(page) :]
+    start = top_lines(page)
+    # A web page's first marked-up section heading ends its top: a "Key points" box before the
+    # first paragraph is the page's, not navigation.
+    keys = [" ".join(line.text.split()).casefold() for line in page]
+    marked = next((n for n, key in enumerate(keys) if key in levels), start)
+    top, rest = page[: min(start, marked)], page[min(start, marked) :]
     everything = "\n".join(line.text for line in page)
     opening = [line.text for line in rest[:3] if not line.text.endswith((":", "?"))][:2]
     names = find_names([line.text for line in top], opening, everything)

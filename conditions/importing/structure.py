@@ -366,6 +366,8 @@ def _prose(text: str) -> bool:
     """A line of running text: a sentence or more, not a heading, an item or a line of links."""
     if heading_shape(text) or marker(text):
         return False
+    if len(re.findall(r"\s[|›»·]\s", text)) >= 2:
+        return False  # a row of links: "Home | Diseases & Conditions | Drugs & Supplements | …"
     words = len(text.split())
     return words >= 15 or (words >= 6 and text[-1:] in ".!?:")
 

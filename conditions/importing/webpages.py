@@ -39,7 +39,7 @@ _LISTS = {"ul", "ol"}
 # Never content: scripts, forms and their controls, media and what captions it.
 _SKIPPED = {
     "script", "style", "noscript", "template", "nav", "form", "button", "select", "textarea",
-    "svg", "iframe", "img", "picture", "video", "audio", "figure", "figcaption", "head",
+    "svg", "iframe", "img", "picture", "video", "audio", "figure", "figcaption", "head", "aside",
 }  # fmt: skip
 _BLOCKS = {
     "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "table",
@@ -60,6 +60,22 @@ class _Metadata:
     updated_on: date | None = None
 
 
+# The least text a page's own <main> or <article> holds for it to be taken as the content.
+_MAIN_TEXT = 200
+
+
+def _marked_main(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The content the page itself marks as its main one (``<main>``, ``role="main"``, else its one
+    ``<article>``), when it holds the text: the publisher's own markup keeps every heading and
+    list, where a content extractor guesses and may drop some. Its navigation, forms and asides
+    are left out as anywhere (_SKIPPED), the rest of its chrome by the text's boilerplate rules."""
+    for path in ("//main", "//*[@role='main']", "//article"):
+        found = tree.xpath(path)
+        if len(found) == 1 and len(_words(found[0].text_content())) >= _MAIN_TEXT:
+            return found[0]
+    return None
+
+
 @dataclass
 class WebPage:
     """A saved page's main content laid out as text, and what its markup says."""
@@ -78,7 +94,9 @@ def read_web_page(text: str, *, source: str) -> WebPage:
         )
     try:
         tree = lxml.html.document_fromstring(text)
-        main = lxml.html.fragment_fromstring(Document(text).summary(html_partial=True))
+        main = _marked_main(tree)
+        if main is None:
+            main = lxml.html.fragment_fromstring(Document(text).summary(html_partial=True))
     except (etree.ParserError, ValueError) as exc:
         raise ImportProblem(f"{source}: is not an HTML page that can be read ({exc}).") from exc
     writer = _layout(main)
@@ -123,6 +141,12 @@ def parse_html_page(
 # --- what the markup says ------------------------------------------------------------------------
 
 
+# Words a page's title puts before the condition's name: "About Norovirus", "Understanding gout".
+_TITLE_LEAD = re.compile(
+    r"^(?:about|all about|facts about|understanding|overview of|living with)\s+(?=\S)", re.IGNORECASE
+)
+
+
 def _metadata(tree: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> _Metadata:
     meta = _Metadata()
     for thing in _json_ld(tree):
@@ -139,7 +163,7 @@ def _metadata(tree: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> _Meta
                 meta.updated_on = _iso_date(thing.get(key))
     if not meta.name:
         h1 = tree.find(".//h1")
-        meta.name = _words(h1.text_content()) if h1 is not None else ""
+        meta.name = _TITLE_LEAD.sub("", _words(h1.text_content())) if h1 is not None else ""
         if len(meta.name.split()) > 8:
             meta.name = ""  # a headline, not a name: the text's own naming sentence decides
     if meta.updated_on is None:
@@ -242,9 +266,30 @@ def _tag(element: etree._Element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
+# Class or id words of the parts of a page that are the site's, not the page's: adverts, share
+# and print tools, related links, newsletter and survey boxes, bylines' "trusted source" badges.
+_NOT_CONTENT = re.compile(
+    r"(?:^|[\s_-])(?:ads?|advert\w*|banner|breadcrumbs?|share|sharing|social|related|promo\w*|sidebar|"
+    r"newsletter|cookies?|syndicate|tools|actions|widget|sponsor\w*|skip-link|was-this-helpful|"
+    r"feedback|survey|subscribe|comments?|page-url|tagline|logo|read-next|visually-hidden|"
+    r"u-visually-hidden|sr-only|hidden)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def _not_content(element: etree._Element) -> bool:
+    """A part of the page named as the site's, unless it holds the page's text (some sites wrap
+    the whole article in a "syndicate" or "share" container)."""
+    names = f"{element.get('class', '')} {element.get('id', '')}".strip()
+    if not names or not _NOT_CONTENT.search(names):
+        return False
+    sections = sum(1 for heading in element.iter("h2") if heading is not element)
+    return sections < 2 and len(element.text_content()) < 2000
+
+
 def _walk(element: etree._Element, writer: _Writer) -> None:
     tag = _tag(element)
-    if not tag or tag in _SKIPPED:
+    if not tag or tag in _SKIPPED or _not_content(element):
         return
     if tag == "h1":
         return  # the page's title: its name is taken from the markup (_metadata)
@@ -282,6 +327,20 @@ def _items(listing: etree._Element, *, depth: int) -> Iterator[tuple[int, str, s
             if child not in nested and _tag(child) not in _SKIPPED:
                 parts.append(child.text_content())
             parts.append(child.tail or "")
-        yield depth, f"{number}." if ordered else "•", _words("".join(parts))
+        text = _words("".join(parts))
+        yield depth, f"{number}." if ordered else "•", _with_address(item, text)
         for inner in nested:
             yield from _items(inner, depth=depth + 1)
+
+
+def _with_address(item: etree._Element, text: str) -> str:
+    """An item that is one link to another site, with the link's address: "Head lice fact sheet
+    (https://…)", as a reference list written out by hand gives it. Links within the site stay
+    bare (they are the site's navigation)."""
+    links = [link for link in item.iter("a") if _words(link.text_content())]
+    if len(links) != 1 or "://" in text:
+        return text
+    address = (links[0].get("href") or "").strip()
+    if not re.match(r"https?://", address) or len(_words(links[0].text_content())) * 2 < len(text):
+        return text
+    return f"{text} ({address})"

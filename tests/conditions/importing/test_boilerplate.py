@@ -158,3 +158,29 @@ def test_a_survey_box_goes_with_the_question_it_asks_the_visitor():
         "Yes, though most people have it only once.",
     ]
     assert find_chrome(lines) == {2, 3, 4, 5, 6, 7}
+
+
+def test_a_row_of_article_tools_a_document_id_and_article_links_are_chrome():
+    tools = "Email this article   Print this article   Bookmark this article"
+    for line in (tools, "DS00516", "Article links"):
+        assert chrome_line(line), line
+    assert not chrome_line("COVID-19")
+
+
+def test_find_a_specialist_learn_more_links_and_an_agency_source_line_are_chrome():
+    for line in (
+        "Find a Dermatologist Make an Appointment",
+        "Learn more here about the development and quality assurance of our content.",
+        "Source: National Center for Example Diseases (NCED), Division of Viral Diseases",
+    ):
+        assert chrome_line(line), line
+    for line in (
+        "Find a quiet place to rest until the dizziness passes.",
+        "Source: Okoye T. Norovirus in care homes. Example J Infect. 2021;4(2):1-9.",
+    ):
+        assert not chrome_line(line), line
+
+
+def test_a_resources_heading_takes_its_list_of_links():
+    lines = ["Resources", "- Preventing norovirus", "- Norovirus outbreaks", "", "Wash your hands often."]
+    assert find_chrome(lines) == {0, 1, 2}

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError
 
 from conditions import importing as importers
+from conditions.importing.webpages import read_web_page
 from conditions.models import Condition
 from tests.conditions.importing.test_importing import run, write
 
@@ -109,3 +110,41 @@ def test_an_html_page_that_is_not_a_condition_page_is_refused(tmp_path):
     with pytest.raises(CommandError, match=r"hours\.html"):
         run(write(tmp_path, "hours.html", html_page(head="", article=article)))
     assert Condition.objects.count() == 0
+
+
+def test_the_pages_own_main_content_is_read_whole_without_its_tools_and_asides():
+    article = (
+        "<main><h1>About Tennis elbow</h1>"
+        "<div class='page-actions'><a href='#'>Print</a> <a href='#'>Share</a></div>"
+        "<div class='summary'><p>Tennis elbow is pain on the outer side of the elbow, where the forearm "
+        "tendons attach to the bone. It comes from overusing those tendons.</p></div>"
+        "<section><div class='section-header'><h2>Symptoms</h2></div><div class='section-body'>"
+        "<p>Symptoms may include:</p><ul><li>Elbow pain that slowly gets worse</li><li>A weak grip</li></ul>"
+        "</div></section>"
+        "<aside class='callout'><h3>FIND A SERVICE</h3><p>Our finder lists clinics near you.</p></aside>"
+        "<section class='sources'><h2>Sources</h2><ul>"
+        "<li><a href='https://www.example.org/elbow'>Example Orthopaedic Society (Tennis elbow)</a></li>"
+        "<li><a href='/elbow-injuries'>Elbow injuries</a></li></ul></section></main>"
+    )
+    page = read_web_page(html_page(head="", article=article), source="elbow.html")
+    assert page.meta.name == "Tennis elbow"  # "About …" is the title's, not the name's
+    assert page.heading_levels == {"symptoms": 2, "sources": 2}  # the aside's heading is not read
+    assert "Tennis elbow is pain on the outer side" in page.layout  # a summary no extractor drops
+    assert "• Elbow pain that slowly gets worse" in page.layout
+    assert "Print" not in page.layout and "FIND A SERVICE" not in page.layout
+    # A link to another site keeps its address, as a hand-written reference list would.
+    assert "• Example Orthopaedic Society (Tennis elbow) (https://www.example.org/elbow)" in page.layout
+    assert "• Elbow injuries\n" in page.layout + "\n"
+
+
+def test_a_container_named_like_chrome_that_holds_the_article_is_read():
+    sections = "".join(
+        f"<h2>{heading}</h2><p>{text}</p>"
+        for heading, text in [
+            ("Overview", "Norovirus is a very contagious virus that causes vomiting and diarrhoea. " * 4),
+            ("Symptoms", "Symptoms start a day or two after catching it and last a few days. " * 4),
+        ]
+    )
+    article = f"<main><h1>Norovirus</h1><div class='syndicate'>{sections}</div></main>"
+    page = read_web_page(html_page(head="", article=article), source="noro.html")
+    assert set(page.heading_levels) == {"overview", "symptoms"}
