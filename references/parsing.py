@@ -294,10 +294,15 @@ def _unbracketed_date(match: re.Match[str]) -> str:
 
 
 def _strip_closing(text: str) -> str:
-    """``text`` without a closing bracket that it does not open (a link written "(…/page)")."""
-    while text and text[-1] in ")]" and text.count(text[-1]) > text.count("(" if text[-1] == ")" else "["):
-        text = text[:-1].rstrip(".,;")
-    return text
+    """``text`` without the closing brackets at its end that it does not open (a link written
+    "(…/page)"), nor the punctuation around them."""
+    unopened = {")": text.count(")") - text.count("("), "]": text.count("]") - text.count("[")}
+    end = len(text)
+    while end and (text[end - 1] in ".,;" or unopened.get(text[end - 1], 0) > 0):
+        if text[end - 1] in unopened:
+            unopened[text[end - 1]] -= 1
+        end -= 1
+    return text[:end]
 
 
 def _last_year(text: str) -> int | None:
@@ -392,10 +397,6 @@ def _names(segment: str) -> list[str] | None:
     return None
 
 
-def _looks_like_people(segment: str) -> bool:
-    return _names(segment) is not None
-
-
 def _author_lines(segment: str) -> list[str] | None:
     """People, then the groups NLM adds after a semicolon ("Smith J, Lee K; Writing Group")."""
     first, *groups = (part.strip() for part in segment.split(";"))
@@ -488,7 +489,7 @@ _IMPRINT = re.compile(
 _PLACE_FIRST_IMPRINT = re.compile(
     rf"(?P<place>[^:;]+);\s*(?P<publisher>[^:;]+?):\s*{_IMPRINT_DATE}", re.IGNORECASE
 )
-_PAGE_RANGE = re.compile(r"pp?\.?\s*(?P<pages>\w+(?:\s*[-–]\s*\w+)?)")
+_PAGE_RANGE = re.compile(r"pp?(?:\.\s*|\s+)(?P<pages>\w+(?:\s*[-–]\s*\w+)?)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 # APA's date after the authors: "(2020)", "(2021, March 3)".
 _BRACKETED_YEAR = re.compile(r"\((?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*(?P<day>[^()]{1,30}))?\)")

@@ -1208,3 +1208,11 @@ def test_an_online_source_without_an_access_date_is_stored_as_other_with_a_remar
     assert fields["kind"] == Reference.Kind.OTHER
     assert "no date it was accessed" in fields["private_note"]
     Reference(key="k", **fields).full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_a_word_like_a_page_number_is_a_title():
+    fields = parse_reference("Roe B. p53. Example Press; 2020.")
+    assert (fields["title"], fields["pages"]) == ("p53", "")
+    assert (
+        parse_reference("Roe B. Gout. In: Lee S, ed. Joints. Example Press; 2020. pp. 4-9.")["pages"] == "4-9"
+    )
