@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from conditions import facts
+from conditions.models import Section, lines
 from conditions.rendering import known_references
 from medsite import limits
 from medsite.markdown import RenderTooSlow
@@ -55,7 +58,10 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
     """Preview every Markdown field of a page at once, numbering citations across the page.
 
     The editor's script posts ``field``/``text`` pairs in page order (sections by position, then
-    short answers), so each preview shows the numbers the published page will show. A refusal is
+    short answers), so each preview shows the numbers the published page will show. With each
+    section's ``kind`` and ``heading`` (in the same order) and the page's ``name`` and
+    ``also_called``, the answer's ``facts`` is the "What search engines will read" panel: the
+    facts the page's structured data will state, read as from the published page. A refusal is
     ``{"error": sentence, "field": name or null}`` with its status.
     """
     if not _may_edit(request):
@@ -80,7 +86,28 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
         if refused.retry_after:
             response["Retry-After"] = str(refused.retry_after)
         return response
-    return JsonResponse({"previews": previews, "unknown": numbering.unknown})
+    answer = {"previews": previews, "unknown": numbering.unknown}
+    sections = [html for name, html in previews.items() if name.startswith("sections-")]
+    kinds, headings = request.POST.getlist("kind"), request.POST.getlist("heading")
+    if sections and len(kinds) == len(sections) == len(headings):
+        answer["facts"] = _facts_panel(request, kinds, headings, sections)
+    return JsonResponse(answer)
+
+
+_KIND_NAMES = dict(Section.Kind.choices)
+_MAX_NAMES, _MAX_NAME_LENGTH = 50, 200  # a page's name and other names, as many as any page has
+
+
+def _facts_panel(request: HttpRequest, kinds: list[str], headings: list[str], sections: list[str]) -> str:
+    """The panel's content: what the structured data would state of these sections, with the
+    headings the page would show (the kind's name where none is written)."""
+    names = [request.POST.get("name", ""), *lines(request.POST.get("also_called", ""))][:_MAX_NAMES]
+    shown = (
+        (kind, heading.strip() or _KIND_NAMES.get(kind, ""), html)
+        for kind, heading, html in zip(kinds, headings, sections, strict=True)
+    )
+    found = facts.facts(shown, [name[:_MAX_NAME_LENGTH] for name in names])
+    return render_to_string("admin/conditions/condition/_search_facts_results.html", {"facts": found})
 
 
 NO_IMAGES = "Images can't be added to pages yet: pages carry text and references only."

@@ -6,7 +6,8 @@
      per pause in typing, so citations are numbered across the page exactly as publication will
      number them. markdownx's own script is not loaded (conditions/admin/inlines.py keeps only
      its markup and styles): it previewed each field separately, missed rows added later, and
-     turned dropped images into the words "Invalid response".
+     turned dropped images into the words "Invalid response". The same answer fills the "What
+     search engines will read" panel: the medical facts the page's structured data will state.
    - "Cite a source" finds a reference and inserts its key at the cursor of the field being
      edited; opened from a field's toolbar (editor-toolbar.js) it sits beside that field.
    - Pages carry text and references only: an image dropped or pasted into a field is refused with
@@ -68,6 +69,11 @@ document.addEventListener("DOMContentLoaded", function () {
     return forms.sort(function (a, b) { return a.order[0] - b.order[0] || a.order[1] - b.order[1]; });
   }
 
+  function fieldValue(name) {
+    var field = form.querySelector("[name='" + name + "']");
+    return field ? field.value : "";
+  }
+
   var status = document.getElementById("medsite-cite-status");
   var problem = null;
   function say(message) { if (status) { status.textContent = message; } }
@@ -94,12 +100,22 @@ document.addEventListener("DOMContentLoaded", function () {
     if (inFlight) { again = true; return; }
     inFlight = true;
     again = false;
-    var ordered = inlineForms("sections").concat(inlineForms("short_answers"));
+    var sections = inlineForms("sections");
+    var ordered = sections.concat(inlineForms("short_answers"));
     var body = new FormData();
     ordered.forEach(function (item) {
       body.append("field", item.editor.name);
       body.append("text", item.editor.value);
     });
+    /* Each section's kind and heading, and the page's names: the server answers with the
+       "What search engines will read" panel (the facts the structured data will state). */
+    sections.forEach(function (item) {
+      var prefix = item.editor.name.replace(/-[^-]+$/, "");
+      body.append("kind", fieldValue(prefix + "-kind"));
+      body.append("heading", fieldValue(prefix + "-heading"));
+    });
+    body.append("name", fieldValue("name"));
+    body.append("also_called", fieldValue("also_called"));
     fetch(previewUrl, {
       method: "POST",
       body: body,
@@ -125,6 +141,8 @@ document.addEventListener("DOMContentLoaded", function () {
             previewOf(item.editor).innerHTML = data.previews[item.editor.name];
           }
         });
+        var facts = document.getElementById("medsite-search-facts-results");
+        if (facts && data.facts !== undefined) { facts.innerHTML = data.facts; }
       })
       .catch(function () { say("The preview could not be made; try again."); })
       .then(function () {
@@ -146,7 +164,12 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
   document.addEventListener("change", function (event) {
-    if (event.target.name && /-(position|DELETE)$/.test(event.target.name)) { schedule(); }
+    if (event.target.name && /-(position|DELETE|kind)$/.test(event.target.name)) { schedule(); }
+  });
+  /* A heading or a name can change what a lead-in names ("Gout is caused by:"). */
+  document.addEventListener("input", function (event) {
+    var name = event.target.name || "";
+    if (/^sections-\d+-heading$/.test(name) || name === "name" || name === "also_called") { schedule(); }
   });
   /* Rows added or removed, and rows reordered (editor-reorder.js). */
   document.addEventListener("formset:added", function (event) {
