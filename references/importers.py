@@ -359,9 +359,11 @@ class ImportReport:
         return [text for _, text in sorted(rows, key=lambda row: row[0])]
 
     def fingerprint(self) -> str:
-        """A digest of everything this plan would do: equal plans, equal digests."""
+        """A digest of everything this plan would do, with each stored value it would replace:
+        equal plans, equal digests."""
         plan = [
             [o.parsed.line, o.action, o.reference.key, o.how, o.changes, o.duplicate_of is not None]
+            + [[name, str(o.before[name]), str(getattr(o.reference, name))] for name in sorted(o.before)]
             for o in self.outcomes
         ]
         plan += [[r.line, r.where, r.reason, r.conflict] for r in self.refusals]
@@ -505,6 +507,10 @@ _STOP_WORDS = frozenset(
 )
 
 
+# Where a main title ends and its subtitle (or a note such as "(preprint)") begins.
+_MAIN_TITLE = re.compile(r":|\(|\[|\s[-–—]\s|\?\s|\.\s")
+
+
 def _words(title: str) -> list[str]:
     """A title's words, without accents, case, punctuation or the little words."""
     text = unicodedata.normalize("NFKD", title)
@@ -520,23 +526,35 @@ def _same_word(one: str, other: str) -> bool:
 
 
 def title_similarity(one: str, other: str) -> float:
-    """1.0 for the same title however written, or with a subtitle added; the share of words in
-    common (Dice's coefficient, spelling variants counted as the same word) otherwise."""
+    """1.0 for the same title however written, with a subtitle added, or with the main title (of
+    two words or more, before a colon, bracket or dash) kept and the rest changed; otherwise the
+    share of words in common (Dice's coefficient, spelling variants counted as the same word)."""
     words, others = _words(one), _words(other)
     if not words or not others or words == others:
         return 1.0
+    for main, rest in (
+        (_words(_MAIN_TITLE.split(one, 1)[0]), others),
+        (_words(_MAIN_TITLE.split(other, 1)[0]), words),
+    ):
+        if len(set(main)) >= 2 and _matched(main, rest) == len(set(main)):
+            return 1.0
     shorter, longer = sorted((words, others), key=len)
-    unmatched = list(dict.fromkeys(longer))
+    matched, distinct = _matched(shorter, longer), len(set(shorter))
+    if matched == distinct:
+        return 1.0
+    return 2 * matched / (distinct + len(set(longer)))
+
+
+def _matched(words: list[str], others: list[str]) -> int:
+    """How many of the distinct ``words`` have a word of their own among ``others``."""
+    unmatched = list(dict.fromkeys(others))
     matched = 0
-    for word in dict.fromkeys(shorter):
+    for word in dict.fromkeys(words):
         found = next((candidate for candidate in unmatched if _same_word(word, candidate)), None)
         if found is not None:
             unmatched.remove(found)
             matched += 1
-    distinct = len(set(shorter))
-    if matched == distinct:
-        return 1.0
-    return 2 * matched / (distinct + len(set(longer)))
+    return matched
 
 
 def titles_clearly_differ(one: str, other: str) -> bool:

@@ -800,6 +800,10 @@ SAME_WORK = [
         "Statin use for primary prevention in adults over 75 years: a cohort study",
     ),
     ("Plantar fasciitis", "Plantar fasciitis in recreational runners"),
+    # The main title kept, the rest changed on both sides.
+    ("Heel pain in walkers (preprint)", "Heel pain in walkers: a cross-sectional survey"),
+    ("Heel pain in long-distance walkers", "Heel pain in walkers: a cross-sectional survey"),
+    ("Shingles vaccine uptake in England, 2015-2020", "Shingles vaccine uptake in England: a time series"),
     ("", "Anything at all"),  # a stored reference without a title has nothing to contradict
 ]
 DIFFERENT_WORKS = [
@@ -814,6 +818,9 @@ DIFFERENT_WORKS = [
         "Effect of vitamin D on fracture risk in older women",
         "Effect of exercise on sleep quality in adolescents",
     ),
+    # A main title of one word says too little to keep two works together.
+    ("Migraine: a review", "Migraine: an update"),
+    ("Diabetes: insulin pumps in teenagers", "Diabetes: foot care in older adults"),
 ]
 
 

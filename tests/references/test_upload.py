@@ -354,3 +354,17 @@ def test_the_preview_takes_the_same_queries_for_ten_entries_or_two_hundred(
     for count in (10, 200):
         with django_assert_num_queries(13):
             _preview(client, _library(count))
+
+
+def test_confirming_after_a_value_the_import_replaces_was_edited_shows_the_new_plan(client, editor, stored):
+    client.force_login(editor)
+    html = _preview(client, BIBTEX)
+    Reference.objects.filter(key="osei2021").update(title="Heel pain in long-distance walkers")
+
+    response = client.post(CONFIRM, {"sha256": _sha256(html), "skip_invalid": "1"})
+
+    assert response.status_code == 409
+    page = _text(response.content.decode())
+    assert "Nothing was imported: the stored references changed since your preview." in page
+    assert "Title: Heel pain in long-distance walkers → Heel pain in walkers: a cross-sectional" in page
+    assert Reference.objects.get(key="osei2021").title == "Heel pain in long-distance walkers"
