@@ -120,7 +120,11 @@ def confirm_view(request: HttpRequest, model_admin: ModelAdmin) -> HttpResponse:
     skip_invalid = request.POST.get("skip_invalid") == "1"
     name = pending["name"]
     with transaction.atomic():
-        _, report = _plan(pending["text"], pending["fmt"], name)
+        try:
+            _, report = _plan(pending["text"], pending["fmt"], name)
+        except ImportProblem as exc:  # read before, so only if the readers changed meanwhile
+            messages.error(request, f"Nothing was imported: {exc}")
+            return _render(request, model_admin, form=UploadForm(), status=409)
         refusal = _refusal(report, pending, skip_invalid)
         if refusal is None:
             importers.save_planned(report, source=name, by=acting_user(request))
@@ -156,9 +160,10 @@ def _refusal(report: importers.ImportReport, pending: dict, skip_invalid: bool) 
             "importing the file would do now; check it and confirm again."
         )
     if report.blocking and not skip_invalid:
+        count = report.refused_count
         return (
-            f"Nothing was imported: {report.refused_count} entries are refused. Correct the file and "
-            "upload it again, or import the other entries only."
+            f"Nothing was imported: {count} {'entry is' if count == 1 else 'entries are'} refused. "
+            "Correct the file and upload it again, or import the other entries only."
         )
     if not report.changed():
         return "Nothing was imported: nothing in the file would change the stored references."
