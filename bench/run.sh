@@ -6,7 +6,7 @@
 #   BENCH_STEPS="load memory report" bash bench/run.sh   # re-run parts on the existing data
 #
 # Steps (BENCH_STEPS, in this order): data public load memory admin search postgres import
-# approve hostile lighthouse report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
+# refimport approve hostile lighthouse report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
 # Sizes: BENCH_CONDITIONS BENCH_VERSIONS BENCH_IMPORT_FILES BENCH_SEARCH_QUERIES
 # BENCH_ADMIN_REQUESTS BENCH_APPROVE_RUNS BENCH_MEM_WARMUP BENCH_MEM_REQUESTS; load rounds:
 # RUNS DURATION CONNS (passed to the shared harness); NO_NGINX (default 1: nginx not needed).
@@ -19,7 +19,7 @@ OUT=${BENCH_OUT:-$HERE/out}
 WORK=$OUT/work
 PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
-STEPS=${BENCH_STEPS:-data public load memory admin search postgres import approve hostile lighthouse report}
+STEPS=${BENCH_STEPS:-data public load memory admin search postgres import refimport approve hostile lighthouse report}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   : "${BENCH_CONDITIONS:=1000}" "${BENCH_VERSIONS:=10000}" "${BENCH_IMPORT_FILES:=200}"
@@ -214,6 +214,16 @@ if has_step import; then
   created=$(grep -c "(created," "$WORK/import.log" || true)
   printf '{"files": %s, "created": %s, "seconds": %s, "database": "empty SQLite (migrated)"}\n' \
     "$IMPORT_FILES" "$created" "$elapsed" > "$OUT/import.json"
+fi
+
+# --- 8b. reference import: a 20,000-entry BibTeX file (Zotero's shapes) through import_references
+if has_step refimport; then
+  REFIMPORT_ENTRIES=${BENCH_REFIMPORT_ENTRIES:-20000}
+  step "refimport: $REFIMPORT_ENTRIES BibTeX entries into an empty database"
+  rm -f "$WORK"/refimport.sqlite3*
+  DATABASE_URL="sqlite:///$WORK/refimport.sqlite3" manage migrate --noinput -v0
+  (cd "$ROOT" && DATABASE_URL="sqlite:///$WORK/refimport.sqlite3" "$PY" -m bench.refimport \
+    "$WORK/refimport.bib" --count "$REFIMPORT_ENTRIES" --import "$OUT/refimport.json") >/dev/null
 fi
 
 # --- 9. approving a 30-section, 60-reference page ---------------------------------------------

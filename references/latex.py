@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from pylatexenc import latex2text, latexwalker, macrospec
 
@@ -134,11 +135,63 @@ def latex_to_text(value: str) -> str:
     """
     if not _NEEDS_PARSING.search(value):
         return value
-    if not _NEEDS_MORE_THAN_BRACES.search(value):
-        # Only braces (Zotero's "{T}he {COVID}-19", a title wrapped whole): what parsing would
-        # give, without it; these are most of the fields of a large file that need anything.
-        return _decode(value) if _too_deep(value) else value.replace("{", "").replace("}", "")
-    return _decode(value)
+    if _too_deep(value):
+        raise LatexTooDeep(_depth(value))
+    # Braces, accents, symbols and escapes alone (Zotero's "{T}he", "M{\\"u}ller", "{\\textless}"):
+    # what parsing would give, without it; most of the fields of a large file that need anything.
+    quick = _quick(value)
+    return quick if quick is not None else _decode(value)
+
+
+_ACCENTS = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+    "r": "\u030a",
+}  # fmt: skip
+_LETTERS = {"O": "Ø", "o": "ø", "AA": "Å", "aa": "å", "AE": "Æ", "ae": "æ", "OE": "Œ", "oe": "œ", "ss": "ß"}
+_LETTERS |= {"L": "Ł", "l": "ł", "i": "ı"}
+_QUICK_SYMBOLS = {name: text for name, text in _SYMBOLS.items() if text}
+_QUICK_SYMBOLS |= {"textendash": "–", "textemdash": "—", "textquoteright": "’", "textquoteleft": "‘"}
+_QUICK_SYMBOLS |= {"textquotedblleft": "“", "textquotedblright": "”", "textasciitilde": "~"}
+_QUICK_SYMBOLS |= {"textbackslash": "\\", "textdegree": "°", "textregistered": "®", "texttrademark": "™"}
+_QUICK_SYMBOLS |= {"textsection": "§", "textpm": "±", "texttimes": "×", "textbullet": "•"}
+_QUICK = re.compile(
+    r"\\(?P<accent>[\"'`^~=.])\s*(?:\{(?P<a1>\\i|[A-Za-z])\}|(?P<a2>[A-Za-z]))"
+    r"|\\(?P<named>[uvHckr])(?:\{(?P<n1>\\i|[A-Za-z])\}| (?P<n2>[A-Za-z]))"
+    r"|\\(?P<letter>AA|aa|AE|ae|OE|oe|ss|[OoLli])(?:\{\}|(?=\}))"
+    r"|\\(?P<symbol>[A-Za-z]+)(?:\{\}|(?=\}))"
+    r"|\\(?P<escaped>[&%$#_{}])"
+    r"|(?P<dash>---?)"
+)
+
+
+def _quick(value: str) -> str | None:
+    """The text of ``value`` if it holds only braces and the accents, letters, symbols and
+    escapes above; None for anything else (math, macros with arguments), which is parsed."""
+    failed = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal failed
+        if match["accent"] or match["named"]:
+            accent = _ACCENTS[match["accent"] or match["named"]]
+            letter = match["a1"] or match["a2"] or match["n1"] or match["n2"]
+            base = "i" if letter == "\\i" else letter
+            return unicodedata.normalize("NFC", base + accent)
+        if match["letter"]:
+            return _LETTERS[match["letter"]]
+        if match["symbol"]:
+            symbol = _QUICK_SYMBOLS.get(match["symbol"])
+            failed = failed or symbol is None
+            return symbol or ""
+        if match["escaped"]:
+            return "\x00" + match["escaped"]  # kept from the brace removal below
+        return "–" if match["dash"] == "--" else "—"
+
+    text = _QUICK.sub(replace, value)
+    if failed or re.search(r"[\\$~^_%]|``|''|!`|\?`", text.replace("\x00", "")):
+        return None
+    text = re.sub(r"(?<!\x00)[{}]", "", text).replace("\x00", "")
+    return text
 
 
 def _depth(value: str) -> int:

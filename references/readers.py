@@ -14,6 +14,7 @@ a second "doi: …") goes to ``private_note``, and the identifiers found there f
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -524,18 +525,18 @@ def _bibtex_entry(entry: Entry, texts: dict[str, str]) -> RawEntry:
 
 
 def _bibtex_people(value: str) -> list[str]:
-    people = []
-    for name in split_multiple_persons_names(value):
-        if name.strip() == "others":
-            people.append("et al")
-            continue
-        try:
-            parts = parse_single_name_into_parts(name, strict=False)
-        except InvalidNameError:
-            people.append(" ".join(latex_to_text(name).split()))
-            continue
-        people.append(_bibtex_person(parts))
-    return people
+    return [_bibtex_name(name.strip()) for name in split_multiple_persons_names(value)]
+
+
+@functools.lru_cache(maxsize=16384)  # the same people recur through a library
+def _bibtex_name(name: str) -> str:
+    if name == "others":
+        return "et al"
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except InvalidNameError:
+        return " ".join(latex_to_text(name).split())
+    return _bibtex_person(parts)
 
 
 def _bibtex_person(parts: NameParts) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from references.latex import MAX_DEPTH, LatexTooDeep, latex_to_text
@@ -61,3 +63,19 @@ def test_braces_nested_beyond_the_limit_are_refused():
 
 def test_unbalanced_braces_do_not_fail():
     assert latex_to_text("a}b{c") == "abc"
+
+
+def test_text_read_without_the_parser_reads_as_the_parser_reads_it():
+    # Accents, letters, symbols and escapes are read without pylatexenc (most of a large file);
+    # each value of a generated library and of the sample exports reads the same either way.
+    from pathlib import Path
+
+    from bench.refimport import bibtex
+    from references.latex import _decode
+
+    samples = Path(__file__).parent.parent / "samples" / "references"
+    texts = [bibtex(300), *(path.read_text(encoding="utf-8") for path in samples.glob("*.bib"))]
+    values = {value for text in texts for value in re.findall(r"= \{(.*)\},?$", text, re.MULTILINE)}
+    values = {value for value in values if "\\" in value}
+    assert len(values) > 200
+    assert {value: latex_to_text(value) for value in values} == {value: _decode(value) for value in values}
