@@ -109,8 +109,9 @@ _CALL_TO_ACTION = re.compile(
     r"(?:request|book) (?:appointment|now)|(?:shop|buy|order) (?:now|online|the|our|a copy)|"
     r"download (?:the|our|a|now)|email us|follow us|register (?:now|today|for)|contact us|"
     r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all)|"
-    r"find out more|find (?:an?|your) (?:[\w-]+ ){0,2}(?:doctor|specialist|provider|service|location|"
-    r"[\w-]*(?:ist|ian))\b|help us (?:improve|make)|join (?:us|now|today|[\w-]+ (?:to|for free))|"
+    r"find out (?:more|how|what|about|if|where)|find (?:an?|your) (?:[\w-]+ ){0,2}(?:doctor|specialist|"
+    r"provider|service|location|pharmacy|gp|hospital|clinic|[\w-]*(?:ist|ian))\b|help us (?:improve|make)|"
+    r"join (?:us|now|today|[\w-]+ (?:to|for free))|"
     r"(?:read|see|show) all (?:answers|replies|comments))\b",
     re.IGNORECASE,
 )
@@ -153,7 +154,8 @@ def chrome_line(line: str) -> bool:
         return True
     if _ATTRIBUTION.fullmatch(text) and len(words) <= 8 and not _SENTENCE_END.search(text):
         return True
-    # "Source: National Center for …, Division of …": the agency a page is from, with no year.
+    # "Source: National Center for …, Division of …": the agency a page is from, with no year;
+    # or "Source:" alone, its agency on the next line (_chrome_blocks).
     if _ATTRIBUTION.fullmatch(text) and len(words) <= 20 and not re.search(r"\d", text):
         return True
     if len(words) > 12 and not _APPEAL.search(text):
@@ -215,9 +217,27 @@ def find_chrome(lines: Sequence[str], *, repeated: Collection[str] = ()) -> set[
         repeated_here = within[key] >= 3 and not _LIST_ITEM.match(line) and not key.endswith(":")
         if chrome_line(line) or key in repeated or repeated_here:
             chrome.add(index)
+    chrome |= _agency_lines(lines)
     chrome |= _chrome_blocks(lines, chrome)
     chrome |= _asker_question(lines, chrome)
     return chrome
+
+
+_AGENCY_LABEL = re.compile(r"(?:sources?|content (?:supplied|provided) by|provided by|produced by)\s*:", re.I)
+
+
+def _agency_lines(lines: Sequence[str]) -> set[int]:
+    """ "Source:" alone on a line with the agency's name on the next ("NHS 24"): who published
+    the page, not a reference (which has a year or an address)."""
+    found: set[int] = set()
+    for index, line in enumerate(lines[:-1]):
+        if not _AGENCY_LABEL.fullmatch(line.strip()):
+            continue
+        after = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+        text = lines[after].strip() if after is not None else ""
+        if after is not None and len(text.split()) <= 8 and not re.search(r"\d{4}|https?://|www\.", text):
+            found |= {index, after}
+    return found
 
 
 _ASKED = re.compile(r"asked\s+by\b", re.IGNORECASE)

@@ -118,9 +118,15 @@ def page_date(line: str) -> PageDate | None:
     return found if not _SEPARATORS.sub(" ", rest).strip(" .,;") else None
 
 
+# A date's label on a line of its own, the date on the next: "Last updated:" then "14 November 2023".
+_LABEL_ALONE = re.compile(rf"(?:{_LABEL}|next\s+review(?:\s+(?:due|date))?)\s*:?", re.IGNORECASE)
+
+
 def is_date_line(line: str) -> bool:
-    """A line that is only dates: the page's own, or when its next review is due."""
-    return page_date(line) is not None or bool(_NEXT_REVIEW.fullmatch(line.strip()))
+    """A line that is only dates (the page's own, or when its next review is due), or only a
+    date's label ("Last updated:"), which the next line's date goes with."""
+    text = line.strip()
+    return page_date(line) is not None or bool(_NEXT_REVIEW.fullmatch(text) or _LABEL_ALONE.fullmatch(text))
 
 
 def is_print_furniture(line: str) -> bool:

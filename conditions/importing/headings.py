@@ -23,7 +23,13 @@ _HEADING_KINDS = [
         Kind.OTHER,
     ),
     (r"when (?:to|should (?:i|you)) (?:see|call|contact|seek|get|visit)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
-    (r"(?:see|call|contact) (?:a|your|my) (?:doctor|gp|health ?care)\b", Kind.WHEN_TO_SEE_A_DOCTOR),
+    (
+        r"(?:see|call|contact|speak to|talk to|ask) (?:a|an|your|my) (?:urgent )?"
+        r"(?:doctor|gp|health ?care|pharmacist|nurse|midwife|dentist|specialist)\b|"
+        r"(?:call|phone) (?:999|911|111)\b|go to (?:a&e|the emergency)|"
+        r"get (?:urgent|emergency) (?:help|care)\b",
+        Kind.WHEN_TO_SEE_A_DOCTOR,
+    ),
     (r"risk factors?\b|at risk\b|more likely\b|risk of\b", Kind.RISK_FACTORS),
     (r"symptoms?\b|signs\b|check if you have\b|how to tell if\b", Kind.SYMPTOMS),
     (

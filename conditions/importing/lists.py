@@ -72,8 +72,8 @@ def bare_item(text: str) -> bool:
     # ("Pain under the heel."), or one going on in lower case ("a swollen joint;"); a sentence
     # with a capital is the text after the list.
     words = len(text.split())
-    if text[-1:] not in ".!?:;," and words <= 15:
-        return True
+    if text[-1:] not in ".!?:;," and (words <= 15 or (text[:1].islower() and words <= 30)):
+        return True  # a longer fragment going on in lower case is an item too, not a sentence
     return text[-1:] in ".;," and (words <= 6 or (words <= 15 and text[:1].islower()))
 
 

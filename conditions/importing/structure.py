@@ -122,7 +122,10 @@ def logical_lines(lines: list[str], *, after_lead_in: bool = False) -> list[tupl
 
 
 def _short_fragment(text: str) -> bool:
-    return len(text.split()) <= 15 and text.rstrip()[-1:] not in ".!?"
+    """A line that could be an item of a bare list: a fragment without a closing stop, longer
+    when it goes on in lower case (a sentence would start with a capital)."""
+    words = len(text.split())
+    return (words <= 15 or (text[:1].islower() and words <= 30)) and text.rstrip()[-1:] not in ".!?"
 
 
 # Words a line broken mid-sentence ends with: what follows them is on the next line.

@@ -184,3 +184,16 @@ def test_find_a_specialist_learn_more_links_and_an_agency_source_line_are_chrome
 def test_a_resources_heading_takes_its_list_of_links():
     lines = ["Resources", "- Preventing norovirus", "- Norovirus outbreaks", "", "Wash your hands often."]
     assert find_chrome(lines) == {0, 1, 2}
+
+
+def test_a_source_label_with_its_agency_on_the_next_line_is_chrome():
+    lines = [
+        "Wash hands after using the toilet.",
+        "",
+        "Source:",
+        "Example Health Board",
+        "",
+        "Sources:",
+        "Okoye T. Worms. 2021.",
+    ]
+    assert find_chrome(lines) == {2, 3}

@@ -93,3 +93,9 @@ def test_a_long_line_of_digits_is_read_in_linear_time():
     line = "1/" * 200_000 + " Page 1 of"
     assert page_date(line) is None
     assert not is_print_furniture(line)
+
+
+def test_a_dates_label_alone_on_its_line_goes_with_the_date_under_it():
+    assert is_date_line("Last updated:") and is_date_line("Next review due:")
+    assert page_date("Last updated:") is None
+    assert not is_date_line("Updates to the vaccine schedule:")

@@ -75,3 +75,18 @@ def test_a_heading_in_capitals_is_shown_in_sentence_case():
 )
 def test_text_without_a_heading_is_classified_by_what_it_says(text, kind):
     assert classify([text]) == kind
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Speak to a pharmacist if", "when_to_see_a_doctor"),
+        ("Call 999 if", "when_to_see_a_doctor"),
+        ("How threadworms spread", "causes"),
+        ("Frequently asked questions", "other"),
+        ("Clinical trials for gallstones", "other"),
+        ("A note from Example Clinic", "other"),
+    ],
+)
+def test_more_headings_name_their_kind(line, kind):
+    assert heading_kind(line) == kind

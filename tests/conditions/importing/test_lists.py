@@ -73,3 +73,12 @@ def test_leads_are_bold_and_continuations_stay_inside_their_item():
 
 def test_a_numbered_list_keeps_its_numbers():
     assert list_markdown(List([Item("Rest"), Item("Ice")], ordered=True)) == "1. Rest\n2. Ice"
+
+
+def test_a_long_fragment_going_on_in_lower_case_is_an_item_not_a_sentence():
+    assert bare_item(
+        "wash their hands and scrub under their nails often, especially before eating and after the toilet"
+    )
+    assert not bare_item(
+        "Wash your hands and scrub under your nails often, especially before eating and after the toilet."
+    )
