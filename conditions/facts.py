@@ -84,6 +84,10 @@ _QUESTIONS = {
     "diagnosis": r"(?:how\s+(?P<object>.+?)\s+is\s+diagnosed|diagnosing\s+(?P<object2>.+))",
 }
 _PRONOUNS = ("it", "this", "this condition", "the condition")
+# A bout of the condition: its symptoms and treatments are the condition's ("Symptoms of a flare
+# include:"), but what causes a flare is a trigger, not a cause of the condition.
+_EPISODES = ("a flare", "flares", "a flare-up", "flare-ups", "an attack", "attacks", "an episode", "episodes")
+_EPISODE_KINDS = frozenset({"symptoms", "treatment"})
 # How a lead-in sentence goes on after the noun, when it introduces a list of that noun
 # ("Symptoms can include:", "Causes are:", "Tests you may have:"): "Treatment aims to:" does not.
 _LISTING = (
@@ -134,7 +138,8 @@ def introduces(kind: str, text: str, names: Sequence[str], *, heading: bool = Fa
         rest = noun["rest"].strip()
         for word in ("of ", "for "):
             if rest.startswith(word):
-                return _names_condition(rest[len(word) :], subjects)
+                episodes = _EPISODES if kind in _EPISODE_KINDS else ()
+                return _names_condition(rest[len(word) :], (*subjects, *episodes))
         return heading or not rest or re.match(_LISTING, rest) is not None
     passive = re.match(rf"(?P<subject>.+?)\s+{_PASSIVE[kind]}\b", said) if kind in _PASSIVE else None
     if passive and _names_condition(passive["subject"].removeprefix("untreated "), subjects, whole=True):
@@ -216,10 +221,14 @@ def _last_sentence(text: str) -> str:
 
 
 def item_name(text: str) -> str:
-    """The name a list item gives: its first sentence ("**Skin flushing.** Hot face." -> "Skin
-    flushing"), squeezed, without a closing colon, at most :data:`MAX_ITEM_LENGTH` characters."""
-    first = text.strip().split(". ")[0].strip().rstrip(".:;")
-    return " ".join(first.split())[:MAX_ITEM_LENGTH].strip()
+    """The name a list item gives: its first sentence or clause ("**Skin flushing.** Hot face." ->
+    "Skin flushing"), squeezed, without closing punctuation, cut at a word to at most
+    :data:`MAX_ITEM_LENGTH` characters."""
+    first = " ".join(re.split(r"[.;](?:\s|$)", text.strip())[0].split())
+    if len(first) > MAX_ITEM_LENGTH:
+        cut = first[: MAX_ITEM_LENGTH + 1]
+        first = cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_ITEM_LENGTH]
+    return first.rstrip(" ,:;-–—")
 
 
 def facts(sections: Iterable[tuple[str, str, str]], names: Sequence[str]) -> list[KindFacts]:

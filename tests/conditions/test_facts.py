@@ -46,6 +46,7 @@ def test_a_list_opening_the_section_is_introduced_by_its_heading():
         ("symptoms", "Gouty arthritis can cause:"),
         ("symptoms", "You may also notice:"),
         ("symptoms", "What are the symptoms of gout?"),
+        ("symptoms", "Symptoms of a flare include:"),
         ("causes", "Causes include:"),
         ("causes", "Gout is usually caused by:"),
         ("causes", "It is caused by:"),
@@ -56,6 +57,7 @@ def test_a_list_opening_the_section_is_introduced_by_its_heading():
         ("treatment", "Treatment options include:"),
         ("treatment", "Gout is treated with:"),
         ("treatment", "Your doctor may prescribe:"),
+        ("treatment", "Treatment for an attack includes:"),
         ("complications", "Possible complications include:"),
         ("complications", "Untreated gout can lead to:"),
         ("diagnosis", "Tests may include:"),
@@ -74,7 +76,7 @@ def test_lead_ins_that_name_their_kind(kind, lead_in):
         ("causes", "Causes of a flare include:"),
         ("causes", "Flares are caused by:"),
         ("treatment", "Treatment aims to:"),
-        ("treatment", "Treatment for a flare includes:"),
+        ("symptoms", "Signs of an infection in the joint include:"),
         ("treatment", "Medicines that can bring on gout include:"),
         ("risk_factors", "You're more likely to get a flare if you:"),
         ("symptoms", "See a doctor urgently if you have:"),
@@ -126,6 +128,15 @@ def test_an_item_is_named_by_its_first_sentence_without_citations_and_nested_lis
 
 def test_item_names_are_squeezed_and_bounded():
     assert item_name("  Swelling   and\nredness. Over the joint.") == "Swelling and redness"
+    assert (
+        item_name("Painkillers ease mild pain; a doctor can prescribe others") == "Painkillers ease mild pain"
+    )
+    assert item_name("Vitamin B12 (1.5 mg a day)") == "Vitamin B12 (1.5 mg a day)"
+    long = "A rash of red patches, " + "then blisters along a band of skin, " * 5
+    assert item_name(long) == (  # cut at a word
+        "A rash of red patches, then blisters along a band of skin, then blisters along a band of skin, "
+        "then blisters along a"
+    )
     assert len(item_name("x" * 500)) == 120
 
 
