@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
+from references.models import Reference
 
 DOI = "10.1234/jmed.2021.04.017"
 
@@ -116,3 +120,19 @@ def test_every_written_form_of_a_pmid_gives_the_number(written):
 def test_what_is_not_a_pmid_is_refused(written):
     with pytest.raises(InvalidIdentifier, match="is not a PubMed id"):
         normalize_pmid(written)
+
+
+@pytest.mark.django_db
+def test_an_import_stores_identifiers_written_as_people_paste_them_canonically(tmp_path):
+    item = (
+        '[{"id": "lund2020", "type": "article-journal", "title": "Chilblains in office workers",'
+        ' "DOI": "https://www.doi.org/10.5555%2FNJSH.2020.41?utm_source=alert&utm_medium=email",'
+        ' "PMID": "PMID: 31234567 [Indexed for MEDLINE]"}]'
+    )
+    path = tmp_path / "one.json"
+    path.write_text(item, encoding="utf-8")
+
+    call_command("import_references", str(path), stdout=StringIO())
+
+    stored = Reference.objects.get(key="lund2020")
+    assert (stored.doi, stored.pmid) == ("10.5555/njsh.2020.41", "31234567")
