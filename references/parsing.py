@@ -124,7 +124,7 @@ _PMCID = re.compile(r"\bPMCID:?\s*(?P<pmcid>PMC\d+)\b\.?", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"]+|(?<![\w@./-])www\.[\w-]+\.[^\s<>\"]+", re.IGNORECASE)
 # The words a site puts before a link: "Available from: https://…".
 _URL_LEAD = re.compile(
-    r"(?:\bAvailable\s+(?:from|at|online(?:\s+at)?)|\bRetrieved\s+from|\bURL)\s*:?\s*$", re.I
+    r"(?:\bAvailable\s+(?:from|at|online(?:\s+at)?)|\bRetrieved\s+from|\bURL|,\s*from)\s*:?\s*$", re.I
 )
 # PubMed's links to other records ("Erratum in: Lancet. 2020;395:e50."), to the end: for editors.
 _RELATED_RECORDS = re.compile(
@@ -150,12 +150,12 @@ _TRAILING_LABEL = re.compile(r"\[\s*(?:Abstract|Article|Full text)\s*\]", re.IGN
 # PubMed's own remark on a free copy, unbracketed.
 _FREE_COPY = re.compile(r"\bFree (?:PMC |full[- ]text )?article\b\.?", re.IGNORECASE)
 # NLM writes its dates in brackets: "[Updated 2023 Jan 5]", "[cited 2024 Feb 1]".
-_BRACKETED_DATE = re.compile(
-    r"\[\s*(?P<label>Updated|cited|accessed|Last update[d]?)\s+(?P<date>[^\[\]]{1,40}?)\s*\]\.?", re.I
-)
+_BRACKETED_LABEL = r"(?:Updated|cited|accessed|reviewed|modified|Last update[d]?)\s+[^\[\];]{1,40}"
+# ... and several in one pair: "[reviewed 2023 Jan 1; cited 2024 Jul 1]".
+_BRACKETED_DATE = re.compile(rf"\[\s*(?P<dates>{_BRACKETED_LABEL}(?:;\s*{_BRACKETED_LABEL})*)\s*\]\.?", re.I)
 _LABEL = (
-    r"\b(?P<label>Accessed|Cited|Published online|Published|Epub|Updated|Last updated|Last update"
-    r"|Reviewed|Revised)(?: on)?:?\s++"
+    r"\b(?P<label>Accessed|Cited|Retrieved|Published online|Published|Epub|Updated|Last updated"
+    r"|Last update|Reviewed|Revised)(?: on)?:?\s++"
 )
 _DATED_HEAD = re.compile(_LABEL, re.IGNORECASE)
 # "Accessed August 24, 2020." · "Published online Nov. 4, 2020" · "Epub 2014 Dec 3": up to the
@@ -252,7 +252,7 @@ def _take_identifiers(text: str, fields: dict) -> str:
     for match in reversed(dated):
         day = parse_date(match["date"], numeric=True)
         label = match["label"].lower()
-        if label in ("accessed", "cited") and day:
+        if label in ("accessed", "cited", "retrieved") and day:
             fields["accessed_on"] = day
         elif label in ("published online", "epub") and day:
             fields["published_online"] = day
@@ -270,9 +270,17 @@ def _take_identifiers(text: str, fields: dict) -> str:
     text = "".join(text[start:end] for start, end in zip(ends[::2], ends[1::2], strict=True))
     text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)  # what held a PMID or "(accessed …)"
     text = re.sub(r"\s+([.,;])", r"\1", " ".join(text.split()))
-    # What removing left between two parts: "287-95. ; Epub" -> "287-95. Epub".
-    text = re.sub(r"([.;,])(?:\s[.;,])+", r"\1", text)
+    # What removing left between two parts: "287-95. ; Epub" -> "287-95. Epub"; "(US); ." -> "(US).".
+    text = re.sub(r"[.;,](?:\s?[.;,])++", _one_stop, text)
     return text.strip(" .,;")
+
+
+def _one_stop(match: re.Match[str]) -> str:
+    """A run of stops with spaces between them as one; "al.," and "..." are left as they are."""
+    run = match.group(0)
+    if " " not in run:
+        return run
+    return "." if "." in run else run[0]
 
 
 def _without_trailing_labels(text: str) -> str:
@@ -289,8 +297,14 @@ def _without_trailing_labels(text: str) -> str:
 
 def _unbracketed_date(match: re.Match[str]) -> str:
     """``[cited 2024 Feb 1]`` -> ``Accessed 2024 Feb 1.``; ``[Updated …]`` -> ``Updated ….``"""
-    label = "Accessed" if match["label"].lower() in ("cited", "accessed") else "Updated"
-    return f"{label} {match['date']}. "
+    written = []
+    for dated in match["dates"].split(";"):
+        label, day = dated.split(None, 1)
+        label = {"cited": "Accessed", "accessed": "Accessed", "reviewed": "Reviewed"}.get(
+            label.lower(), "Updated"
+        )
+        written.append(f"{label} {day.strip()}. ")
+    return "".join(written)
 
 
 def _strip_closing(text: str) -> str:
@@ -388,8 +402,9 @@ _SMALL_WORDS = _words("of for the and on in to at a an de du des la le y et und 
 
 def _names(segment: str) -> list[str] | None:
     """The people of a comma-separated author list ("Smith J, Lee K, et al"), or None."""
-    # "Smith J et al": the "et al" as its own name.
+    # "Smith J et al": the "et al" as its own name; "Smith J, Lee K and Chan M": three names.
     segment = re.sub(r"(?<=[^,\s])\s+(?=et\.?\s+al\.?$)", ", ", segment)
+    segment = re.sub(r",?\s+(?:and|&)\s+", ", ", segment)
     names = [name.strip() for name in segment.split(",") if name.strip()]
     people = [name for name in names if _PERSON.fullmatch(name)]
     if people and all(_PERSON.fullmatch(name) or _ET_AL.fullmatch(name) for name in names):

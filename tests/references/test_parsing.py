@@ -990,6 +990,37 @@ TABLE = [
         container_title="Example Academy of Dermatology",
         year=2023,
     ),
+    # Authors joined by "and"; APA's "Retrieved … from"; NLM's dates of a web page in brackets.
+    row(
+        "Mensah K, Lee K and Chan M. Night-time cough in adults. Thorax. 2019;74(2):101-108.",
+        Kind.JOURNAL_ARTICLE,
+        authors=["Mensah K", "Lee K", "Chan M"],
+        title="Night-time cough in adults",
+        container_title="Thorax",
+        year=2019,
+        volume="74",
+        issue="2",
+        pages="101-108",
+    ),
+    row(
+        "Example Lung Trust. Croup. Retrieved March 3, 2020, from https://www.example.org/croup",
+        Kind.WEB_PAGE,
+        authors=["Example Lung Trust"],
+        title="Croup",
+        accessed_on=date(2020, 3, 3),
+        url="https://www.example.org/croup",
+    ),
+    row(
+        "Example Heart Foundation. Heart failure [Internet]. Sydney: Example Heart Foundation; 2020 "
+        "[reviewed 2021 Jan 5; cited 2022 Mar 1]. Available from: https://www.example.org.au/hf",
+        Kind.BOOK,
+        authors=["Example Heart Foundation"],
+        title="Heart failure",
+        year=2020,
+        place="Sydney",
+        accessed_on=date(2022, 3, 1),
+        note="Reviewed 2021 Jan 5",
+    ),
     # Shapes that were read right before, kept right.
     row(
         "Dias F, Mensah K. Does early feeding shorten hospital stay? A randomized trial. J Pediatr "
