@@ -493,3 +493,32 @@ def test_sort_note_puts_export_metadata_in_the_private_note(text):
 def test_sort_note_finds_identifiers():
     note = sort_note(["PMID: 23439512\ndoi: 10.1000/ABC.\nArt. No.: e1234"])
     assert note.found == {"pmid": "23439512", "doi": "10.1000/ABC", "elocator": "e1234"}
+
+
+def test_ris_online_date_written_as_epub_and_article_number_in_m1():
+    text = "TY  - JOUR\nTI  - T\nPY  - 2021\nDA  - Epub 2020 Dec 5\nIS  - 3\nM1  - e0234567\nER  - \n"
+    values = _one(text, read_ris)
+    assert values["published_online"] == date(2020, 12, 5)
+    assert values["elocator"] == "e0234567"
+    assert values["issue"] == "3"
+    # M1 as EndNote also uses it, for the issue number: not an article number.
+    assert "elocator" not in _one("TY  - JOUR\nTI  - T\nM1  - 3\nER  - \n", read_ris)
+
+
+def test_csl_article_number_and_zotero_api_abbreviation():
+    item = '[{"type": "article-journal", "title": "T", "article-number": "102345", '
+    item += '"journalAbbreviation": "J. Hypertens."}]'
+    values = _one(item, read_csl_json)
+    assert (values["elocator"], values["journal_abbreviation"]) == ("102345", "J Hypertens")
+
+
+@pytest.mark.parametrize("field", ["author", "editor", "journal", "note", "annote"])
+def test_300_nested_braces_in_any_field_are_one_problem(field):
+    deep = "{" * 300 + "x" + "}" * 300
+    entries, problems = read_bibtex(
+        f"@article{{a, title = {{T}}, {field} = {deep}}}\n@article{{b, title = {{B}}}}"
+    )
+    assert [entry.key for entry in entries] == ["b"]
+    assert problems == [
+        "line 1: the entry cannot be read: it nests braces 299 deep (more than 50), which no export writes."
+    ]
