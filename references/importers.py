@@ -408,6 +408,9 @@ def save_planned(report: ImportReport, *, source: str, by: User | None = None) -
                 reference.save()
 
 
+AUDITED_REFUSALS = 200
+
+
 def record_import(report: ImportReport, *, source: str, actor: User, via: str) -> None:
     """The audit record of an import (``via``: the command, or the admin's upload page)."""
     details: dict[str, Any] = {
@@ -418,7 +421,9 @@ def record_import(report: ImportReport, *, source: str, actor: User, via: str) -
         "skipped": report.keys(SKIPPED),
     }
     if report.refusals:
-        details["refused"] = [refusal.message() for refusal in report.refusals]
+        # The first few hundred, to say what went wrong without the record outgrowing the file.
+        details["refused"] = [refusal.message() for refusal in report.refusals[:AUDITED_REFUSALS]]
+        details["refused_count"] = report.refused_count
     audit.record(audit.Action.IMPORT, actor=actor, target=f"{via} {source}", **details)
 
 

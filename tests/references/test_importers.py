@@ -898,9 +898,20 @@ def test_skip_invalid_imports_the_good_entries_and_reports_the_others_with_their
     assert Reference.objects.get(key="kim2022").title == STORED_CRAMPS["title"]
     record = AuditRecord.objects.get(action="import")
     assert record.details["created"] == ["rossi2019"]
-    assert len(record.details["refused"]) == 4 and record.details["refused"][2] == (
-        "line 21: the entry has no title."
-    )
+    assert len(record.details["refused"]) == record.details["refused_count"] == 4
+    assert record.details["refused"][2] == "line 21: the entry has no title."
+
+
+def test_the_audit_record_keeps_the_first_few_hundred_refusals_and_their_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(importers, "AUDITED_REFUSALS", 2)
+    text = "".join(f"@misc{{blank{n},\n  title = {{}},\n}}\n\n" for n in range(5))
+    text += "@book{rossi2019,\n  title = {Sports medicine for the family doctor},\n}\n"
+
+    _import(_write(tmp_path, "refs.bib", text), "--skip-invalid")
+
+    details = AuditRecord.objects.get(action="import").details
+    assert details["refused"] == ["line 1: the entry has no title.", "line 5: the entry has no title."]
+    assert details["refused_count"] == 5
 
 
 def test_without_skip_invalid_one_bad_entry_still_imports_nothing(tmp_path):
