@@ -479,3 +479,21 @@ SYMPTOM = {"@type": "MedicalSignOrSymptom", "name": "Fever"}
 def test_the_vocabulary_check_finds_what_schema_org_does_not_allow(node, complaint):
     found = schema_vocabulary.errors({"@context": "https://schema.org", "@graph": [node]})
     assert any(complaint in error for error in found), found
+
+
+def test_no_public_page_type_carries_json_ld_schema_org_does_not_allow(client, gout):
+    slug = gout.public_slug
+    urls = [
+        reverse("home"),
+        reverse("conditions:index"),
+        gout.get_absolute_url(),
+        _question_url(gout),
+        reverse("conditions:history", args=[slug]),
+        reverse("conditions:publication", args=[slug, 1]),
+        reverse("conditions:search") + "?q=gout",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        documents = schema_vocabulary.json_ld(response.content.decode())
+        assert schema_vocabulary.errors(documents) == [], url
