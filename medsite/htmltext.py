@@ -8,8 +8,8 @@ citation groups and the ends of its links. Its readers format the blocks as they
   Headaches"): search, the schema.org JSON-LD and the API's plain reference text;
 * :func:`reader_paragraphs`: a line per paragraph or list item ("• Fever"), citations named by
   source key and link targets shown, since a reviewer comparing versions must see them change;
-* :func:`blocks` itself: the JSON-LD's names of a section's list items
-  (``conditions.public.structured``).
+* :func:`blocks` itself: a section's lists, their lead-ins and their items' names, the medical
+  facts of the JSON-LD (``conditions.facts``).
 """
 
 from __future__ import annotations
