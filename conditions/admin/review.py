@@ -29,12 +29,14 @@ from conditions.compare import (
     snapshot_from_working_copy,
     snapshots_from_versions,
 )
+from conditions.facts import KindFacts, facts
 from conditions.models import Condition, ReviewEvent
 from conditions.submissions import last_decision_by, submission_label
 from conditions.workflow import TRANSITIONS
 from medsite.accounts.display import display_name, when
 from medsite.admin_input import ModelAdminMixin, acting_user, parse_id
 from medsite.contentchecks.checks import PageChecks, PageText, check_page
+from medsite.markdown import render as render_markdown
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -121,6 +123,14 @@ def _content_checks(condition: Condition) -> PageChecks:
     return check_page(texts)
 
 
+def _search_facts(condition: Condition) -> list[KindFacts]:
+    """What search engines will be told once the version in review is approved (conditions.facts),
+    from the sections the review screen has read already. Citations play no part in facts, so the
+    sections are rendered without the page's numbering."""
+    sections = [(s.kind, s.display_heading, str(render_markdown(s.body))) for s in condition.sections.all()]
+    return facts(sections, [condition.name, *condition.synonyms])
+
+
 class ReviewScreens(ModelAdminMixin):
     """ConditionAdmin's comparison screens (see ``ConditionAdmin.get_urls``)."""
 
@@ -202,6 +212,7 @@ class ReviewScreens(ModelAdminMixin):
             taken_offline=taken_offline,
             problems=publish_problems(condition),
             content_checks=_content_checks(condition),
+            search_facts=_search_facts(condition),
             workflow_forms=decisions,
             schedule_forms=offered(condition, request.user, SCHEDULE),
             scheduled=go_live_label(pending.go_live_at) if pending else "",

@@ -364,3 +364,27 @@ def test_review_screen_shows_the_content_checks_of_the_version_in_review(client,
     assert "(32 words)" in panel
     assert "Is it serious? (answer)" in panel
     assert "content-checks.js" not in page  # computed by the server: no script, no live requests
+
+
+def test_review_screen_shows_the_reviewer_what_search_engines_will_read(client, editor, reviewer):
+    make_reference("lund2022", title="Uric acid and the kidney")
+    condition = make_condition(
+        editor,
+        name="Gout",
+        sections=[
+            ("overview", "A kind of arthritis."),
+            (
+                "causes",
+                "Causes include:\n\n- Kidneys that clear too little uric acid [@lund2022]\n\n"
+                "Flares can be set off by:\n\n- Drinking alcohol",
+            ),
+        ],
+    )
+    workflow.submit(condition, by=editor)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    panel = page[page.index('id="medsite-search-facts"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "What search engines will read" in panel
+    assert "<li>Kidneys that clear too little uric acid</li>" in panel
+    assert "Left out: the list after “Flares can be set off by:” (Drinking alcohol)" in panel
