@@ -76,7 +76,8 @@ _PHRASES = re.compile(
     r"(?:give|donate) (?:today|now)|donate|make a (?:gift|donation)|"
     r"(?:our )?editorial (?:policy|policies|process)|medical review (?:policy|process)|"
     r"advertising policy|(?:learn )?(?:how to )?cite this (?:page|article)|fact checked|"
-    r"(?:was|is) this (?:[\w-]+ ){0,2}(?:helpful|useful)\??|yes\s+no|feedback|"
+    r"(?:was|is) this (?:[\w-]+ ){0,2}(?:helpful|useful)\??|yes\s+no|feedback|continue reading(?: below)?|"
+    r"(?:meets )?(?:[\w'’]+ )?editorial (?:guidelines|standards)|article history|"
     r"(?:\d[\d,]* )?(?:more )?(?:votes?|likes?|upvotes?|views?|answers|replies|comments)(?::? \d[\d,]*)?|"
     r"sort(?:ed)? by:?(?: [\w-]+){1,2}|"
     r"(?:learn|read|see|view|find out) more|more information|medically reviewed|e-?news|best answer|"
@@ -84,7 +85,8 @@ _PHRASES = re.compile(
     r"(?:[\w'-]+ ){0,4}care at (?-i:[A-Z][\w'-]+(?: [A-Z][\w'&-]+)+)|health library|ad choices|"
     r"disclaimers?|privacy(?: policy| notice)?|accessibility(?: statement)?|cookies|site ?map|"
     r"terms(?: of (?:use|service))?|about us|contact us|"
-    r"related(?: [\w-]+){0,2}|you may also like|trending|popular)"
+    r"related(?: [\w-]+){0,2}|you may also like|trending|popular|continued|"
+    r"(?:see |view |watch |take (?:the|our) )?(?:the )?(?:slideshow|video|quiz|infographic))"
     r"[\s.!:›»→>]*",
     re.IGNORECASE,
 )
@@ -98,8 +100,8 @@ _BYLINE = re.compile(
 )
 # Credits: "Updated by: David Lee, MD", "Also reviewed by … and the editorial team."
 _CREDIT = re.compile(
-    r"(?:also\s+)?(?:(?:medically|clinically)\s+)?"
-    r"(?:reviewed|updated|written|edited|fact[- ]checked|asked|answered|posted)\s+by\b:?.*",
+    r"(?:also\s+)?(?:last\s+)?(?:(?:medically|clinically|peer|expert)\s+)?"
+    r"(?:reviewed|updated|written|authored|edited|compiled|fact[- ]checked|asked|answered|posted)\s+by\b:?.*",
     re.IGNORECASE,
 )
 # A call to action: a button or link, short and imperative, not a sentence.
@@ -109,7 +111,9 @@ _CALL_TO_ACTION = re.compile(
     r"(?:request|book) (?:appointment|now)|(?:shop|buy|order) (?:now|online|the|our|a copy)|"
     r"download (?:the|our|a|now)|email us|follow us|register (?:now|today|for)|contact us|"
     r"get (?:the|our) (?:app|newsletter)|(?:learn|read|see|view|discover) (?:more|all)|"
-    r"find out (?:more|how|what|about|if|where)|find (?:an?|your) (?:[\w-]+ ){0,2}(?:doctor|specialist|"
+    r"find (?:out )?more|find out (?:how|what|about|if|where)|(?:check|assess) your symptoms|"
+    r"(?:start|try|use) (?:the |our |a )?(?:[\w-]+ )?(?:symptom )?checker|"
+    r"find (?:an?|your) (?:[\w-]+ ){0,2}(?:doctor|specialist|"
     r"provider|service|location|pharmacy|gp|hospital|clinic|[\w-]*(?:ist|ian))\b|help us (?:improve|make)|"
     r"join (?:us|now|today|[\w-]+ (?:to|for free))|"
     r"(?:read|see|show) all (?:answers|replies|comments))\b",
@@ -124,13 +128,16 @@ _APPEAL = re.compile(
     r"terms of (?:use|service)|copyright\s+(?:©\s*)?\d{4}|©\s*\d{4}|"
     r"our editorial (?:process|policy|policies)|learn more about (?:our|us)\b|"
     r"(?:this|our) (?:content|information|page) is (?:provided|produced|brought to you)\b|"
-    r"would like to thank|accredited by)",
+    r"the information on this page is (?:written|reviewed|produced)\b|"
+    r"would like to thank|accredited by|does not provide (?:medical )?advice|"
+    r"(?:is )?not (?:a )?substitute for (?:professional )?medical advice|for informational purposes only)",
     re.IGNORECASE,
 )
 # Who took a picture or wrote a box, under it: "Credit: Example Photo Library", "Source: … team".
 _ATTRIBUTION = re.compile(
     r"(?:(?:image|photo|picture)\s+)?(?:credits?|source|courtesy(?: of)?)\s*:\s*\S.*", re.IGNORECASE
 )
+_SERIES = re.compile(r"(?:(?:more )?in this (?:series|guide|section)|part of (?:this|the) series)\s*:", re.I)
 _MORE_LINK = re.compile(r"(?:learn|find out|read|discover) more\b", re.IGNORECASE)
 # A content system's id for the page, alone on a line: "DS00516", "CON-20350426".
 _DOCUMENT_ID = re.compile(r"[A-Z]{1,4}-?\d{4,}")
@@ -150,6 +157,8 @@ def chrome_line(line: str) -> bool:
         return True
     if _MORE_LINK.match(text) and len(words) <= 20:
         return True  # "Learn more here about how this content is reviewed."
+    if _SERIES.match(text) and len(words) <= 20:
+        return True  # "In this series: Exercises   Surgery": links to the site's other pages
     if _CREDIT.fullmatch(text) and len(words) <= 60:
         return True
     if _ATTRIBUTION.fullmatch(text) and len(words) <= 8 and not _SENTENCE_END.search(text):
@@ -196,7 +205,7 @@ def _is_link_row(line: str) -> bool:
 # Headings of blocks that are the site's: their list goes with them.
 _CHROME_HEADING = re.compile(
     r"(?:products (?:&|and) services|related(?: [\w-]+){0,3}|more information|more from [\w .&'-]+|"
-    r"article (?:links|tools)|(?:other |more |useful |further )?resources|useful links|see also|"
+    r"article (?:links|tools|history)|(?:other |more |useful |further )?resources|useful links|see also|"
     r"read (?:this )?next|further information|"
     r"you may also like|trending|popular|featured|sponsored|in this section|on this page|share|"
     r"follow us)\s*:?",
@@ -320,6 +329,15 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             and len(texts[k].split()) <= 10
             and not _SENTENCE_END.search(texts[k])
         )
+        # The name under a credit that ends in "by": "Authored by:" then "Dr Anna Example, MRCGP".
+        more.update(
+            paragraph[k]
+            for k in range(1, len(paragraph))
+            if paragraph[k - 1] in chrome
+            and re.search(r"\bby:?$", texts[k - 1], re.IGNORECASE)
+            and len(texts[k].split()) <= 8
+            and not _SENTENCE_END.search(texts[k].rstrip(".") + "x")
+        )
         # A picture's caption goes with the credit under it.
         more.update(
             paragraph[k - 1]
@@ -335,6 +353,7 @@ def _chrome_blocks(lines: Sequence[str], chrome: set[int]) -> set[int]:
             i in chrome
             or (len(text.split()) <= 10 and not _SENTENCE_END.search(text))
             or (len(text.split()) <= 12 and text.endswith("?") and _TO_VISITOR.search(text))
+            or (len(text.split()) <= 3 and text.endswith("?"))  # "Feeling unwell?" over a button
             for i, text in zip(paragraph, texts, strict=True)
         )
         if flagged and short and (2 * len(flagged) >= len(paragraph) or len(paragraph) <= 2):

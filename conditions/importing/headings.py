@@ -149,6 +149,16 @@ def heading_kind(text: str) -> str | None:
     return min(found)[2] if found else None
 
 
+def heading_kind_naming(text: str, name: str | None) -> str | None:
+    """:func:`heading_kind` of a heading with the condition's name taken out, so that a long name
+    does not hide the topic word after it ("Carpal tunnel syndrome treatment")."""
+    if name:
+        rest = " ".join(re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE).split())
+        if rest and rest != text and re.search(r"\w", rest):
+            return heading_kind(rest[:1].upper() + rest[1:])
+    return heading_kind(text)
+
+
 def _question_kind(text: str) -> str | None:
     words = [word.casefold() for word in _WORD.findall(text)]
     found = [(index, kind) for index, (pattern, kind) in enumerate(_HEADING_PATTERNS) if pattern.search(text)]

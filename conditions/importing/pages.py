@@ -145,11 +145,10 @@ def _parts(text: str, levels: Mapping[str, int]) -> tuple[list[Part], _BackMatte
     names.also_called += [name for name in dict.fromkeys(listed) if name.casefold() not in known]
     skip = {names.name.casefold()} if names.name else set()
     contents, listing = table_of_contents(top, rest)
-    top = [line for index, line in enumerate(top) if index not in listing]
-    title_line = names.title_line
-    if title_line is not None:
-        title_line -= sum(1 for index in listing if index < title_line)
-    heads = first_headings(top, title_line)
+    # Whatever comes before a table of contents is the site's header (a guide's menu, the title);
+    # the first section's heading can only come after it.
+    after = top[max(listing) + 1 :] if listing else top
+    heads = first_headings(after, None if listing else names.title_line)
     parts = build_parts([*heads, *rest], skip=skip, contents=contents, levels=levels, name=names.name)
     return parts, back, names
 

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field, replace
 from conditions.content import SectionData
 
 _HEADING = re.compile(
+    r"(?:(?:further\s+reading|resources|notes)\s+(?:and|&)\s+)?"
     r"(?:(?:show|selected|article|key)\s+)?(?:references?|sources?|bibliography|works\s+cited|"
-    r"literature\s+cited|citations)\s*:?",
+    r"literature\s+cited|citations)\s*:?|"
+    r"(?:how we reviewed this article|references and further reading)\s*:?",
     re.IGNORECASE,
 )
 # "1. …", "1) …", "[1] …", or "1 …" before a capital: the number is checked to be the next one.
@@ -134,7 +136,7 @@ def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` is the wrapped rest of the unnumbered entry that ``previous`` ends."""
     if _CONTINUES.match(line) or not line[:1].isupper():
         return True
-    return not re.search(r"[.)\]]$|https?://\S+$", previous)
+    return not re.search(r"""[.)\]]["”’]?$|https?://\S+$""", previous)
 
 
 def _joined(parts: list[str]) -> str:

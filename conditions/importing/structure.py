@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from conditions.models import Section
 
-from .headings import classify, heading_kind, heading_shape, heading_text, heads_questions, is_question
+from .headings import (
+    classify,
+    heading_kind,
+    heading_kind_naming,
+    heading_shape,
+    heading_text,
+    heads_questions,
+    is_question,
+)
 from .lists import Item, List, bare_item, is_lead_in, marker
 
 Kind = Section.Kind
@@ -225,7 +233,9 @@ class _Builder:
         self.add_text(text)
 
 
-def _is_heading(lines: list[Line], index: int, headed: bool, after_list: bool) -> str | None:
+def _is_heading(
+    lines: list[Line], index: int, headed: bool, after_list: bool, name: str | None = None
+) -> str | None:
     """ "kind", "plain" (a heading that names no kind) or None for a line that is no heading."""
     line = lines[index]
     if not heading_shape(line.text):
@@ -233,7 +243,7 @@ def _is_heading(lines: list[Line], index: int, headed: bool, after_list: bool) -
     following = lines[index + 1] if index + 1 < len(lines) else None
     if following is None:
         return None
-    if heading_kind(line.text) or is_question(line.text):
+    if heading_kind_naming(line.text, name) or is_question(line.text):
         return "kind"
     # A short line that names no topic is a heading only on a page that has headings, before
     # text, and not straight after a list (where it is an image's alt text or caption).
@@ -256,11 +266,11 @@ def _about(lines: list[Line], start: int) -> str:
     return classify(texts)
 
 
-def _strong_headings(lines: list[Line]) -> int:
+def _strong_headings(lines: list[Line], name: str | None = None) -> int:
     return sum(
         1
         for index, line in enumerate(lines[:-1])
-        if heading_shape(line.text) and (heading_kind(line.text) or is_question(line.text))
+        if heading_shape(line.text) and (heading_kind_naming(line.text, name) or is_question(line.text))
     )
 
 
@@ -287,10 +297,12 @@ def build_parts(
     contents = contents or set()
     levels = levels or {}
     naming = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE) if name else None
-    section_gap = min(
-        (line.gap for line in lines if heading_kind(line.text) or is_question(line.text)), default=1
-    )
-    strong = _strong_headings(lines)
+
+    def kind_of(text: str) -> str | None:
+        return heading_kind_naming(text, name)
+
+    section_gap = min((line.gap for line in lines if kind_of(line.text) or is_question(line.text)), default=1)
+    strong = _strong_headings(lines, name)
     blocks = sum(1 for line in lines if line.gap >= 2)
     # A page of untitled topics parted by runs of blank lines (seed 000) starts a topic at each
     # run; a page with more headings than runs has its runs where a copy happened to put them.
@@ -313,11 +325,11 @@ def build_parts(
             continue
         key = " ".join(line.text.split()).casefold()
         level = levels.get(key)
-        role = _is_heading(lines, index, headed, after_list=listed is not None)
+        role = _is_heading(lines, index, headed, after_list=listed is not None, name=name)
         if level is not None and not line.text.endswith(":"):
-            role = "kind" if heading_kind(line.text) or is_question(line.text) else "plain"
+            role = "kind" if kind_of(line.text) or is_question(line.text) else "plain"
         if (heading_shape(line.text) and key in contents) or (level == 2 and role == "plain"):
-            build.section(line.text, heading_kind(line.text))
+            build.section(line.text, kind_of(line.text))
             continue
         if level is not None and level > 2 and role == "plain" and build.current is not None:
             build.close_list()
@@ -328,13 +340,13 @@ def build_parts(
         if named and line.gap >= section_gap and build.current is not None:
             build.section(line.text, None)
             continue
-        closing = heading_kind(line.text) == Kind.OTHER  # questions, research, a closing note
+        closing = kind_of(line.text) == Kind.OTHER  # questions, research, a closing note
         if role and contents and not (is_question(line.text) or closing) and build.current is not None:
             build.close_list()
             build.part().units.append(SubHeading(heading_text(line.text)))
             continue
         if role == "kind":
-            build.heading(line.text, heading_kind(line.text))
+            build.heading(line.text, kind_of(line.text))
             continue
         # A lead-in's list may start after a blank line; a blank line between bare items ends it
         # (a caption or the text after the list).

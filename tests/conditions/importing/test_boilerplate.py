@@ -197,3 +197,24 @@ def test_a_source_label_with_its_agency_on_the_next_line_is_chrome():
         "Okoye T. Worms. 2021.",
     ]
     assert find_chrome(lines) == {2, 3}
+
+
+def test_article_credits_series_links_and_symptom_checker_boxes_are_chrome():
+    lines = [
+        "Peer reviewed by Dr Jane Example, MRCGP",
+        "Meets Example's editorial guidelines",
+        "",
+        "In this series: Wrist exercises   Release surgery",
+        "",
+        "Continue reading below",
+        "",
+        "A splint worn at night keeps the wrist straight and eases the pressure on the nerve.",
+        "",
+        "Authored by:",
+        "Dr Anna Example, MRCGP",
+        "",
+        "Feeling unwell?",
+        "Assess your symptoms online for free",
+        "Start symptom checker",
+    ]
+    assert find_chrome(lines) == {0, 1, 3, 5, 9, 10, 12, 13, 14}

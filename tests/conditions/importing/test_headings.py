@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from conditions.importing.headings import classify, heading_kind, heading_shape, heading_text
+from conditions.importing.headings import (
+    classify,
+    heading_kind,
+    heading_kind_naming,
+    heading_shape,
+    heading_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +96,12 @@ def test_text_without_a_heading_is_classified_by_what_it_says(text, kind):
 )
 def test_more_headings_name_their_kind(line, kind):
     assert heading_kind(line) == kind
+
+
+def test_a_long_name_does_not_hide_the_topic_word_after_it():
+    assert heading_kind("Carpal tunnel syndrome treatment") is None  # the topic word comes too late
+    assert heading_kind_naming("Carpal tunnel syndrome treatment", "carpal tunnel syndrome") == "treatment"
+    assert (
+        heading_kind_naming("How is carpal tunnel syndrome diagnosed?", "Carpal tunnel syndrome")
+        == "diagnosis"
+    )
