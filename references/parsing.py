@@ -248,7 +248,7 @@ def _take_identifiers(text: str, fields: dict) -> str:
         before = re.sub(r"\(\s*$", "", _URL_LEAD.sub("", text[: match.start()]))
         text = before + " " + re.sub(r"^\s*\)", "", text[match.start() + len(url) :])
     dated = _dated_remarks(text)
-    dated_notes = []
+    dated_notes, undated_epubs = [], []
     for match in reversed(dated):
         day = parse_date(match["date"], numeric=True)
         label = match["label"].lower()
@@ -258,7 +258,7 @@ def _take_identifiers(text: str, fields: dict) -> str:
             fields["published_online"] = day
             fields["year"] = fields["year"] or day.year
         elif label == "epub":
-            _add_note(fields, "private_note", f"Epub {match['date']}", first=True)
+            undated_epubs.append(f"Epub {match['date']}")
         else:
             label_text = "Last updated" if label == "last update" else match["label"]
             dated_notes.append(f"{label_text} {match['date']}")
@@ -266,6 +266,8 @@ def _take_identifiers(text: str, fields: dict) -> str:
             if year and (label == "published" or fields["year"] is None):
                 fields["year"] = year
     fields["note"] = "; ".join(dated_notes[::-1])
+    if undated_epubs:
+        _add_note(fields, "private_note", "; ".join(undated_epubs[::-1]), first=True)
     ends = [0, *(end for match in dated for end in match.span()), len(text)]
     text = "".join(text[start:end] for start, end in zip(ends[::2], ends[1::2], strict=True))
     text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)  # what held a PMID or "(accessed …)"
@@ -550,6 +552,7 @@ def _matched(pattern: re.Pattern[str], segment: str) -> re.Match[str]:
 def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None:
     free: list[str] = []  # segments no pattern claimed, in order: title, then container, then notes
     book_follows = False
+    dates: list[str] = []  # dates standing alone, noted before the dated remarks
     parts = [pair for segment in segments for pair in _classified(segment)]
     for number, (segment, part) in enumerate(parts):
         if part == "in":
@@ -583,7 +586,7 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             match = _matched(_BRACKETED_YEAR, segment)
             fields["year"] = fields["year"] or int(match["year"])
             if match["day"] and parse_date(written := f"{match['day']}, {match['year']}"):
-                _add_note(fields, "note", f"Published {written}", first=True)
+                dates.append(f"Published {written}")
         elif part in ("date", "year"):
             # The date's own year: "2019-03-04" does not end in it.
             day = parse_date(segment) if part == "date" else None
@@ -593,11 +596,13 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
                 fields["published_online"] = fields["published_online"] or day
             elif part == "date" and number + 1 < len(parts) and parts[number + 1][1] == "in":
                 # PubMed's citation of a chapter of a living book (StatPearls): its last update.
-                _add_note(fields, "note", f"Updated {segment}", first=True)
+                dates.append(f"Updated {segment}")
             elif part == "date":
-                _add_note(fields, "note", segment, first=True)
+                dates.append(segment)
         else:
             free.append(segment)
+    if dates:
+        _add_note(fields, "note", "; ".join(dates), first=True)
     if book_follows and len(free) > 1:
         fields["container_title"] = free.pop(1)
     elif book_follows and free and not fields["container_title"] and fields["editors"]:
