@@ -285,11 +285,12 @@ def _sort_part(part: str, note: SortedNote, *, private: bool = False) -> None:
         note.public.append(part)
 
 
-def put_notes(raw: RawEntry, public: Iterable[str], private: Iterable[str], line: int | None) -> None:
-    """Sort the entry's notes into ``note`` and ``private_note``; fill identifiers found there.
-
-    Called last by each reader: it also drops pages that are only the article number again
-    (Zotero and PubMed write "e0281234" as both), which AMA prints once, in their place."""
+def finish_entry(raw: RawEntry, public: Iterable[str], private: Iterable[str], line: int | None) -> None:
+    """The last step of the BibTeX, RIS and CSL-JSON readers: the notes sorted into ``note`` and
+    ``private_note`` (identifiers found there fill their fields); pages dropped that are only the
+    article number again (Zotero writes "e0281234" as both), which AMA prints once, in their
+    place; and a journal title written abbreviated ("J. Clin. Hypertens.", as JabRef and some
+    RIS exports give it) taken as the abbreviation AMA prints."""
     note = sort_note(public)
     note.private += [part.strip() for text in private for part in str(text).splitlines() if part.strip()]
     raw.put("note", "; ".join(note.public), line)
@@ -298,6 +299,14 @@ def put_notes(raw: RawEntry, public: Iterable[str], private: Iterable[str], line
         raw.put(name, clean_abbreviation(value) if name == "journal_abbreviation" else value, line)
     if "elocator" in raw.values and raw.values.get("pages", ("",))[0] == raw.values["elocator"][0]:
         del raw.values["pages"]
+    journal, where = raw.values.get("container_title", ("", None))
+    if raw.kind == Kind.JOURNAL_ARTICLE and isinstance(journal, str) and _ABBREVIATED.fullmatch(journal):
+        raw.put("journal_abbreviation", clean_abbreviation(journal), where)
+
+
+# Two words or more, each abbreviated with a full stop or short and capitalised: "J. Clin. Invest."
+_ABBREVIATED_WORD = r"(?:[A-Z][A-Za-z]*\.(?:[A-Z]\.)*|[A-Z][A-Za-z]{0,3}|&)"
+_ABBREVIATED = re.compile(rf"(?=(?:.*\.){{2}}){_ABBREVIATED_WORD}(?: {_ABBREVIATED_WORD})+")
 
 
 # --- BibTeX (bibtexparser) -------------------------------------------------------------------
@@ -520,7 +529,7 @@ def _bibtex_entry(entry: Entry, texts: dict[str, str]) -> RawEntry:
     mine = ("annote", "annotation", "comment")
     private = [latex_to_text(texts[name]) for name in mine if texts.get(name, "").strip()]
     notes = [latex_to_text(texts[name]) for name in ("note",) if texts.get(name, "").strip()]
-    put_notes(raw, notes, private, line("note", "annote", "annotation"))
+    finish_entry(raw, notes, private, line("note", "annote", "annotation"))
     return raw
 
 
@@ -710,7 +719,7 @@ def _ris_entry(record: _RisRecord, data: dict) -> RawEntry:
     _ris_pmid(raw, data, first)
     notes = ["\n".join(data.get("notes", []))]  # N1 lines, one note: EndNote writes a record's leftovers
     private = data.get("research_notes", [])
-    put_notes(raw, notes, private, record.tags.get("N1", record.tags.get("RN")))
+    finish_entry(raw, notes, private, record.tags.get("N1", record.tags.get("RN")))
     return raw
 
 
@@ -846,7 +855,7 @@ def _csl_entry(item: dict, line: int, number: int, problems: list[str]) -> RawEn
     raw.put("pmid", pmid_from_url(item.get("URL")))
     notes = [item["note"]] if isinstance(item.get("note"), str) else []
     private = [item["annote"]] if isinstance(item.get("annote"), str) else []
-    put_notes(raw, notes, private, line)
+    finish_entry(raw, notes, private, line)
     return raw
 
 

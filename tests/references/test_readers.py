@@ -522,3 +522,13 @@ def test_300_nested_braces_in_any_field_are_one_problem(field):
     assert problems == [
         "line 1: the entry cannot be read: it nests braces 299 deep (more than 50), which no export writes."
     ]
+
+
+def test_a_journal_title_written_abbreviated_is_taken_as_the_abbreviation():
+    # JabRef's "abbreviate journal names" writes the ISO form in the journal field itself.
+    values = _one("@article{a, title = {T}, journal = {Proc. Natl. Acad. Sci. U.S.A.}}")
+    assert values["container_title"] == "Proc. Natl. Acad. Sci. U.S.A."
+    assert values["journal_abbreviation"] == "Proc Natl Acad Sci U S A"
+    values = _one("TY  - JOUR\nTI  - T\nJO  - J. Clin. Hypertens.\nER  - \n", read_ris)
+    assert values["journal_abbreviation"] == "J Clin Hypertens"
+    assert "journal_abbreviation" not in _one("@article{a, title = {T}, journal = {Nature Communications}}")
