@@ -56,6 +56,12 @@ _PASSIVE = {
     "complications": r"(?:can|may|might|sometimes)\s+(?:also\s+)?(?:lead\s+to|cause)",
     "symptoms": r"(?:can|may|often|usually|commonly)?\s*(?:also\s+)?(?:causes?|gives?)",
 }
+# Words before the condition as a subject that do not change what it is ("Over time, gout can
+# lead to:", "Untreated gout can cause:").
+_WHEN = (
+    r"^(?:(?:over\s+(?:time|the\s+years)|in\s+time|eventually|without\s+treatment|if\s+(?:it\s+is\s+)?"
+    r"(?:left\s+)?(?:untreated|not\s+treated)|left\s+untreated),?\s+)?(?:untreated\s+)?"
+)
 # Lead-ins addressed to the reader, read only in a section of their kind.
 _HELPER = r"your\s+(?:doctor|gp|nurse)\s+(?:may|might|can|will)\s+"
 _ADDRESSED = {
@@ -142,7 +148,7 @@ def introduces(kind: str, text: str, names: Sequence[str], *, heading: bool = Fa
                 return _names_condition(rest[len(word) :], (*subjects, *episodes))
         return heading or not rest or re.match(_LISTING, rest) is not None
     passive = re.match(rf"(?P<subject>.+?)\s+{_PASSIVE[kind]}\b", said) if kind in _PASSIVE else None
-    if passive and _names_condition(passive["subject"].removeprefix("untreated "), subjects, whole=True):
+    if passive and _names_condition(re.sub(_WHEN, "", passive["subject"]), subjects, whole=True):
         return True
     if kind in _ADDRESSED and re.match(_ADDRESSED[kind], said):
         return True
