@@ -397,7 +397,7 @@ _ORGANISATION = re.compile(
     r"Network|Collaborat\w*|Consortium|Clinic|Hospitals?|University|Administration|Commission|"
     r"Federation|Alliance|League|Trust|Investigators|Working Party|Panel|Coalition|Programme|"
     r"Program|Office|Union|Registry|Bureau|Authority|Library|Initiative|Partnership|Forum|"
-    r"Corporation|Company|Inc|Ltd|NHS|Health System)\b"
+    r"Corporation|Company|Inc|Ltd|NHS|Health System|Publishing|Publications|Press|Staff)\b"
 )
 _SMALL_WORDS = _words("of for the and on in to at a an de du des la le y et und &")
 
@@ -471,7 +471,12 @@ def _is_group_author(first: str, following: list[str]) -> bool:
         return True
     if len(first.split()) < 2 or not _is_title_case(first) or len(following) < 2:
         return False
-    return _classify(following[0]) is None and not _is_organisation(following[0])
+    if _is_organisation(following[0]):
+        return False
+    # A group's work needs its own title before the imprint, and a journal too before a locator.
+    kinds = [_classify(segment) for segment in following[:3]]
+    untitled = next((number for number, kind in enumerate(kinds) if kind), len(kinds))
+    return untitled >= (2 if "locator" in kinds[untitled : untitled + 1] else 1)
 
 
 # --- the parts after the authors ---------------------------------------------------------------

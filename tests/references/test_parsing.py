@@ -413,6 +413,16 @@ TABLE = [
         year=2022,
         edition="21",
     ),
+    row(
+        "Screening For Gout In Older Adults. J Rheumatol. 2019;46(3):201-209.",
+        Kind.JOURNAL_ARTICLE,
+        title="Screening For Gout In Older Adults",
+        container_title="J Rheumatol",
+        year=2019,
+        volume="46",
+        issue="3",
+        pages="201-209",
+    ),
     # Group authors: alone, or after the people, as NLM writes them.
     row(
         "Fairbairn J, Ito K; Writing Group for the CALM Trial. Early mobilisation after hip fracture: a "
@@ -468,6 +478,14 @@ TABLE = [
         authors=["Example Society of Gastroenterology"],
         title="Hiccups",
         url="https://www.example.org/hiccups",
+    ),
+    row(
+        "Example Health Publishing. Gout flares at night. https://www.example.org/gout. "
+        "Accessed May 1, 2020.",
+        Kind.WEB_PAGE,
+        authors=["Example Health Publishing"],
+        title="Gout flares at night",
+        accessed_on=date(2020, 5, 1),
     ),
     row(
         "AskExampleExpert. Carcinoid heart disease. Example Clinic; 2019.",
