@@ -404,8 +404,17 @@ def save_planned(report: ImportReport, *, source: str, by: User | None = None) -
         with reversion.create_revision():
             reversion.set_user(by or system_user())
             reversion.set_comment(f"Imported from {source}")
+            new = [reference for reference in changed if reference.pk is None]
             for reference in changed:
-                reference.save()
+                if reference.pk is not None:
+                    reference.save()
+            # New rows a few hundred to an INSERT (a 20,000-entry file spent half its time in
+            # one INSERT each), normalised as Reference.save() does, then added to the revision.
+            for reference in new:
+                reference.doi, reference.pmid = normalize_doi(reference.doi), normalize_pmid(reference.pmid)
+            Reference.objects.bulk_create(new, batch_size=500)
+            for reference in new:
+                reversion.add_to_revision(reference)
 
 
 AUDITED_REFUSALS = 200
