@@ -76,11 +76,13 @@ _ADDRESSED = {
         rf"{_HELPER}(?:do|arrange|order|suggest|recommend)\s+(?:some\s+|a\s+|one\s+or\s+more\s+)?tests?\b"
     ),
 }
+# Risk factors are mostly introduced by who is at risk ("You're more likely to get gout if you:").
 _RISK = (
     r"more\s+likely\s+to\s+(?:get|develop|have)\s+(?P<object>.+)",
     r"(?:increases?|raises?)\s+(?:your|the|a\s+person's)\s+risk\s+of\s+(?:getting\s+|developing\s+)?(?P<object>.+)",
     r"^(?:your\s+|the\s+)?risk(?:\s+of\s+(?:getting\s+|developing\s+)?(?P<object>.+?))?\s+is\s+(?:higher|greater|increased)",
 )
+# Questions a heading or a lead-in asks, which the list answers ("What causes gout?").
 _QUESTIONS = {
     "symptoms": r"what\s+are\s+the\s+(?:signs|symptoms)\s+of\s+(?P<object>.+)",
     "causes": r"what\s+causes\s+(?P<object>.+)",
@@ -89,6 +91,7 @@ _QUESTIONS = {
     "complications": r"what\s+are\s+the\s+complications\s+of\s+(?P<object>.+)",
     "diagnosis": r"(?:how\s+(?P<object>.+?)\s+is\s+diagnosed|diagnosing\s+(?P<object2>.+))",
 }
+# The condition, in a lead-in that does not name it.
 _PRONOUNS = ("it", "this", "this condition", "the condition")
 # A bout of the condition: its symptoms and treatments are the condition's ("Symptoms of a flare
 # include:"), but what causes a flare is a trigger, not a cause of the condition.
