@@ -717,7 +717,7 @@ def _looks_abbreviated(title: str) -> bool:
     Med", "JAMA", "Lancet", but not "The New England Journal of Medicine" or "Clinical
     Infectious Diseases"."""
     words = title.split()
-    if not words or any(word.lower() in _SMALL_WORDS for word in words) or "." in title:
+    if not words or len(title) > 100 or "." in title or any(word.lower() in _SMALL_WORDS for word in words):
         return False
     if len(words) == 1:
         return words[0][:1].isupper()
