@@ -147,6 +147,9 @@ _LINK_LABEL = re.compile(
 _EPUB_AHEAD = re.compile(r"\[?\s*\bEpub ahead of print\b\s*\]?\.?", re.IGNORECASE)
 # Labels that may be the reference's own ("Title [abstract]") unless they end it.
 _TRAILING_LABEL = re.compile(r"\[\s*(?:Abstract|Article|Full text)\s*\]", re.IGNORECASE)
+_UNBRACKETED_LABELS = re.compile(
+    r"(?:(?:Full text|Abstract|View abstract|PubMed|Google Scholar|CrossRef|Web of Science)\s*)+", re.I
+)
 # PubMed's own remark on a free copy, unbracketed.
 _FREE_COPY = re.compile(r"\bFree (?:PMC |full[- ]text )?article\b\.?", re.IGNORECASE)
 # NLM writes its dates in brackets: "[Updated 2023 Jan 5]", "[cited 2024 Feb 1]".
@@ -287,13 +290,17 @@ def _one_stop(match: re.Match[str]) -> str:
 
 def _without_trailing_labels(text: str) -> str:
     """``text`` without the "[Abstract] [Full text]" links after it (label by label from the
-    end: a regex for the run would rescan it from each bracket)."""
+    end: a regex for the run would rescan it from each bracket), or BMJ's unbracketed "Full text
+    Abstract" after its last full stop."""
     text = text.rstrip()
     while text.endswith("]"):
         start = text.rfind("[")
         if start < 0 or not _TRAILING_LABEL.fullmatch(text, start):
             break
         text = text[:start].rstrip()
+    last_stop = text.rfind(". ")
+    if last_stop >= 0 and _UNBRACKETED_LABELS.fullmatch(text, last_stop + 2):
+        text = text[: last_stop + 1]
     return text
 
 
@@ -513,6 +520,9 @@ _PLACE_FIRST_IMPRINT = re.compile(
 )
 _PAGE_RANGE = re.compile(r"pp?(?:\.\s*|\s+)(?P<pages>\w+(?:\s*[-–]\s*\w+)?)")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_MONTH_YEAR = re.compile(
+    rf"{_MONTH}\s+(?P<year>(?:19|20)\d{{2}})|(?P<first>(?:19|20)\d{{2}})\s+{_MONTH}", re.I
+)
 # APA's date after the authors: "(2020)", "(2021, March 3)".
 _BRACKETED_YEAR = re.compile(r"\((?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*(?P<day>[^()]{1,30}))?\)")
 # WebMD's sources: 'Example Academy of Dermatology: "Cold sores," March 2023.'
@@ -541,6 +551,8 @@ def _classify(segment: str) -> str | None:
         return "date"
     if _YEAR.fullmatch(segment):
         return "year"
+    if _MONTH_YEAR.fullmatch(segment):
+        return "month"
     if _BRACKETED_YEAR.fullmatch(segment):
         return "bracketed year"
     return None
@@ -592,6 +604,10 @@ def _assign_segments(segments: list[str], fields: dict, *, expert: bool) -> None
             fields["year"] = fields["year"] or int(match["year"])
             if match["day"] and parse_date(written := f"{match['day']}, {match['year']}"):
                 dates.append(f"Published {written}")
+        elif part == "month":
+            match = _matched(_MONTH_YEAR, segment)
+            fields["year"] = fields["year"] or int(match["year"] or match["first"])
+            dates.append(f"Published {segment}")
         elif part in ("date", "year"):
             # The date's own year: "2019-03-04" does not end in it.
             day = parse_date(segment) if part == "date" else None

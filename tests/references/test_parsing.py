@@ -742,6 +742,28 @@ TABLE = [
         pages="1-10",
         note="",
     ),
+    # BMJ Best Practice's lists: unbracketed links, and a month for a guideline's date.
+    row(
+        "Example Institute for Care Excellence. Gout: diagnosis and management. Jun 2022 [internet "
+        "publication]. Full text",
+        Kind.OTHER,
+        authors=["Example Institute for Care Excellence"],
+        title="Gout: diagnosis and management",
+        year=2022,
+        note="Published Jun 2022",
+    ),
+    row(
+        "Sorensen J, Lee K. Flares after surgery. Ann Rheum Dis. 2019 Jan;78(1):1-5. Full text Abstract",
+        Kind.JOURNAL_ARTICLE,
+        authors=["Sorensen J", "Lee K"],
+        title="Flares after surgery",
+        container_title="Ann Rheum Dis",
+        year=2019,
+        volume="78",
+        issue="1",
+        pages="1-5",
+        note="",
+    ),
     # Links and DOIs as sites write them.
     row(
         "Example Kidney Foundation. Kidney stones. www.example.org/kidney-stones. Accessed March 3, 2022.",
