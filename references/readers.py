@@ -832,7 +832,11 @@ def _csl_text(value: Any) -> Any:
 
 
 def _csl_entry(item: dict, line: int, number: int, problems: list[str]) -> RawEntry | None:
-    raw = RawEntry(line=line, kind=_csl_kind(item), key=str(item.get("id", "")), item=number)
+    key = str(item.get("id", ""))
+    # Zotero's own export names each item by its address ("http://zotero.org/users/…/items/…"):
+    # no citation key, so one is made from the author and year, as for RIS.
+    key = "" if "://" in key else key
+    raw = RawEntry(line=line, kind=_csl_kind(item), key=key, item=number)
     for people in ("author", "editor"):
         names = item.get(people, [])
         if not isinstance(names, list) or not all(isinstance(name, dict) for name in names):

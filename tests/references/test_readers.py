@@ -364,6 +364,7 @@ def test_zotero_csl_json_article():
     assert values["private_note"] == "PMID: 36791234\nPMCID: PMC9930123"
     assert "note" not in values
     assert values["authors"] == ["Åberg L", "de la Cruz MJ", "Hip Fracture Registry Group"]
+    assert entries[0].key == ""  # Zotero's item address is no citation key: one is made
 
 
 def test_zotero_csl_json_chapter_editors_and_page_dash():
