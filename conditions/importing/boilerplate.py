@@ -129,6 +129,8 @@ _APPEAL = re.compile(
     r"our editorial (?:process|policy|policies)|learn more about (?:our|us)\b|"
     r"(?:this|our) (?:content|information|page) is (?:provided|produced|brought to you)\b|"
     r"the information on this page is (?:written|reviewed|produced)\b|"
+    r"\bclick here\b|this is the (?:consumer|professional|patient) version|"
+    r"(?:strict )?sourcing guidelines|tertiary references|our (?:experts|editors) (?:continually )?monitor|"
     r"would like to thank|accredited by|does not provide (?:medical )?advice|"
     r"(?:is )?not (?:a )?substitute for (?:professional )?medical advice|for informational purposes only)",
     re.IGNORECASE,
@@ -205,7 +207,8 @@ def _is_link_row(line: str) -> bool:
 # Headings of blocks that are the site's: their list goes with them.
 _CHROME_HEADING = re.compile(
     r"(?:products (?:&|and) services|related(?: [\w-]+){0,3}|more information|more from [\w .&'-]+|"
-    r"article (?:links|tools|history)|(?:other |more |useful |further )?resources|useful links|see also|"
+    r"(?:drugs|medicines) mentioned in this article|article (?:links|tools|history)|"
+    r"(?:other |more |useful |further )?resources|useful links|see also|"
     r"read (?:this )?next|further information|"
     r"you may also like|trending|popular|featured|sponsored|in this section|on this page|share|"
     r"follow us)\s*:?",

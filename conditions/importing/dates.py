@@ -30,7 +30,8 @@ _ANY_DATE = rf"(?P<date>{_WORDED}|{_ISO}|{_NUMERIC}|{_MONTH_YEAR})"
 # What a page calls its own date. "Next review due" is the site's plan, not the page's date.
 _LABEL = (
     r"(?:(?:page|article|content|information)\s+)?(?:(?:last|medically|clinically)\s+)?"
-    r"(?:updated|reviewed|modified|revised|review\s+date|reviewed\s+date|published|posted|"
+    r"(?:(?:reviewed|updated)\s*/\s*(?:revised|updated|reviewed)|"
+    r"updated|reviewed|modified|revised|review\s+date|reviewed\s+date|published|posted|"
     r"date\s+(?:reviewed|updated|last\s+reviewed))"
     # "Last reviewed by a clinic medical professional on 11/19/2024."
     r"(?:\s+by\s+[\w .,'’&-]{2,80}?(?=\s+on\b))?(?:\s+on)?"

@@ -218,6 +218,10 @@ def find_names(top: list[str], opening: list[str], text: str) -> Names:
     if best is not None:
         written = _in_text(best[2], first) or _in_text(best[2], text) or best[2]
         names.name, names.title_line = _capitalised(written), best[1]
+        # Another name in brackets on the line under the title: "Hypothyroidism" "(Underactive Thyroid)".
+        under = top[best[1] + 1].strip() if best[1] + 1 < len(top) else ""
+        if bracket := re.fullmatch(r"\(([^()]{2,80})\)", under):
+            names.also_called += _alias_in_brackets(bracket[1])
     names.name = names.name or sentence_name
     if names.name:
         named = names.name.casefold()

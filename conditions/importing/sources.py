@@ -95,6 +95,8 @@ def take_reference_list(
         paragraphs = _paragraphs(lines, heading + 1)
         taken: list[int] = []
         for paragraph in paragraphs:
+            if not taken and all(chrome(lines[i]) for i in paragraph):
+                continue  # a note on how sources are chosen, between the heading and the list
             if not _looks_like_references(lines, paragraph) or chrome(lines[paragraph[0]]):
                 break
             # Chrome right after the last entry ("Advertisement") ends the list too.

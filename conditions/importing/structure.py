@@ -227,7 +227,8 @@ class _Builder:
         """ "See a GP if:" inside a section on another topic (an advice box) starts a section."""
         current = self.current
         kind = heading_kind(text.rstrip(":").rstrip())
-        if current is not None and current.units and kind == Kind.WHEN_TO_SEE_A_DOCTOR != current.kind:
+        opens = current is None or (bool(current.units) and kind != current.kind)
+        if kind == Kind.WHEN_TO_SEE_A_DOCTOR and opens:
             self.current = Part(kind=kind)
             self.parts.append(self.current)
         self.add_text(text)

@@ -158,9 +158,11 @@ def _metadata(tree: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> _Meta
             for name in alternate if isinstance(alternate, list) else [alternate]:
                 if _text(name):
                     meta.also_called.append(_text(name))
+        # The latest of the dates it gives: a page reviewed, then updated, was updated last.
         for key in ("lastReviewed", "dateModified"):
-            if meta.updated_on is None:
-                meta.updated_on = _iso_date(thing.get(key))
+            found = _iso_date(thing.get(key))
+            if found is not None and (meta.updated_on is None or found > meta.updated_on):
+                meta.updated_on = found
     if not meta.name:
         h1 = tree.find(".//h1")
         meta.name = _TITLE_LEAD.sub("", _words(h1.text_content())) if h1 is not None else ""
@@ -272,7 +274,7 @@ _NOT_CONTENT = re.compile(
     r"(?:^|[\s_-])(?:ads?|advert\w*|banner|breadcrumbs?|share|sharing|social|related|promo\w*|sidebar|"
     r"newsletter|cookies?|syndicate|tools|actions|widget|sponsor\w*|skip-link|was-this-helpful|"
     r"feedback|survey|subscribe|comments?|page-url|tagline|logo|read-next|visually-hidden|"
-    r"u-visually-hidden|sr-only|hidden)(?:$|[\s_-])",
+    r"u-visually-hidden|sr-only|hidden|history|trusted)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 

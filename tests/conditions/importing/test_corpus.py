@@ -34,18 +34,7 @@ BY_ID = {sample.id: sample for sample in SAMPLES}
 # What the importer does not do yet on this corpus: each (test, sample) pair is expected to fail
 # until it does. Strict: a change that makes one pass fails the run until its line goes, so the
 # list only shrinks, and the corpus keeps measuring every field of every page.
-NOT_YET: set[tuple[str, str | None]] = {
-    ("test_the_corpus_meets_the_aims_of_issue_13", None),
-    ("test_captions_and_calls_to_action_are_not_headings", "healthline_cold_sores"),
-    ("test_page_date", "healthline_cold_sores"),
-    ("test_section_kinds", "healthline_cold_sores"),
-    ("test_site_chrome_is_left_out", "healthline_cold_sores"),
-    ("test_also_called", "merck_hypothyroidism"),
-    ("test_page_date", "merck_hypothyroidism"),
-    ("test_site_chrome_is_left_out", "merck_hypothyroidism"),
-    ("test_bullet_counts", "nhs_earwax_build_up"),
-    ("test_section_kinds", "nhs_earwax_build_up"),
-}
+NOT_YET: set[tuple[str, str | None]] = set()
 
 
 @pytest.fixture(autouse=True)

@@ -99,3 +99,7 @@ def test_a_dates_label_alone_on_its_line_goes_with_the_date_under_it():
     assert is_date_line("Last updated:") and is_date_line("Next review due:")
     assert page_date("Last updated:") is None
     assert not is_date_line("Updates to the vaccine schedule:")
+
+
+def test_a_reviewed_or_revised_label_dates_the_page():
+    assert page_date("Reviewed/Revised Apr 2024").day == date(2024, 4, 1)

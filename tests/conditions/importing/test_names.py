@@ -102,3 +102,13 @@ def test_a_sentence_after_the_naming_one_may_give_another_name():
 def test_a_sentence_that_merely_mentions_being_called_gives_no_name():
     opening = ["Gout is a kind of arthritis. It is called a flare when the pain comes back."]
     assert find_names([], opening, opening[0]).also_called == []
+
+
+def test_another_name_in_brackets_under_the_title_line():
+    names = find_names(
+        ["Hypothyroidism", "(Underactive Thyroid)"],
+        ["Hypothyroidism is a condition in which the thyroid gland makes too little hormone."],
+        "Hypothyroidism is a condition in which the thyroid gland makes too little hormone.",
+    )
+    assert names.name == "Hypothyroidism"
+    assert [name.casefold() for name in names.also_called] == ["underactive thyroid"]

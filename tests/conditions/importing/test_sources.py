@@ -177,3 +177,17 @@ def test_a_list_of_numbers_before_the_sentence_end_cites_listed_references():
 )
 def test_counted_numbers_before_the_sentence_end_are_the_texts_own(text):
     assert cite_markers(text, 4) == text
+
+
+def test_a_note_on_how_sources_are_chosen_between_heading_and_list_is_passed_over():
+    lines = [
+        "How we reviewed this article:",
+        "",
+        "Our site has strict sourcing guidelines and relies on peer-reviewed studies.",
+        "",
+        "1. Okafor N. (2020). Triggers of recurrent cold sores. https://www.example.edu/triggers",
+        "2. Herpes simplex virus. (2022). https://www.example.int/hsv",
+    ]
+    found = take_reference_list(lines, chrome=lambda line: "sourcing guidelines" in line)
+    assert [entry[:9] for entry in found.entries] == ["Okafor N.", "Herpes si"]
+    assert found.lines == {0, 4, 5}

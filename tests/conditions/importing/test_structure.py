@@ -236,3 +236,17 @@ def test_a_heading_naming_the_condition_opens_a_section_on_a_page_without_markup
     ]
     # Without the name, the same heading is a sub-heading of the treatment it is about.
     assert len(build_parts(page_lines(paragraphs))) == 2
+
+
+def test_an_advice_box_in_a_block_of_its_own_is_a_when_to_see_a_doctor_section():
+    paragraphs = [
+        (
+            ["Treating it yourself", "Soften the wax with two drops of olive oil a day for a week or so."],
+            True,
+        ),
+        (["Non-urgent advice: See a pharmacist or GP if:"], True),
+        (["- drops have not helped after 5 days", "- you also have discharge from the ear"], False),
+    ]
+    treating, advice = build_parts(page_lines(paragraphs))
+    assert treating.kind == "treatment"
+    assert (advice.kind, len(advice.units[-1].items)) == ("when_to_see_a_doctor", 2)

@@ -148,3 +148,13 @@ def test_a_container_named_like_chrome_that_holds_the_article_is_read():
     article = f"<main><h1>Norovirus</h1><div class='syndicate'>{sections}</div></main>"
     page = read_web_page(html_page(head="", article=article), source="noro.html")
     assert set(page.heading_levels) == {"overview", "symptoms"}
+
+
+def test_a_page_reviewed_then_updated_is_dated_by_its_update():
+    head = JSON_LD.replace(
+        '"lastReviewed": "2024-05-02",',
+        '"lastReviewed": "2024-05-02", "dateModified": "2024-06-11T09:00:00Z",',
+    )
+    assert importers.parse_document(html_page(head=head), source="c.html").data.source_updated_on == date(
+        2024, 6, 11
+    )
