@@ -195,6 +195,9 @@ def parse_reference(text: str) -> dict:
         fields["kind"] = _guess_kind(fields, expert=False)
         _keep_storable(fields)
         return fields
+    if (topic := _TOPIC_SOURCE.fullmatch(rest)) and _names(topic["title"]) is None:
+        _assign_topic(topic, fields)
+        return fields
     segments = split_segments(rest)
     expert = bool(segments) and _take_authors(segments, fields)
     _assign_segments(segments, fields, expert=expert)
@@ -203,6 +206,21 @@ def parse_reference(text: str) -> dict:
     if fields["kind"] == Kind.JOURNAL_ARTICLE and _looks_abbreviated(fields["container_title"]):
         fields["journal_abbreviation"] = fields["container_title"]
     return fields
+
+
+def _assign_topic(topic: re.Match[str], fields: dict) -> None:
+    """A topic and who published it, with the date and a remark in brackets."""
+    remark = (topic["remark"] or "").strip()
+    fields.update(title=topic["title"].strip(), publisher=topic["publisher"].strip())
+    if _YEAR.fullmatch(remark):
+        fields["year"], remark = int(remark), ""
+    fields["year"] = fields["year"] or _last_year(topic["date"] or "")
+    if topic["date"] and not _YEAR.fullmatch(topic["date"]):
+        _add_note(fields, "note", f"Published {topic['date']}", first=True)
+    if remark:
+        _add_note(fields, "private_note", remark)
+    fields["kind"] = _guess_kind(fields, expert=False)
+    _keep_storable(fields)
 
 
 def _keep_storable(fields: dict) -> None:
@@ -421,13 +439,17 @@ def _names(segment: str) -> list[str] | None:
     return None
 
 
-def _author_lines(segment: str) -> list[str] | None:
-    """People, then the groups NLM adds after a semicolon ("Smith J, Lee K; Writing Group")."""
-    first, *groups = (part.strip() for part in segment.split(";"))
-    people = _names(first)
-    if people is None or not all(groups):
+def _author_lines(segment: str) -> tuple[list[str], str] | None:
+    """People, then the groups NLM adds after a semicolon ("Smith J, Lee K; Writing Group"),
+    and what follows them instead when it is no group: Patient.info's "Smith J; Title"."""
+    first, _, rest = segment.partition(";")
+    people = _names(first.strip())
+    if people is None:
         return None
-    return [*people, *groups]
+    groups = [part.strip() for part in rest.split(";")] if rest else []
+    if all(groups) and all(_is_title_case(group) and ":" not in group for group in groups):
+        return [*people, *groups], ""
+    return people, rest.strip()
 
 
 def _is_organisation(segment: str) -> bool:
@@ -459,8 +481,11 @@ def _take_authors(segments: list[str], fields: dict) -> bool:
     first = _EXPERT.sub("", first).strip()
     if (editors := _EDITORS.fullmatch(first)) and (names := _names(editors["editors"])):
         fields["editors"] = "\n".join(names)
-    elif lines := _author_lines(first):
+    elif found := _author_lines(first):
+        lines, title = found
         fields["authors"] = "\n".join(lines)
+        if title:
+            segments.insert(1, title)
     elif expert or _is_group_author(first, segments[1:]):
         fields["authors"] = first
     else:
@@ -528,6 +553,12 @@ _BRACKETED_YEAR = re.compile(r"\((?P<year>(?:19|20)\d{2})[a-z]?(?:,\s*(?P<day>[^
 # WebMD's sources: 'Example Academy of Dermatology: "Cold sores," March 2023.'
 _QUOTED_SOURCE = re.compile(
     r"(?P<source>[^:\"“”]{2,200}):\s*[\"“](?P<title>[^\"“”]+?)[.,]?[\"”][.,]?(?:\s*(?P<date>[^\"“”]*?))?"
+)
+# Patient.info's further reading: "Gout; NICE CKS, June 2022 (UK access only)".
+_TOPIC_SOURCE = re.compile(
+    rf"(?P<title>[^;.]+);\s*(?P<publisher>[^;,()\d][^;,()]*?)"
+    rf"(?:,\s*(?P<date>(?:{_MONTH}\s+)?(?:19|20)\d{{2}}))?\s*(?:\((?P<remark>[^()]*)\))?",
+    re.IGNORECASE,
 )
 _CHAPTER = re.compile(r"(?:^|[.?!\]]\s)In:\s", re.IGNORECASE)
 

@@ -764,6 +764,34 @@ TABLE = [
         pages="1-5",
         note="",
     ),
+    # Patient.info's further reading: "Authors; Title." and "Topic; Publisher, Month Year".
+    row(
+        "Ellison P, Morgan K; Clinical assessment of hand numbness. Example J Gen Pract. 2022;72(5):211-8.",
+        Kind.JOURNAL_ARTICLE,
+        authors=["Ellison P", "Morgan K"],
+        title="Clinical assessment of hand numbness",
+        container_title="Example J Gen Pract",
+        year=2022,
+        volume="72",
+        issue="5",
+        pages="211-8",
+    ),
+    row(
+        "Carpal tunnel syndrome; NICE CKS, May 2023 (UK access only)",
+        Kind.OTHER,
+        title="Carpal tunnel syndrome",
+        year=2023,
+        publisher="NICE CKS",
+        note="Published May 2023",
+        private_note="UK access only",
+    ),
+    row(
+        "Management of gout; Example Rheumatology Society (2022)",
+        Kind.OTHER,
+        title="Management of gout",
+        year=2022,
+        publisher="Example Rheumatology Society",
+    ),
     # Links and DOIs as sites write them.
     row(
         "Example Kidney Foundation. Kidney stones. www.example.org/kidney-stones. Accessed March 3, 2022.",
