@@ -1315,3 +1315,9 @@ def test_a_word_like_a_page_number_is_a_title():
     assert (
         parse_reference("Roe B. Gout. In: Lee S, ed. Joints. Example Press; 2020. pp. 4-9.")["pages"] == "4-9"
     )
+
+
+def test_a_long_run_of_copied_link_labels_leaves_the_reference_whole():
+    fields = parse_reference("Roe B. Gout at night. Gut. 2020;1:1-2. " + "[PubMed][Google Scholar] " * 4_000)
+    assert (fields["title"], fields["container_title"], fields["pages"]) == ("Gout at night", "Gut", "1-2")
+    assert (fields["note"], fields["private_note"]) == ("", "")
