@@ -56,9 +56,12 @@ def _without(lines: Sequence[Line], drop: Collection[int]) -> list[Line]:
     return kept
 
 
-def clean_page(text: str, *, source: str, repeated: Collection[str] = (), first_line: int = 1) -> CleanPage:
+def clean_page(
+    text: str, *, source: str, repeated: Collection[str] = (), first_line: int = 1, whole: bool = False
+) -> CleanPage:
     """``text`` (normalised) without what is not the page's text. Raises ImportProblem when the
-    damage is beyond mending; names what was mended in ``warnings``."""
+    damage is beyond mending; names what was mended in ``warnings``. ``whole``: the text is known
+    to be complete (a web page's markup ended), so its end is not read for signs of a cut."""
     lines: list[Line] = list(enumerate(text.split("\n"), start=first_line))
     lines, warnings = damage.mend_glued_text(lines, source)
     page = CleanPage(text="", warnings=warnings)
@@ -94,7 +97,8 @@ def clean_page(text: str, *, source: str, repeated: Collection[str] = (), first_
     page.dropped.sort()
     tail = [line for index, (_, line) in enumerate(lines) if index not in chrome and line.strip()][-8:]
     lines = _without(lines, chrome)
-    page.warnings += _cut_off_warnings(end or tail, lines, references=page.references if end else [])
+    if not whole:
+        page.warnings += _cut_off_warnings(end or tail, lines, references=page.references if end else [])
     page.text = "\n".join(line for _, line in lines)
     return page
 

@@ -249,6 +249,7 @@ def parse_condition_page(
     first_line: int = 1,
     markup_name: str | None = None,
     heading_levels: Mapping[str, int] | None = None,
+    whole_markup: bool | None = None,
 ) -> ImportDocument:
     """A scraped condition page -> its sections, summary, source date and references.
 
@@ -256,9 +257,17 @@ def parse_condition_page(
     ``first_line``: the file's line number of the text's first line, for the report;
     ``markup_name``: the name a web page's markup gives. Unlike ``title`` (the person's
     ``--title``), it does not make a page with little evidence import; ``heading_levels``: the
-    lines a web page's markup makes headings (casefolded text -> level 2 to 6).
+    lines a web page's markup makes headings (casefolded text -> level 2 to 6);
+    ``whole_markup``: for a web page, whether its markup reaches its end (``</html>``).
     """
-    page = clean_page(normalise(text), source=source, repeated=repeated, first_line=first_line)
+    page = clean_page(
+        normalise(text), source=source, repeated=repeated, first_line=first_line, whole=whole_markup is True
+    )
+    if whole_markup is False:
+        page.warnings.append(
+            "the file looks cut off: the page's markup stops before its end (no </html>); "
+            "the end of the page may be missing."
+        )
     parts, back, names = _parts(page.text, heading_levels or {})
     opening = next((unit for unit in parts[0].units if isinstance(unit, str)), "") if parts else ""
     sections = _sections(parts)

@@ -76,6 +76,9 @@ def _marked_main(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return None
 
 
+_MARKUP_END = re.compile(r"</(?:html|body)\s*>\s*(?:<!--.*?-->\s*)*\Z", re.IGNORECASE | re.DOTALL)
+
+
 @dataclass
 class WebPage:
     """A saved page's main content laid out as text, and what its markup says."""
@@ -83,6 +86,7 @@ class WebPage:
     layout: str
     meta: _Metadata
     heading_levels: dict[str, int] = field(default_factory=dict)  # casefolded text -> 2..6
+    whole: bool = True  # the markup reaches its end: a saved page cut short stops before </html>
 
 
 def read_web_page(text: str, *, source: str) -> WebPage:
@@ -100,7 +104,8 @@ def read_web_page(text: str, *, source: str) -> WebPage:
     except (etree.ParserError, ValueError) as exc:
         raise ImportProblem(f"{source}: is not an HTML page that can be read ({exc}).") from exc
     writer = _layout(main)
-    return WebPage("\n".join(writer.text_lines()), _metadata(tree, main), writer.levels)
+    whole = bool(_MARKUP_END.search(text[-2000:]))
+    return WebPage("\n".join(writer.text_lines()), _metadata(tree, main), writer.levels, whole)
 
 
 def parse_html_page(
@@ -125,6 +130,7 @@ def parse_html_page(
         repeated=repeated,
         markup_name=meta.name or None,
         heading_levels=page.heading_levels,
+        whole_markup=page.whole,
     )
     if meta.also_called:
         seen, names = {document.data.name.casefold()}, []

@@ -158,3 +158,12 @@ def test_a_page_reviewed_then_updated_is_dated_by_its_update():
     assert importers.parse_document(html_page(head=head), source="c.html").data.source_updated_on == date(
         2024, 6, 11
     )
+
+
+def test_a_saved_page_is_cut_off_when_its_markup_stops_short_not_when_its_text_ends_in_a_link():
+    sources = "<h2>Sources</h2><ol><li>Example Society. Chilblains. Accessed May 2, 2024. https://www.example.org/c</li></ol>"
+    whole = html_page(article=ARTICLE.replace("</article>", sources + "</article>"))
+    assert not [w for w in importers.parse_document(whole, source="c.html").warnings if "cut off" in w]
+    cut = whole[: whole.index("</footer>")]
+    (warning,) = [w for w in importers.parse_document(cut, source="c.html").warnings if "cut off" in w]
+    assert "markup stops before its end" in warning
