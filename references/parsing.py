@@ -3,7 +3,9 @@
 Scraped pages list their sources as AMA- or NLM-style strings ("Feldman M, et al. Title. In:
 Book. 11th ed. Elsevier; 2021. URL. Accessed Aug. 24, 2020." · "Doe J, Roe A; Writing Group.
 Title. N Engl J Med. 2015 Jan-Feb;10(1):3-12. doi: 10.xxx. Epub 2014 Dec 3. PMID: 1."), often
-with the links of the site they were copied from ("[PubMed]", "[Google Scholar]").
+with the links of the site they were copied from ("[PubMed]", "[Google Scholar]"), and a few
+sites in shapes of their own (APA's "(2020)", WebMD's 'Publisher: "Title."', Patient.info's
+"Topic; Publisher, Month Year"). Each shape has a row in tests/references/test_parsing.py.
 :func:`parse_reference` makes a best guess at the structured fields; it never fails, and the
 caller always keeps the string itself in ``original_text`` so an editor can check and correct
 the guess.
@@ -188,12 +190,9 @@ def parse_reference(text: str) -> dict:
     original = " ".join(text.split())
     fields = _empty_fields(original)
     rest = _take_identifiers(_LIST_NUMBER.sub("", original), fields)
+    # Two one-part shapes: nothing to split at full stops.
     if quoted := _QUOTED_SOURCE.fullmatch(rest):
-        # One quoted title and who published it: nothing else to split.
-        fields.update(title=quoted["title"].strip(), container_title=quoted["source"].strip())
-        fields["year"] = fields["year"] or _last_year(quoted["date"] or "")
-        fields["kind"] = _guess_kind(fields, expert=False)
-        _keep_storable(fields)
+        _assign_quoted(quoted, fields)
         return fields
     if (topic := _TOPIC_SOURCE.fullmatch(rest)) and _names(topic["title"]) is None:
         _assign_topic(topic, fields)
@@ -206,6 +205,14 @@ def parse_reference(text: str) -> dict:
     if fields["kind"] == Kind.JOURNAL_ARTICLE and _looks_abbreviated(fields["container_title"]):
         fields["journal_abbreviation"] = fields["container_title"]
     return fields
+
+
+def _assign_quoted(quoted: re.Match[str], fields: dict) -> None:
+    """A quoted title and the site or organisation that published it."""
+    fields.update(title=quoted["title"].strip(), container_title=quoted["source"].strip())
+    fields["year"] = fields["year"] or _last_year(quoted["date"] or "")
+    fields["kind"] = _guess_kind(fields, expert=False)
+    _keep_storable(fields)
 
 
 def _assign_topic(topic: re.Match[str], fields: dict) -> None:
