@@ -626,12 +626,27 @@ def read_ris(text: str) -> tuple[list[RawEntry], list[str]]:
     for record in records:
         try:
             # One URL per UR line: rispy would otherwise split URLs that contain ";".
-            (data,) = rispy.loads("\n".join(record.lines), delimiter_tags_mapping={}, list_tags=RIS_LIST_TAGS)
+            (data,) = rispy.loads(_ris_text(record.lines), delimiter_tags_mapping={}, list_tags=RIS_LIST_TAGS)
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             problems.append(Problem(record.start, f"the record cannot be read ({exc})."))
             continue
         entries.append(_ris_entry(record, data))
     return entries, problems
+
+
+def _ris_text(lines: list[str]) -> str:
+    """A record's lines with each value on one line: a line without a tag continues the value
+    above (joined with a space), or in a note is a note line of its own. rispy would join them
+    itself, but by copying the value so far at each line (quadratic in a value of many lines)."""
+    values: list[list[str]] = []
+    for line in lines:
+        if _RIS_TAG.match(line) or not values:
+            values.append([line])
+        elif values[-1][0].startswith("N1  -"):
+            values.append([f"N1  - {line.strip()}"])
+        elif line.strip():
+            values[-1].append(line.strip())
+    return "\n".join(" ".join(parts) for parts in values)
 
 
 def _ris_kind(data: dict) -> str:
@@ -805,10 +820,13 @@ def read_csl_json(text: str) -> tuple[list[RawEntry], list[str]]:
 def _item_lines(text: str, count: int) -> list[int]:
     """The line each top-level array item starts on (json.loads does not say)."""
     decoder, index, lines = json.JSONDecoder(), text.index("[") + 1, []
+    line, counted = 1, 0  # lines counted up to ``counted``: each stretch once, not from the start
     for _ in range(count):
         while text[index] in " \t\r\n,":
             index += 1
-        lines.append(text.count("\n", 0, index) + 1)
+        line += text.count("\n", counted, index)
+        counted = index
+        lines.append(line)
         _, index = decoder.raw_decode(text, index)
     return lines
 
@@ -911,7 +929,9 @@ def _csl_date(value: Any, *, whole: bool) -> Any:
 
 def _medline_records(text: str) -> tuple[list[list[tuple[str, str, int]]], list[str]]:
     """Blank-line separated records of (tag, value, line); six-space lines continue a value."""
-    records: list[list[tuple[str, str, int]]] = [[]]
+    # Each value as its lines, joined at the end: joining at each continuation line would copy
+    # the value so far every time (quadratic in a value of many lines).
+    records: list[list[tuple[str, list[str], int]]] = [[]]
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _MEDLINE_TAG.match(line)
@@ -919,13 +939,13 @@ def _medline_records(text: str) -> tuple[list[list[tuple[str, str, int]]], list[
             if records[-1]:
                 records.append([])
         elif match and line[4:6] == "- ":
-            records[-1].append((match["tag"], match["value"].strip(), number))
+            records[-1].append((match["tag"], [match["value"].strip()], number))
         elif line.startswith("      ") and records[-1]:
-            tag, value, first = records[-1][-1]
-            records[-1][-1] = (tag, f"{value} {line.strip()}", first)
+            records[-1][-1][1].append(line.strip())
         else:
             problems.append(Problem(number, "not a MEDLINE line (“TAG - value”, or six spaces to continue)."))
-    return [record for record in records if record], problems
+    joined = [[(tag, " ".join(parts), first) for tag, parts, first in record] for record in records if record]
+    return joined, problems
 
 
 def read_medline(text: str) -> tuple[list[RawEntry], list[str]]:

@@ -533,3 +533,22 @@ def test_a_journal_title_written_abbreviated_is_taken_as_the_abbreviation():
     values = _one("TY  - JOUR\nTI  - T\nJO  - J. Clin. Hypertens.\nER  - \n", read_ris)
     assert values["journal_abbreviation"] == "J Clin Hypertens"
     assert "journal_abbreviation" not in _one("@article{a, title = {T}, journal = {Nature Communications}}")
+
+
+def test_ris_lines_without_a_tag_continue_the_value_above():
+    text = "TY  - JOUR\nTI  - Salt intake\nin the community\nN1  - Updated 2024\nN1  - Seminar\nER  - \n"
+    values = _one(text, read_ris)
+    assert values["title"] == "Salt intake in the community"
+    assert values["note"] == "Updated 2024; Seminar"
+
+
+def test_csl_json_items_name_the_line_they_start_on():
+    items = ",\n".join(f'{{"type": "book",\n "title": "Book {n}"}}' for n in range(1, 301))
+    entries, _ = read_csl_json(f"[\n{items}\n]")
+    assert [(entry.item, entry.line) for entry in entries][:3] == [(1, 2), (2, 4), (3, 6)]
+    assert (entries[-1].item, entries[-1].line) == (300, 600)
+
+
+def test_medline_lines_continue_the_value_above():
+    text = "PMID- 1\nTI  - Salt intake\n      in the\n      community.\n"
+    assert _one(text, read_medline)["title"] == "Salt intake in the community"
