@@ -233,7 +233,7 @@ _METADATA = re.compile(rf"(?:{_METADATA_LABELS})\s*:", re.IGNORECASE)
 _CSL_VARIABLE = re.compile(r"[a-z]+(?:[-_][a-z]+)+\s*:")
 _SPLIT_NOTE = re.compile(rf"\s*;\s*(?=(?:{_METADATA_LABELS})\s*:)", re.IGNORECASE)
 _MACHINE_TEXT = re.compile(
-    r"<\w[^>]*>|\[Indexed for MEDLINE\]|\b(?:ppublish|aheadofprint|epublish)\b|^Epub\b"
+    r"<\w[^<>]*>|\[Indexed for MEDLINE\]|\b(?:ppublish|aheadofprint|epublish)\b|^Epub\b"
     r"|\b(?:generated|exported|imported) (?:by|from|with)\b",
     re.IGNORECASE,
 )
