@@ -190,12 +190,18 @@ def parse_reference(text: str) -> dict:
     original = " ".join(text.split())
     fields = _empty_fields(original)
     rest = _take_identifiers(_LIST_NUMBER.sub("", original), fields)
-    # Two one-part shapes: nothing to split at full stops.
+    # One-part shapes: nothing to split at full stops.
     if quoted := _QUOTED_SOURCE.fullmatch(rest):
         _assign_quoted(quoted, fields)
         return fields
     if (topic := _TOPIC_SOURCE.fullmatch(rest)) and _names(topic["title"]) is None:
         _assign_topic(topic, fields)
+        return fields
+    page = _ORGANISATION_PAGE.fullmatch(rest)
+    if page and len(split_segments(page["source"])) == 1 and _is_organisation(page["source"]):
+        fields.update(authors=page["source"].strip(), title=page["title"].strip())
+        fields["kind"] = _guess_kind(fields, expert=False)
+        _keep_storable(fields)
         return fields
     segments = split_segments(rest)
     expert = bool(segments) and _take_authors(segments, fields)
@@ -567,6 +573,8 @@ _TOPIC_SOURCE = re.compile(
     rf"(?:,\s*(?P<date>(?:{_MONTH}\s+)?(?:19|20)\d{{2}}))?\s*(?:\((?P<remark>[^()]*)\))?",
     re.IGNORECASE,
 )
+# Healthdirect's sources: "Example Department of Health (Treating head lice) (https://…)".
+_ORGANISATION_PAGE = re.compile(r"(?P<source>[^()]+?)\s*\((?P<title>[^()]+)\)")
 _CHAPTER = re.compile(r"(?:^|[.?!\]]\s)In:\s", re.IGNORECASE)
 
 

@@ -792,6 +792,16 @@ TABLE = [
         year=2022,
         publisher="Example Rheumatology Society",
     ),
+    # Healthdirect's sources: the organisation, then the page's title in brackets.
+    row(
+        "Example State Department of Health (Treating and controlling head lice) "
+        "(https://www.example.gov.au/headlice). Accessed March 3, 2024.",
+        Kind.WEB_PAGE,
+        authors=["Example State Department of Health"],
+        title="Treating and controlling head lice",
+        url="https://www.example.gov.au/headlice",
+        accessed_on=date(2024, 3, 3),
+    ),
     # Links and DOIs as sites write them.
     row(
         "Example Kidney Foundation. Kidney stones. www.example.org/kidney-stones. Accessed March 3, 2022.",
@@ -1321,3 +1331,10 @@ def test_a_long_run_of_copied_link_labels_leaves_the_reference_whole():
     fields = parse_reference("Roe B. Gout at night. Gut. 2020;1:1-2. " + "[PubMed][Google Scholar] " * 4_000)
     assert (fields["title"], fields["container_title"], fields["pages"]) == ("Gout at night", "Gut", "1-2")
     assert (fields["note"], fields["private_note"]) == ("", "")
+
+
+def test_an_organisation_then_a_title_in_brackets_needs_the_organisation_alone():
+    fields = parse_reference("World Health Organization. Gout (Adults)")
+    assert (fields["authors"], fields["title"]) == ("World Health Organization", "Gout (Adults)")
+    fields = parse_reference("U.S. Food and Drug Administration (Gout medicines)")
+    assert (fields["authors"], fields["title"]) == ("U.S. Food and Drug Administration", "Gout medicines")
