@@ -12,10 +12,15 @@ parsing: most fields of a large file are plain, and parsing is the cost of readi
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import unicodedata
 
 from pylatexenc import latex2text, latexwalker, macrospec
+
+# pylatexenc reads unbalanced braces and unfinished macros as well as it can, and logs a warning
+# for each: one per field of a damaged file, saying nothing an editor can act on.
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 # More nesting than any export writes; deeper input is refused rather than parsed recursively.
 MAX_DEPTH = 50
