@@ -130,6 +130,13 @@ def browser_type_launch_args(browser_type_launch_args, pytestconfig):
 
 
 @pytest.fixture(autouse=True)
+def site_address(settings):
+    """The site's configured address is the test client's host, so the absolute addresses pages
+    give (canonical, structured data, API links) are the ones a test requests."""
+    settings.MEDSITE_BASE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def page_cache(settings, tmp_path):
     """The public page cache on, as in production, but empty and with a site version of its own:
     no page cached by an earlier test, or bumped by another xdist process, leaks into this one."""

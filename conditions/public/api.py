@@ -26,6 +26,7 @@ from conditions.public.discovery import question_path
 from conditions.public.views import Gone, _get_live_condition
 from conditions.publishedpage import PublishedPage, PublishedReference
 from medsite.htmltext import html_to_text
+from medsite.siteurl import absolute
 
 PAGE_SIZE = 50
 CACHE_SECONDS = 300
@@ -87,15 +88,15 @@ def _date(value) -> str | None:
 
 def _urls(request: HttpRequest, slug: str) -> dict[str, str]:
     return {
-        "url": request.build_absolute_uri(reverse("conditions:detail", args=[slug])),
-        "api_url": request.build_absolute_uri(reverse("conditions:api-detail", args=[slug])),
+        "url": absolute(reverse("conditions:detail", args=[slug])),
+        "api_url": absolute(reverse("conditions:api-detail", args=[slug])),
     }
 
 
 def _page_url(request: HttpRequest, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return absolute(f"{request.path}?{query.urlencode()}")
 
 
 @cached_page
@@ -226,7 +227,7 @@ def _short_answers(request: HttpRequest, condition: Condition, page: PublishedPa
         item = _fields(answer, _ANSWER_FIELDS)
         path = question_path(condition.public_slug, answer.slug)
         if path is not None:
-            item["url"] = request.build_absolute_uri(path)
+            item["url"] = absolute(path)
         answers.append(item)
     return answers
 

@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from conditions.models import Condition, Publication
+from medsite.siteurl import absolute
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -165,6 +166,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         *(["Disallow: /admin/"] if admin_path == "/admin/" else []),
         "Disallow: /editor/",
         "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

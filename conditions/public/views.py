@@ -18,6 +18,7 @@ from conditions.models import Condition, Publication, SlugHistory
 from conditions.public import search as site_search
 from conditions.public import structured
 from conditions.public.caching import cached_page, set_last_modified
+from medsite.siteurl import absolute
 
 RECENT_COUNT = 6
 
@@ -213,7 +214,6 @@ def _dated(response: HttpResponse, condition: Condition) -> HttpResponse:
 
 
 def _json_ld(request: HttpRequest, condition: Condition, publication: Publication) -> str:
-    absolute = request.build_absolute_uri
     graph = structured.condition_graph(
         condition,
         publication,
@@ -237,7 +237,6 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
     answer = next((a for a in publication.page.short_answers if a.slug == question), None)
     if answer is None:
         raise Http404("This page has no such question.")
-    absolute = request.build_absolute_uri
     graph = structured.question_graph(
         condition,
         publication,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import mark_safe
 
+from medsite.siteurl import absolute
+
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context: template.Context, path: str) -> str:
-    """``path`` as an absolute URL on the host (and scheme) the request came in on."""
-    request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+@register.simple_tag
+def absolute_url(path: str) -> str:
+    """``path`` as an absolute URL on the configured site address (medsite.siteurl)."""
+    return absolute(path)
 
 
 class CaptureNode(template.Node):
