@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from conditions.codes import validate_codes
 from conditions.publishedpage import PublishedPage
 
 # How a person is named, with a reviewer's credentials: one helper for the whole site, imported
@@ -156,6 +157,12 @@ class Condition(models.Model):
     summary = models.TextField(
         blank=True,
         help_text="One or two plain sentences for search results and cards (no Markdown).",
+    )
+    codes = models.TextField(
+        blank=True,
+        help_text="Codes of the condition, one per line: ICD10CM:E34.0, SNOMEDCT:90560007, MESH:D006073. "
+        "A medical reviewer checks them with the page.",
+        validators=[validate_codes],
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     live_publication = models.ForeignKey(
@@ -367,6 +374,11 @@ class Publication(models.Model):
     summary = models.TextField(blank=True)
     also_called = models.TextField(
         blank=True, help_text="Other names, one a line, as approved.", validators=[validate_lines]
+    )
+    codes = models.TextField(
+        blank=True,
+        help_text="The condition's codes as approved, one a line (ICD10CM:E34.0): what the "
+        "API and the Infobutton service match.",
     )
     html = models.TextField(help_text="The rendered page body, frozen at approval.")
     structured_data = models.JSONField(default=dict)
