@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from conditions.public import api, views
+from conditions.public import api, openapi, views
 
 app_name = "conditions"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("conditions/<slug:slug>/history/<int:number>/", views.publication_detail, name="publication"),
     path("api/conditions/", api.condition_list, name="api-list"),
     path("api/conditions/<slug:slug>/", api.condition_detail, name="api-detail"),
+    path("api/openapi.json", openapi.openapi_json, name="api-openapi"),
+    path("api/docs/", openapi.api_docs, name="api-docs"),
 ]
