@@ -153,6 +153,7 @@ def freeze(
         slug=content.slug,
         summary=content.summary,
         also_called=content.also_called,
+        codes="\n".join(page.page.codes),
         html=page.html,
         structured_data=page.structured_data,
         content_revision_id=submission.revision_id,

@@ -16,7 +16,13 @@ from conditions.compare.matching import Keyer, kept_order, pair
 from conditions.pagecontent import AnswerContent, PageContent, SectionContent
 
 # The page's own fields, by how an editor knows them.
-FIELDS = {"name": "name", "slug": "address", "also_called": "other names", "summary": "summary"}
+FIELDS = {
+    "name": "name",
+    "slug": "address",
+    "also_called": "other names",
+    "summary": "summary",
+    "codes": "codes",
+}
 SECTION_PARTS = {"kind": "type", "heading": "heading", "body": "text"}
 ANSWER_PARTS = {"question": "question", "answer": "answer", "details": "details"}
 # Rows match by id where they kept their name; then by name, as an import that writes the rows

@@ -49,6 +49,7 @@ class ConditionData:
     slug: str = ""
     summary: str | None = None
     also_called: list[str] | None = None
+    codes: list[str] | None = None  # "ICD10CM:E34.0", ... (conditions.codes)
     source_updated_on: date | None = None
     sections: list[SectionData] | None = None
     short_answers: list[ShortAnswerData] | None = None
@@ -86,9 +87,13 @@ def validate(data: ConditionData) -> None:
     errors: dict[str, list[str]] = {}
     also_called = "\n".join(data.also_called or [])
     condition = Condition(
-        name=data.name, slug=data.resolved_slug(), summary=data.summary or "", also_called=also_called
+        name=data.name,
+        slug=data.resolved_slug(),
+        summary=data.summary or "",
+        also_called=also_called,
+        codes="\n".join(data.codes or []),
     )
-    _check_fields(condition, ("name", "slug", "summary", "also_called"), "", errors)
+    _check_fields(condition, ("name", "slug", "summary", "also_called", "codes"), "", errors)
     for number, section in enumerate(data.sections or [], start=1):
         _check_fields(
             Section(**_section_row(section)), ("kind", "heading", "body"), f"section {number} ", errors
@@ -113,6 +118,8 @@ def _field_changes(condition: Condition, data: ConditionData) -> dict:
         values["summary"] = data.summary
     if data.also_called is not None:
         values["also_called"] = "\n".join(data.also_called)
+    if data.codes is not None:
+        values["codes"] = "\n".join(data.codes)
     if data.source_updated_on is not None:
         values["source_updated_on"] = data.source_updated_on
     if data.import_source is not None:

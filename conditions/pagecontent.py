@@ -141,6 +141,7 @@ class PageContent:
     answers: tuple[AnswerContent, ...]
     listed: tuple[int, ...]  # ids of the references listed on the page, in the editor's order
     references: Mapping[int, ReferenceContent]  # every reference the page cites or lists, by id
+    codes: str = ""  # the condition's codes, one a line (conditions.codes)
 
     @property
     def synonyms(self) -> list[str]:
@@ -171,6 +172,10 @@ class PageContent:
             "answers": [answer.id for answer in self.answers],
             "listed": list(self.listed),
         }
+        if self.codes.strip():
+            # Only when there are codes: the hash of a page without them (every page reviewed
+            # before they existed) is unchanged.
+            parts["codes"] = self.codes
         for section in self.sections:
             parts[f"section:{section.id}"] = [section.kind, section.heading, section.body]
         for answer in self.answers:
@@ -224,6 +229,7 @@ def content_of(condition: Condition) -> PageContent:
         answers,
         listed,
         {},
+        condition.codes,
     )
     return with_references(content, _current_references(content.cited_keys(), listed))
 
@@ -331,6 +337,7 @@ class RevisionRows:
             ),
             tuple(v["reference"] for _, v in children(ConditionReference)),
             {},
+            condition.get("codes", ""),
         )
 
     def references(self) -> dict[int, ReferenceContent]:

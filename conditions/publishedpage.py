@@ -18,6 +18,9 @@ before the schema carry no ``schema_version`` (read as version 0) and vary:
 * none has ``review.updated_on``, and the earliest may lack the page's own name, address, other
   names or summary, which are then the publication's (``fallback``).
 
+Version 2 added the condition's ``codes`` (``ICD10CM:E34.0``, one string each); every page stored
+before them had none.
+
 :func:`_upgrade` brings any older shape to :data:`SCHEMA_VERSION` one step at a time, and
 :meth:`PublishedPage.from_json` then reads every field strictly: a field added to these classes
 without an upgrade step that fills it fails to load the stored shapes kept in
@@ -36,7 +39,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # What a section's or a question's text is called in an address when it gives no letters at all.
 SECTION_FALLBACK, QUESTION_FALLBACK = "section", "question"
@@ -143,6 +146,7 @@ class PublishedPage:
     short_answers: tuple[PublishedAnswer, ...]
     references: tuple[PublishedReference, ...]
     review: ReviewInfo
+    codes: tuple[str, ...] = ()  # the condition's codes as approved (conditions.codes), written form
 
     def to_json(self) -> dict:
         """The stored form (``Publication.structured_data``): plain JSON, dates as ISO 8601."""
@@ -163,6 +167,7 @@ class PublishedPage:
             short_answers=tuple(_read(PublishedAnswer, answer) for answer in current["short_answers"]),
             references=tuple(_read(PublishedReference, ref) for ref in current["references"]),
             review=_read(ReviewInfo, current["review"]),
+            codes=tuple(current["codes"]),
         )
 
 
@@ -251,8 +256,16 @@ def _from_unversioned(data: Mapping, fallback: Callable[[], Mapping] | None) -> 
     return page
 
 
+def _with_codes(data: Mapping, fallback: Callable[[], Mapping] | None) -> dict:
+    """Version 1 -> version 2: pages approved before codes existed had none."""
+    return {**data, "schema_version": 2, "codes": []}
+
+
 # Each step takes a page of its version to the next one.
-_UPGRADES: dict[int, Callable[[Mapping, Callable[[], Mapping] | None], dict]] = {0: _from_unversioned}
+_UPGRADES: dict[int, Callable[[Mapping, Callable[[], Mapping] | None], dict]] = {
+    0: _from_unversioned,
+    1: _with_codes,
+}
 
 
 def _upgrade(data: Mapping | None, fallback: Callable[[], Mapping] | None) -> Mapping:

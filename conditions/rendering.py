@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from conditions.codes import parse_codes
 from conditions.models import Condition
 from conditions.pagecontent import PageContent, ReferenceContent, content_of, markdown_texts
 from conditions.publishedpage import (
@@ -152,6 +153,7 @@ def render_page(content: PageContent, review: ReviewInfo | None = None) -> Rende
             for number, (ref, html) in enumerate(zip(texts.references, texts.reference_html, strict=True), 1)
         ),
         review=review,
+        codes=tuple(code.key for code in parse_codes(content.codes)),
     )
     context = {
         "condition": content,

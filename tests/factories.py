@@ -36,6 +36,7 @@ def make_condition(
     short_answers: list[tuple[str, str, str]] | None = None,
     reference_keys: list[str] | None = None,
     also_called: list[str] | None = None,
+    codes: list[str] | None = None,
     slug: str = "",
 ) -> Condition:
     """A draft condition written by ``by``, with an overview by default."""
@@ -46,6 +47,7 @@ def make_condition(
         slug=slug,
         summary=summary,
         also_called=also_called or [],
+        codes=codes,
         sections=[SectionData(kind=kind, body=body) for kind, body in sections],
         short_answers=[ShortAnswerData(q, a, d) for q, a, d in short_answers or []],
         reference_keys=reference_keys or [],

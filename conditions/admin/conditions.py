@@ -80,7 +80,7 @@ class ConditionAdmin(
         "import_source",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "also_called", "summary", "lock_version_seen"]}),
+        (None, {"fields": ["name", "slug", "also_called", "summary", "codes", "lock_version_seen"]}),
         (
             "Review",
             {

@@ -43,12 +43,21 @@ class ConditionForm(forms.ModelForm):
 
     class Meta:
         model = Condition
-        fields = ["name", "slug", "also_called", "summary", "review_interval_months", "source_updated_on"]
+        fields = [
+            "name",
+            "slug",
+            "also_called",
+            "summary",
+            "codes",
+            "review_interval_months",
+            "source_updated_on",
+        ]
         widgets = {
             "also_called": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "codes": forms.Textarea(attrs={"rows": 2}),
         }
-        field_classes = {"also_called": TypedTextField, "summary": TypedTextField}
+        field_classes = {"also_called": TypedTextField, "summary": TypedTextField, "codes": TypedTextField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

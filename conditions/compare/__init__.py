@@ -250,6 +250,7 @@ def compare(old: Snapshot, new: Snapshot) -> Comparison:
             ("Public address", [_address(old.slug)], [_address(new.slug)]),
             ("Also called", old.also_called, new.also_called),
             ("Summary", _lines(old.summary), _lines(new.summary)),
+            ("Codes", old.codes, new.codes),
         )
         if (diff := diff_paragraphs([p for p in before if p], [p for p in after if p])).changed
     ]

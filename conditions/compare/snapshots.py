@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from reversion.models import Version
 
+from conditions.codes import parse_codes
 from conditions.models import Condition, Publication
 from conditions.pagecontent import PageContent, ReferenceContent, RevisionRows, content_of, with_references
 from conditions.rendering import render_texts
@@ -57,6 +58,7 @@ class Snapshot:
     sections: list[SectionText] = field(default_factory=list)
     short_answers: list[AnswerText] = field(default_factory=list)
     references: list[ReferenceText] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # as a person reads them: "ICD-10-CM E34.0"
 
 
 def _snapshot(content: PageContent, label: str) -> Snapshot:
@@ -68,6 +70,7 @@ def _snapshot(content: PageContent, label: str) -> Snapshot:
         slug=content.slug,
         also_called=content.synonyms,
         summary=content.summary,
+        codes=_code_labels(content.codes.splitlines()),
         sections=[
             SectionText(s.id, s.kind, s.display_heading, tuple(reader_paragraphs(html, keys)))
             for s, html in zip(content.sections, texts.sections, strict=True)
@@ -83,6 +86,10 @@ def _snapshot(content: PageContent, label: str) -> Snapshot:
             for ref, html in zip(texts.references, texts.reference_html, strict=True)
         ],
     )
+
+
+def _code_labels(codes: Sequence[str]) -> list[str]:
+    return [code.label for code in parse_codes("\n".join(codes))]
 
 
 def _reference_text(html: str) -> str:
@@ -145,6 +152,7 @@ def snapshot_from_publication(publication: Publication, *, label: str = "") -> S
         slug=publication.slug or page.slug,
         also_called=list(page.also_called),
         summary=page.summary,
+        codes=_code_labels(page.codes),
         sections=[
             SectionText(None, s.kind, s.heading, tuple(reader_paragraphs(s.html, keys)))
             for s in page.sections

@@ -100,7 +100,9 @@ VERSION_1 = {
     **REVIEW_INTEGRITY,
     "review": {**_REVIEW, "updated_on": "2025-03-02"},
 }
-STORED_SHAPES = [FOUNDATION, QUESTION_PAGES, REVIEW_INTEGRITY, VERSION_1]
+# Schema version 2: the condition's codes.
+VERSION_2 = {**VERSION_1, "schema_version": 2, "codes": ["ICD10CM:M10.9", "SNOMEDCT:90560007"]}
+STORED_SHAPES = [FOUNDATION, QUESTION_PAGES, REVIEW_INTEGRITY, VERSION_1, VERSION_2]
 
 
 def _shape(value):
@@ -112,7 +114,9 @@ def _shape(value):
     return None
 
 
-@pytest.mark.parametrize("stored", STORED_SHAPES, ids=["foundation", "question-pages", "integrity", "v1"])
+@pytest.mark.parametrize(
+    "stored", STORED_SHAPES, ids=["foundation", "question-pages", "integrity", "v1", "v2"]
+)
 def test_every_stored_shape_loads(stored):
     page = PublishedPage.from_json(copy.deepcopy(stored))
     assert page.schema_version == SCHEMA_VERSION
@@ -181,7 +185,7 @@ def test_the_newest_stored_shape_is_what_the_site_writes(editor):
     publishedpage._UPGRADES that fills it in older pages), and add the new shape to STORED_SHAPES.
     Until then this test, and loading the shapes above, fail."""
     assert STORED_SHAPES[-1]["schema_version"] == SCHEMA_VERSION
-    assert PublishedPage.from_json(VERSION_1).to_json() == VERSION_1
+    assert PublishedPage.from_json(VERSION_2).to_json() == VERSION_2
     make_reference("doe2020", accessed_on=date(2024, 5, 1))
     condition = make_condition(
         editor,
@@ -189,7 +193,12 @@ def test_the_newest_stored_shape_is_what_the_site_writes(editor):
         short_answers=[("Is gout curable?", "It can be *controlled*.", "")],
     )
     review = ReviewInfo("Rita Reviewer, MD", date(2025, 3, 1), date(2028, 3, 1), date(2025, 3, 2))
-    assert _shape(render_condition(condition, review).structured_data) == _shape(VERSION_1)
+    assert _shape(render_condition(condition, review).structured_data) == _shape(VERSION_2)
+
+
+def test_pages_stored_before_codes_have_none_and_codes_are_kept():
+    assert PublishedPage.from_json(VERSION_1).codes == ()
+    assert PublishedPage.from_json(VERSION_2).codes == ("ICD10CM:M10.9", "SNOMEDCT:90560007")
 
 
 def test_a_stored_page_missing_a_field_of_its_version_is_refused():
@@ -200,7 +209,7 @@ def test_a_stored_page_missing_a_field_of_its_version_is_refused():
 
 
 def test_a_page_from_a_newer_site_is_refused():
-    with pytest.raises(ValueError, match="schema version 2"):
+    with pytest.raises(ValueError, match="schema version 3"):
         PublishedPage.from_json({**VERSION_1, "schema_version": SCHEMA_VERSION + 1})
 
 
