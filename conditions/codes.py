@@ -201,3 +201,8 @@ def matching_pattern(codes: Iterable[Code]) -> str:
     of ``codes`` as a whole line; written for both SQLite's and PostgreSQL's regex lookups."""
     keys = sorted({re.escape(code.key) for code in codes})
     return "(^|\n)(" + "|".join(keys) + ")(\n|$)"
+
+
+def medical_codes(keys: Iterable[str]) -> list[dict]:
+    """The schema.org MedicalCode nodes of codes in their written form (a published page's)."""
+    return [code.medical_code() for code in parse_codes("\n".join(keys))]

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from conditions.codes import medical_codes
 from conditions.models import Condition, Publication, SlugHistory
 from conditions.public import search as site_search
 from conditions.public import structured
@@ -222,6 +223,7 @@ def _json_ld(request: HttpRequest, condition: Condition, publication: Publicatio
         index_url=absolute(reverse("conditions:index")),
         first_published=getattr(condition, "first_published", None),  # annotated by _get_live_condition
         reviewer_specialty=structured.reviewer_specialty(publication),
+        codes=medical_codes(publication.page.codes),
     )
     return structured.json_ld(graph)
 
@@ -246,6 +248,7 @@ def question_detail(request: HttpRequest, slug: str, question: str) -> HttpRespo
         home_url=absolute(reverse("home")),
         index_url=absolute(reverse("conditions:index")),
         reviewer_specialty=structured.reviewer_specialty(publication),
+        codes=medical_codes(publication.page.codes),
     )
     context = {
         "condition": condition,
