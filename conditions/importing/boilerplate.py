@@ -93,6 +93,9 @@ _PHRASES = re.compile(
 # A byline: "By Mayo Clinic Staff", "By the Health Library editors".
 _BYLINE = re.compile(
     r"by\s+[\w .&'’-]{2,60}\b(?:staff|team|editors|editorial team)|"
+    # A writer's byline with a title: "By Robert Example, Contributing Editor".
+    r"by\s+[\w .'’-]{2,60},\s+(?:contributing |senior |executive |managing |medical |health )?"
+    r"(?:editor|writer|author|correspondent|reporter|journalist)|"
     # An expert's name with a degree: "With Jane Example, M.D."
     r"(?:by|with)\s+(?:dr\.? )?[\w.'’-]+(?: [\w.'’-]+){0,3},?"
     r"\s+(?:m\.?d|d\.?o|ph\.?d|r\.?n|mbbs|frcp|np|pa-c)\.?",

@@ -61,6 +61,28 @@ _QUESTION_TITLE = re.compile(r"(?:what|who)\s+(?:is|are)\s+(?:an?\s+)?(?P<name>[
 _TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]\s+|\s*[|:]\s+")
 
 
+# "a ganglion cyst, also called a ganglion", "frozen shoulder, known to doctors as adhesive capsulitis":
+# two names of one thing anywhere in the opening.
+_CALLED_PAIR = re.compile(
+    r"(?P<first>[A-Za-z][\w'-]*(?:\s+[\w'-]+){0,4}?)\s*,?\s+"
+    r"(?:(?:also|sometimes|commonly|often)\s+(?:called|known\s+as)|known\s+to\s+doctors\s+as|"
+    r"(?:medically|clinically)\s+(?:called|known\s+as))\s+"
+    r"(?:an?\s+|the\s+)?(?P<second>[A-Za-z][\w'-]*(?:\s+[\w'-]+){0,4}?)(?=\s*[,.;)])",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^.*\b(?:an?|the)\s+", re.IGNORECASE)
+
+
+def called_pairs(text: str) -> list[tuple[str, str]]:
+    """(name, other name) for each "X, also called Y" in ``text``; X is taken after its article."""
+    pairs = []
+    for match in _CALLED_PAIR.finditer(text):
+        first = _ARTICLE.sub("", match["first"]).strip()
+        if first and _plausible(match["second"]):
+            pairs.append((first, match["second"].strip()))
+    return pairs
+
+
 @dataclass
 class Names:
     """What the text says its condition is called, and which lines at the top were the title."""
@@ -168,10 +190,16 @@ def _in_text(name: str, text: str) -> str | None:
     return found.group() if found else None
 
 
+_BRACKETED = re.compile(r"(?P<name>[^()]{2,80}?)\s*\((?P<other>[^()]{2,80})\)")
+
+
 def _title_candidates(line: str) -> list[str]:
-    """A title line and its parts: "Gout - Symptoms and causes - Example Clinic" -> each part."""
+    """A title line and its parts: "Gout - Symptoms and causes - Example Clinic" -> each part;
+    "Hives (urticaria)" -> also "Hives"."""
     parts = [part.strip() for part in _TITLE_SEPARATOR.split(line.strip()) if part.strip()]
-    return [line.strip(), *parts] if len(parts) > 1 else [line.strip()]
+    found = [line.strip(), *parts] if len(parts) > 1 else [line.strip()]
+    bracketed = _BRACKETED.fullmatch(line.strip())
+    return [bracketed["name"], *found] if bracketed else found
 
 
 def _mentions(name: str, text: str) -> int:
@@ -199,7 +227,9 @@ def find_names(top: list[str], opening: list[str], text: str) -> Names:
     for line in top:
         also += names_line(line)
     names = Names(also_called=also)
-    best: tuple[tuple[bool, bool, int], int, str] | None = None
+    best: tuple[tuple[bool, bool, bool, int], int, str] | None = None
+    # A line the top has twice is the site's navigation ("Pain" in the menu and over the title).
+    seen = [line.strip().casefold() for line in top]
     for index, line in enumerate(top):
         if names_line(line):
             continue
@@ -211,18 +241,28 @@ def find_names(top: list[str], opening: list[str], text: str) -> Names:
             mentions = _mentions(candidate, text) - 1  # the line itself is one
             own = candidate.casefold() == (sentence_name or "").casefold()
             in_opening = _in_text(candidate, first) is not None
-            score = (own, in_opening, mentions)
+            navigation = seen.count(line.strip().casefold()) > 1
+            score = (own, not navigation, in_opening, mentions)
             # A question title names its subject; another line must be spoken of again.
             if (own or in_opening or mentions >= (1 if asked else 2)) and (best is None or score > best[0]):
                 best = (score, index, candidate)
     if best is not None:
         written = _in_text(best[2], first) or _in_text(best[2], text) or best[2]
         names.name, names.title_line = _capitalised(written), best[1]
+        if (bracketed := _BRACKETED.fullmatch(top[best[1]].strip())) and bracketed["name"] == best[2]:
+            names.also_called += _alias_in_brackets(bracketed["other"])
         # Another name in brackets on the line under the title: "Hypothyroidism" "(Underactive Thyroid)".
         under = top[best[1] + 1].strip() if best[1] + 1 < len(top) else ""
         if bracket := re.fullmatch(r"\(([^()]{2,80})\)", under):
             names.also_called += _alias_in_brackets(bracket[1])
     names.name = names.name or sentence_name
+    for before, second in called_pairs(" ".join(opening)):
+        # "a ganglion cyst, also called a ganglion. A ganglion is …": the longer name heads the page.
+        if names.name and second.casefold() == names.name.casefold() and not best and _plausible(before):
+            names.name = _capitalised(before)
+        # "You may have frozen shoulder, known to doctors as adhesive capsulitis."
+        if names.name and re.search(rf"(?<!\w){re.escape(names.name)}$", before, re.IGNORECASE):
+            names.also_called += _split_names(second)
     if names.name:
         named = names.name.casefold()
         names.also_called = list(dict.fromkeys(n for n in names.also_called if n.casefold() != named))

@@ -216,11 +216,15 @@ def _summary(overview: str) -> str:
     return " ".join(picked)
 
 
-def _defines(name: str, sections: list[SectionData]) -> bool:
-    """Whether the text says what its condition is ("Vitamin B12 deficiency is a lack of …"): a
-    question-and-answer page has no sections by topic, but its answer names what it is about."""
-    naming = re.compile(rf"\b{re.escape(name)}\s+(?:is|are|occurs|happens|means)\b", re.IGNORECASE)
-    return bool(name) and any(naming.search(section.body) for section in sections)
+def _defines(names: list[str], sections: list[SectionData]) -> bool:
+    """Whether the text says what its condition is ("Vitamin B12 deficiency is a lack of …"), by
+    any of its names: a question-and-answer page has no sections by topic, but its answer names
+    what it is about."""
+    found = [re.escape(name) for name in names if name]
+    if not found:
+        return False
+    naming = re.compile(rf"\b(?:{'|'.join(found)})\s+(?:is|are|occurs|happens|means)\b", re.IGNORECASE)
+    return any(naming.search(section.body) for section in sections)
 
 
 def _not_a_page(source: str, *, named: bool, medical: bool) -> str:
@@ -279,7 +283,8 @@ def parse_condition_page(
     name = (title or markup_name or names.name or "").strip()
     # Evidence that this is a condition page, not other prose: it names a condition, the
     # sections are about medical topics, and it has a reference list or a revision date.
-    evidence = 2 * bool(name) + len(kinds) + bool(references) + bool(updated_on) + _defines(name, sections)
+    defined = _defines([name, *names.also_called], sections)
+    evidence = 2 * bool(name) + len(kinds) + bool(references) + bool(updated_on) + defined
     warnings = list(page.warnings)
     if evidence < 3 or not name:
         if not (title and title.strip() and sections):

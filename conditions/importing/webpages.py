@@ -172,6 +172,10 @@ def _metadata(tree: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> _Meta
     if not meta.name:
         h1 = tree.find(".//h1")
         meta.name = _TITLE_LEAD.sub("", _words(h1.text_content())) if h1 is not None else ""
+        if bracketed := re.fullmatch(r"(?P<name>[^()]{2,80}?)\s*\((?P<other>[^()]{2,60})\)", meta.name):
+            # "Hives (urticaria)": the name, and another name in brackets.
+            meta.name = bracketed["name"]
+            meta.also_called.append(bracketed["other"])
         if len(meta.name.split()) > 8:
             meta.name = ""  # a headline, not a name: the text's own naming sentence decides
     if meta.updated_on is None:

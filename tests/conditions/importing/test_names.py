@@ -112,3 +112,25 @@ def test_another_name_in_brackets_under_the_title_line():
     )
     assert names.name == "Hypothyroidism"
     assert [name.casefold() for name in names.also_called] == ["underactive thyroid"]
+
+
+def test_two_names_for_one_thing_in_the_opening():
+    text = (
+        "What you describe sounds like a ganglion cyst, also called a ganglion. A ganglion is a harmless "
+        "swelling that grows out of a joint."
+    )
+    names = find_names(["Lump on my wrist - what is it??"], [text], text)
+    assert (names.name, names.also_called) == ("Ganglion cyst", ["ganglion"])
+    text = (
+        "Lifting your arm gets harder. You may have frozen shoulder, known to doctors as adhesive capsulitis."
+    )
+    names = find_names(
+        ["Pain", "Pain", "Frozen shoulder: When stiffness sets in"], [text], text + " Frozen shoulder pain."
+    )
+    assert (names.name, names.also_called) == ("Frozen shoulder", ["adhesive capsulitis"])
+
+
+def test_a_bracket_in_the_title_line_is_another_name():
+    text = "Hives is a raised, itchy rash that usually clears within a few days."
+    names = find_names(["Hives (urticaria)"], [text], text)
+    assert (names.name, names.also_called) == ("Hives", ["urticaria"])
