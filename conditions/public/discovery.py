@@ -1,8 +1,8 @@
 """How search engines and feed readers find the public pages: sitemap, Atom feed, robots.txt.
 
-All three list only what the public can read: live publications, never drafts. URLs are made
-absolute from the request's own host (the sites framework is not installed), so they are right
-behind any host name in ALLOWED_HOSTS.
+All three list only what the public can read: live publications, never drafts. Every address in
+them is made absolute from the configured site address (``MEDSITE_BASE_URL``, medsite.siteurl),
+never from the request's Host header, which is the client's to choose.
 """
 
 from __future__ import annotations
@@ -23,12 +23,16 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from conditions.models import Condition, Publication
-from medsite.siteurl import absolute
+from medsite.siteurl import absolute, site_scheme
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 FEED_LENGTH = 30
+
+# The language the public pages are written in: base.html's <html lang> and the structured
+# data's inLanguage say the same.
+PAGE_LANGUAGE = "en"
 
 
 def question_path(condition_slug: str, question_slug: str) -> str | None:
@@ -48,7 +52,21 @@ def _live_conditions() -> QuerySet[Condition]:
     )
 
 
-class StaticPagesSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """A sitemap whose addresses are on the configured site, whatever host the request named.
+
+    Django joins ``{protocol}://{domain}`` and each item's path; the domain is everything of
+    ``MEDSITE_BASE_URL`` after its scheme, so a site served under a path keeps it.
+    """
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return site_scheme()
+
+    def get_domain(self, site: object = None) -> str:
+        return settings.MEDSITE_BASE_URL.split("://", 1)[-1]
+
+
+class StaticPagesSitemap(SiteSitemap):
     def items(self) -> list[str]:
         return ["home", "conditions:index"]
 
@@ -56,7 +74,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class ConditionSitemap(Sitemap):
+class ConditionSitemap(SiteSitemap):
     def items(self) -> QuerySet[Condition]:
         return _live_conditions()
 
@@ -64,7 +82,7 @@ class ConditionSitemap(Sitemap):
         return item.public_version.went_live_at
 
 
-class QuestionSitemap(Sitemap):
+class QuestionSitemap(SiteSitemap):
     """Each short answer's own page, reviewed and dated with the page it belongs to."""
 
     def items(self) -> list[tuple[str, datetime | None]]:
@@ -96,6 +114,7 @@ SITEMAPS = {"pages": StaticPagesSitemap, "conditions": ConditionSitemap, "questi
 class _FeedAnnotations(TypedDict):
     is_update: bool  # an earlier public version exists
     live_slug: str  # the page's address now
+    live_id: int  # the version the page shows now
 
 
 class UpdatesFeed(Feed):
@@ -105,9 +124,14 @@ class UpdatesFeed(Feed):
     title = "MedSite: new and updated pages"
     subtitle = description = "Condition pages newly published or updated after medical review."
     author_name = "MedSite"
+    language = PAGE_LANGUAGE
 
+    # Django makes a relative link absolute on the request's host; these are absolute already.
     def link(self) -> str:
-        return reverse("home")
+        return absolute(reverse("home"))
+
+    def feed_url(self) -> str:
+        return absolute(reverse("feed-updates"))
 
     def items(self) -> QuerySet[Publication]:
         earlier = Publication.objects.public().filter(
@@ -119,7 +143,11 @@ class UpdatesFeed(Feed):
             .filter(condition__live_publication__isnull=False)
             .select_related("condition")
             .defer("html", "structured_data", "attestation")
-            .annotate(is_update=Exists(earlier), live_slug=F("condition__live_publication__slug"))
+            .annotate(
+                is_update=Exists(earlier),
+                live_slug=F("condition__live_publication__slug"),
+                live_id=F("condition__live_publication_id"),
+            )
             .order_by("-went_live_at", "-pk")[:FEED_LENGTH]
         )
 
@@ -137,7 +165,11 @@ class UpdatesFeed(Feed):
         return escape(" ".join(part for part in (item.summary, review) if part))
 
     def item_link(self, item: WithAnnotations[Publication, _FeedAnnotations]) -> str:
-        return reverse("conditions:detail", args=[item.live_slug])
+        """The page for the version the page shows now; an earlier version's entry leads to that
+        version in the archive, so the entry says what its reader will find."""
+        if item.pk == item.live_id:
+            return absolute(reverse("conditions:detail", args=[item.live_slug]))
+        return absolute(reverse("conditions:publication", args=[item.live_slug, item.number]))
 
     def item_guid(self, item: Publication) -> str:
         # An id that survives renames and host aliases (RFC 4151 tag URI): one per version.
@@ -153,7 +185,13 @@ class UpdatesFeed(Feed):
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Everything public may be crawled; staff areas and search result pages may not.
+    """Everything public may be crawled; staff areas, search result pages and the health check
+    may not.
+
+    Only ``Disallow`` lines: what they leave out is allowed. An ``Allow: /`` before them would
+    allow everything to a parser that takes the first matching rule (Python's
+    ``urllib.robotparser``, as the original robots.txt convention reads), while RFC 9309's
+    longest match reads the same file the same way without it.
 
     An admin moved from the well-known ``/admin/`` (``MEDSITE_ADMIN_URL``) is not named: this file
     is public, and naming it would hand the address to the scanners it was moved away from. Its
@@ -162,10 +200,10 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     admin_path = reverse("admin:index")
     lines = [
         "User-agent: *",
-        "Allow: /",
         *(["Disallow: /admin/"] if admin_path == "/admin/" else []),
         "Disallow: /editor/",
         "Disallow: /search/",
+        f"Disallow: {reverse('healthz')}",
         f"Sitemap: {absolute(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

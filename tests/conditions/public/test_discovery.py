@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import re
+import urllib.robotparser
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
+import feedparser
 import pytest
 import reversion
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from protego import Protego
 
 from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
@@ -101,9 +104,29 @@ def test_sitemap_lists_live_pages_with_their_go_live_time(client, editor, review
     }
 
 
-def test_sitemap_uses_the_requests_host_and_scheme(client, live):
-    response = client.get("/sitemap.xml", HTTP_HOST="localhost", secure=True)
-    assert b"<loc>https://localhost/conditions/carcinoid-syndrome/</loc>" in response.content
+def _locations(content: bytes) -> list[str]:
+    return [
+        url.findtext("sm:loc", namespaces=SITEMAP_NS) for url in _xml(content).findall("sm:url", SITEMAP_NS)
+    ]
+
+
+def test_sitemap_addresses_are_on_the_configured_site_whatever_the_host(client, settings, live):
+    settings.ALLOWED_HOSTS = ["testserver", "forged.example"]
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+    forged = client.get("/sitemap.xml", HTTP_HOST="forged.example")
+    assert _locations(forged.content) == [
+        "https://health.example.org/",
+        "https://health.example.org/conditions/",
+        "https://health.example.org/conditions/carcinoid-syndrome/",
+        "https://health.example.org/conditions/carcinoid-syndrome/questions/what-causes-it/",
+    ]
+
+
+def test_sitemap_keeps_the_path_of_a_site_served_under_one(client, settings, live):
+    settings.MEDSITE_BASE_URL = "https://example.org/health"
+    assert "https://example.org/health/conditions/carcinoid-syndrome/" in _locations(
+        client.get("/sitemap.xml").content
+    )
 
 
 def test_sitemap_queries_do_not_grow_with_pages(client, editor, reviewer):
@@ -170,6 +193,71 @@ def test_feed_holds_the_thirty_latest(client, editor, reviewer, reviewer2, live)
     assert entries[-1].findtext("atom:title", namespaces=ATOM_NS) == "Carcinoid syndrome (updated)"
 
 
+def _parsed_feed(client, **headers) -> feedparser.FeedParserDict:
+    response = client.get("/feeds/updates/", **headers)
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def test_feed_entry_for_an_earlier_version_leads_to_that_version(client, editor, reviewer, live):
+    _went_live(live.live_publication, datetime(2025, 1, 10, tzinfo=UTC))
+    _went_live(
+        _republish(live, editor=editor, reviewer=reviewer, text="Re-reviewed overview."),
+        datetime(2025, 6, 1, tzinfo=UTC),
+    )
+    _rename_approved(live, "carcinoid-tumour-syndrome", editor=editor, reviewer=reviewer)
+
+    entries = _parsed_feed(client).entries
+
+    assert [(entry.title, entry.link) for entry in entries] == [
+        ("Carcinoid syndrome (updated)", "http://testserver/conditions/carcinoid-tumour-syndrome/"),
+        ("Carcinoid syndrome (updated)", "http://testserver/conditions/carcinoid-tumour-syndrome/history/2/"),
+        ("Carcinoid syndrome", "http://testserver/conditions/carcinoid-tumour-syndrome/history/1/"),
+    ]
+    # Each link answers with the version its entry announced (and no redirect on the way).
+    assert [client.get(entry.link).status_code for entry in entries] == [200, 200, 200]
+    assert "Re-reviewed overview." in client.get(entries[1].link).content.decode()
+    assert "Re-reviewed overview." not in client.get(entries[2].link).content.decode()
+
+
+def test_feed_addresses_are_on_the_configured_site_whatever_the_host(
+    client, settings, editor, reviewer, live
+):
+    _republish(live, editor=editor, reviewer=reviewer, text="Second edition.")
+    settings.ALLOWED_HOSTS = ["testserver", "forged.example"]
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+
+    honest = _parsed_feed(client)
+    forged = _parsed_feed(client, HTTP_HOST="forged.example", secure=True)
+
+    feed = forged.feed
+    assert feed.id == feed.link == "https://health.example.org/"
+    assert [(link.rel, link.href) for link in feed.links] == [
+        ("alternate", "https://health.example.org/"),
+        ("self", "https://health.example.org/feeds/updates/"),
+    ]
+    assert [entry.link for entry in forged.entries] == [
+        "https://health.example.org/conditions/carcinoid-syndrome/",
+        "https://health.example.org/conditions/carcinoid-syndrome/history/1/",
+    ]
+    ids = [entry.id for entry in forged.entries]
+    assert all(entry_id.startswith("tag:health.example.org,") for entry_id in ids)
+    assert ids == [entry.id for entry in honest.entries]
+    assert feed == honest.feed and forged.entries == honest.entries
+
+
+def test_feed_is_in_the_language_of_the_pages(client, live):
+    page_language = re.search(
+        r'<html lang="([^"]+)">', client.get("/conditions/carcinoid-syndrome/").content.decode()
+    )
+    assert page_language
+    feed = _xml(client.get("/feeds/updates/").content)
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == page_language.group(1) == "en"
+    assert _parsed_feed(client).feed.language == "en"
+
+
 def test_pages_link_to_the_feed(client, live):
     page = client.get("/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in _head(page)
@@ -179,14 +267,66 @@ def test_pages_link_to_the_feed(client, live):
 # --- robots.txt -------------------------------------------------------------------------------
 
 
-def test_robots_txt_keeps_crawlers_to_public_pages(client):
+PRIVATE_PATHS = [
+    "/admin/",
+    "/admin/login/?next=/admin/",
+    "/admin/conditions/condition/1/change/",
+    "/admin/review-dashboard/",
+    "/editor/markdownify/",
+    "/editor/page-preview/",
+    "/search/",
+    "/search/?q=gout",
+    "/healthz",
+]
+PUBLIC_PATHS = [
+    "/",
+    "/conditions/",
+    "/conditions/gout/",
+    "/conditions/gout/questions/what-causes-it/",
+    "/conditions/gout/history/2/",
+    "/feeds/updates/",
+    "/sitemap.xml",
+    "/api/conditions/",
+]
+
+
+def _standard_library_reader(text: str) -> urllib.robotparser.RobotFileParser:
+    """Python's own parser, which takes the first rule that matches a path."""
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(text.splitlines())
+    return parser
+
+
+def test_robots_txt_is_plain_text_naming_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    assert {"Allow: /", "Disallow: /admin/", "Disallow: /editor/", "Disallow: /search/"} <= set(lines)
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.parametrize("agent", ["Googlebot", "Bingbot", "AnyCrawler/1.0"])
+def test_robots_txt_keeps_first_match_parsers_out_of_private_paths(client, agent):
+    robots = _standard_library_reader(client.get("/robots.txt").content.decode())
+    assert [path for path in PRIVATE_PATHS if robots.can_fetch(agent, path)] == []
+    assert [path for path in PUBLIC_PATHS if not robots.can_fetch(agent, path)] == []
+
+
+@pytest.mark.parametrize("agent", ["Googlebot", "Bingbot", "AnyCrawler/1.0"])
+def test_robots_txt_keeps_rfc_9309_parsers_out_of_private_paths(client, agent):
+    # Protego (Scrapy's) matches as RFC 9309 says: the longest rule wins, Allow on a tie.
+    robots = Protego.parse(client.get("/robots.txt").content.decode())
+    assert [path for path in PRIVATE_PATHS if robots.can_fetch(path, agent)] == []
+    assert [path for path in PUBLIC_PATHS if not robots.can_fetch(path, agent)] == []
+    assert list(robots.sitemaps) == ["http://testserver/sitemap.xml"]
+
+
+def test_robots_txt_sitemap_is_on_the_configured_site_whatever_the_host(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "forged.example"]
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+    lines = client.get("/robots.txt", HTTP_HOST="forged.example").content.decode().splitlines()
+    assert "Sitemap: https://health.example.org/sitemap.xml" in lines
 
 
 # --- canonical and Open Graph -----------------------------------------------------------------
