@@ -421,11 +421,15 @@ SPECIAL_ROWS = [
     # The API is read-only for everybody, logged in or not.
     Row("API list", url("conditions:api-list"), everyone("200")),
     Row("API detail", url("conditions:api-detail", lambda w: w.live.slug), everyone("200")),
+    Row("API description (OpenAPI)", url("conditions:api-openapi"), everyone("200")),
+    Row("API description page", url("conditions:api-docs"), everyone("200")),
+    Row("API description page: POST", url("conditions:api-docs"), everyone("405"), "post"),
     *[
         Row(f"API {what}: {method.upper()}", address, everyone("405"), method)
         for what, address in (
             ("list", url("conditions:api-list")),
             ("detail", url("conditions:api-detail", lambda w: w.live.slug)),
+            ("description", url("conditions:api-openapi")),
         )
         for method in ("post", "put", "patch", "delete")
     ],
