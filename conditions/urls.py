@@ -15,6 +15,7 @@ urlpatterns = [
     path("conditions/<slug:slug>/history/<int:number>/", views.publication_detail, name="publication"),
     path("api/conditions/", api.condition_list, name="api-list"),
     path("api/conditions/<slug:slug>/", api.condition_detail, name="api-detail"),
+    path("api/changes/", api.change_list, name="api-changes"),
     path("api/openapi.json", openapi.openapi_json, name="api-openapi"),
     path("api/docs/", openapi.api_docs, name="api-docs"),
 ]

@@ -134,6 +134,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/ answers JSON whatever happens (404, 405, 500), with CORS headers, outside the caching
+    # below so a cached or 304 answer gets them too.
+    "conditions.public.middleware.ApiMiddleware",
     # Outside the page cache, so a page served from it gets its policy from this response, and a
     # stored page never carries a header (or a nonce) made for another one.
     "csp.middleware.CSPMiddleware",
@@ -357,6 +360,12 @@ MEDSITE_SITE_NAME = os.environ.get("MEDSITE_SITE_NAME", "MedSite")
 MEDSITE_PUBLISHER_NAME = os.environ.get("MEDSITE_PUBLISHER_NAME", "").strip() or MEDSITE_SITE_NAME
 MEDSITE_CONTENT_LICENSE = os.environ.get("MEDSITE_CONTENT_LICENSE", "").strip()
 MEDSITE_COPYRIGHT_HOLDER = os.environ.get("MEDSITE_COPYRIGHT_HOLDER", "").strip() or MEDSITE_PUBLISHER_NAME
+# What the API asks reusers to credit, stated with every page it serves next to the licence.
+MEDSITE_API_ATTRIBUTION = (
+    os.environ.get("MEDSITE_API_ATTRIBUTION", "").strip() or f"Content from {MEDSITE_PUBLISHER_NAME}"
+)
+# Origins whose browser scripts may read the read-only API (CORS), comma-separated; "*" is any.
+MEDSITE_API_CORS_ORIGINS = env_list("MEDSITE_API_CORS_ORIGINS", ["*"])
 
 LOGGING = {
     "version": 1,

@@ -421,6 +421,7 @@ SPECIAL_ROWS = [
     # The API is read-only for everybody, logged in or not.
     Row("API list", url("conditions:api-list"), everyone("200")),
     Row("API detail", url("conditions:api-detail", lambda w: w.live.slug), everyone("200")),
+    Row("API changes", url("conditions:api-changes"), everyone("200")),
     Row("API description (OpenAPI)", url("conditions:api-openapi"), everyone("200")),
     Row("API description page", url("conditions:api-docs"), everyone("200")),
     Row("API description page: POST", url("conditions:api-docs"), everyone("405"), "post"),
