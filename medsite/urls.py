@@ -9,7 +9,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from conditions.admin import dashboard, presence, preview
-from conditions.public import discovery, views
+from conditions.public import discovery, infobutton, views
 from conditions.public.caching import cached_page
 from medsite import health
 from medsite.accounts.admin import preferences_view
@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("conditions.urls")),
     path("sitemap.xml", cached_page(sitemap), {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
     path("feeds/updates/", cached_page(discovery.UpdatesFeed()), name="feed-updates"),
+    path("infobutton/service/", infobutton.service, name="infobutton-service"),
+    path("infobutton/application/", infobutton.application, name="infobutton-application"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("editor/markdownify/", preview.editor_preview, name="editor-preview"),

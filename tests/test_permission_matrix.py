@@ -229,6 +229,10 @@ def url(name: str, *args: Callable[[SimpleNamespace], object]) -> Callable[[Simp
     return lambda w: reverse(name, args=[arg(w) for arg in args])
 
 
+def _with_query(name: str, query: str) -> Callable[[SimpleNamespace], str]:
+    return lambda w: f"{reverse(name)}?{query}"
+
+
 def pk(attribute: str) -> Callable[[SimpleNamespace], object]:
     return lambda w: getattr(w, attribute).pk
 
@@ -418,6 +422,16 @@ SPECIAL_ROWS = [
     Row("feed", url("feed-updates"), everyone("200")),
     Row("health check", url("healthz"), everyone("200")),
     Row("robots.txt", url("robots-txt"), everyone("200")),
+    # The Infobutton service and its web application: anonymous GETs, like the public pages.
+    *[
+        Row(f"Infobutton {name}{what}", _with_query(name, query), everyone(outcome), method)
+        for name in ("infobutton-service", "infobutton-application")
+        for what, query, outcome, method in (
+            ("", "mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=E34.0", "200", "get"),
+            (": no code", "", "400", "get"),
+            (": POST", "", "405", "post"),
+        )
+    ],
     # The API is read-only for everybody, logged in or not.
     Row("API list", url("conditions:api-list"), everyone("200")),
     Row("API detail", url("conditions:api-detail", lambda w: w.live.slug), everyone("200")),
