@@ -386,11 +386,12 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     Everything comes from the live publication, references included (every field was frozen at
     approval), so it changes only when the workflow retires cached pages.
     """
-    # Queries: 1 the condition joined to its live publication.
+    # Queries: 1 the condition joined to its live publication (and when it first went live),
+    # 1 its references; a page taken offline: 1 its last public version, 1 when it was withdrawn.
     try:
         condition = _get_live_condition(slug)
-    except Gone:
-        return _error(f"The page “{slug}” has been taken offline; it is no longer published.", 410)
+    except Gone as gone:
+        return _gone(slug, gone.condition)
     except Http404:
         return _error(f"No published condition page has the slug “{slug}”.", 404)
     publication = condition.public_version
@@ -399,10 +400,13 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "name": page.name,
             "slug": condition.public_slug,
+            "status": changes.PUBLISHED,
             "also_called": list(page.also_called),
             "summary": page.summary,
+            "language": language(),
             **_urls_for(condition.public_slug),
             "version": publication.number,
+            "first_published": _date(getattr(condition, "first_published", None)),
             "updated": _date(publication.went_live_at),
             "sections": [_fields(section, _SECTION_FIELDS) for section in page.sections],
             "short_answers": _short_answers(request, condition, page),

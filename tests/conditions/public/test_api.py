@@ -81,7 +81,7 @@ def test_list_shows_live_pages_by_name_with_links(client, editor, reviewer, live
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, no-cache"
     body = response.json()
     assert body["count"] == 2 and body["next"] is None and body["previous"] is None
     assert [item["name"] for item in body["results"]] == ["anaemia", "Carcinoid syndrome"]
@@ -90,12 +90,19 @@ def test_list_shows_live_pages_by_name_with_links(client, editor, reviewer, live
     assert item == {
         "name": "Carcinoid syndrome",
         "slug": "carcinoid-syndrome",
+        "status": "published",
+        "also_called": ["Carcinoid", "Neuroendocrine tumour syndrome"],
         "summary": "Flushing and diarrhoea caused by hormones from a tumour.",
+        "language": "en",
+        "first_published": publication.went_live_at.isoformat(),
         "last_reviewed": publication.reviewed_on.isoformat(),
         "next_review_due": publication.next_review_due.isoformat(),
         "url": "http://testserver/conditions/carcinoid-syndrome/",
         "api_url": "http://testserver/api/conditions/carcinoid-syndrome/",
         "updated": publication.went_live_at.isoformat(),
+        "license": None,
+        "copyright_holder": "MedSite",
+        "attribution": "Content from MedSite",
     }
 
 
@@ -176,17 +183,20 @@ def test_malformed_updated_since_is_a_400_that_says_what_to_send(client, live, v
     assert response["Content-Type"] == "application/json"
     error = response.json()["error"]
     assert value in error and "YYYY-MM-DD" in error and "ISO 8601" in error
-    assert "Cache-Control" not in response
+    assert response.json()["parameter"] == "updated_since"
+    assert response["Cache-Control"] == "public, max-age=60"
 
 
 def test_list_needs_two_queries_whatever_its_length(client, editor, reviewer):
     for n in range(6):
         publish(make_condition(editor, name=f"Condition {n}"), editor=editor, reviewer=reviewer)
-    # 1: count of live pages; 2: the page of conditions joined to their live publications.
+    # 1: count of live pages; 2: the page of conditions joined to their live publications (with
+    # when each first went live); 3-4: the history of the pages changed since (publications,
+    # unpublish events), for "removed"; 5-6: the latest go-live or retraction, the latest unpublish.
     with CaptureQueriesContext(connection) as queries:
         response = client.get(LIST, {"updated_since": "2000-01-01"})
     assert response.status_code == 200 and len(response.json()["results"]) == 6
-    assert len(queries) <= 2, [q["sql"] for q in queries]
+    assert len(queries) <= 6, [q["sql"] for q in queries]
 
 
 # --- detail -----------------------------------------------------------------------------------
@@ -196,7 +206,7 @@ def test_detail_is_the_published_content(client, live):
     response = client.get("/api/conditions/carcinoid-syndrome/")
 
     assert response.status_code == 200
-    assert "max-age=300" in response["Cache-Control"]
+    assert response["Cache-Control"] == "public, no-cache"
     body = response.json()
     publication = live.live_publication
     frozen = publication.structured_data
@@ -204,8 +214,13 @@ def test_detail_is_the_published_content(client, live):
     assert body["also_called"] == ["Carcinoid", "Neuroendocrine tumour syndrome"]
     assert body["summary"] == "Flushing and diarrhoea caused by hormones from a tumour."
     assert body["url"] == "http://testserver/conditions/carcinoid-syndrome/"
-    assert body["version"] == 1
-    assert body["updated"] == publication.went_live_at.isoformat()
+    assert body["version"] == 1 and body["status"] == "published" and body["language"] == "en"
+    assert body["updated"] == body["first_published"] == publication.went_live_at.isoformat()
+    assert (body["license"], body["copyright_holder"], body["attribution"]) == (
+        None,
+        "MedSite",
+        "Content from MedSite",
+    )
     assert body["sections"] == [
         {key: section[key] for key in ("id", "kind", "heading", "markdown", "html")}
         for section in frozen["sections"]
@@ -344,10 +359,11 @@ def test_old_slug_redirects_to_the_new_api_url(
 def test_writes_are_405_even_without_a_csrf_token(live, method, url):
     response = getattr(Client(enforce_csrf_checks=True), method)(url)
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
     assert "read-only" in response.json()["error"]
 
 
 def test_head_is_answered_like_get(client, live):
     response = client.head("/api/conditions/carcinoid-syndrome/")
-    assert response.status_code == 200 and "max-age=300" in response["Cache-Control"]
+    assert response.status_code == 200 and response["Cache-Control"] == "public, no-cache"
+    assert response.content == b"" and response["ETag"] and response["Last-Modified"]
