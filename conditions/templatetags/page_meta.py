@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import html
+
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from medsite.siteurl import absolute
 
 register = template.Library()
+
+# Search engines show about this much of a description before cutting it off themselves, often
+# mid-word; a description cut here, at a word, reads as a sentence that goes on.
+DESCRIPTION_LENGTH = 160
 
 
 @register.simple_tag
 def absolute_url(path: str) -> str:
     """``path`` as an absolute URL on the configured site address (medsite.siteurl)."""
     return absolute(path)
+
+
+@register.filter
+def meta_description(text: str) -> SafeString:
+    """``text`` (already escaped, as ``{% capture %}`` holds it) on one line and at most
+    DESCRIPTION_LENGTH characters: a longer text is cut at the last word that fits, with "…"."""
+    plain = " ".join(html.unescape(str(text)).split())
+    if len(plain) > DESCRIPTION_LENGTH:
+        # Up to the last space within the limit, so the "…" fits too; a word longer than the
+        # whole description (a pasted address) is cut where it must be.
+        window = plain[:DESCRIPTION_LENGTH]
+        cut = window.rsplit(" ", 1)[0] if " " in window else window[:-1]
+        plain = cut.rstrip(" ,;:.–—-") + "…"
+    return escape(plain)
 
 
 class CaptureNode(template.Node):

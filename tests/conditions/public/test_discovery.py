@@ -4,13 +4,16 @@ import re
 import urllib.robotparser
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
 import reversion
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 from protego import Protego
 
 from conditions import workflow
@@ -360,6 +363,76 @@ def test_archived_version_is_canonical_at_its_own_address(client, live, editor, 
     assert _canonical(archived) == "http://testserver/conditions/carcinoid-syndrome/history/1/"
     current = client.get("/conditions/carcinoid-syndrome/history/2/").content.decode()
     assert _canonical(current) == "http://testserver/conditions/carcinoid-syndrome/"
+
+
+def _public_pages(client, condition, *, editor, reviewer) -> dict[str, str]:
+    """Every kind of public page, by name, as its HTML."""
+    _republish(condition, editor=editor, reviewer=reviewer, text="Second edition.")
+    gone = make_condition(editor, name="Withdrawn page")
+    publish(gone, editor=editor, reviewer=reviewer)
+    workflow.unpublish(gone, by=reviewer, reason="Outdated")
+    paths = {
+        "home": ("/", 200),
+        "A–Z": ("/conditions/", 200),
+        "condition": ("/conditions/carcinoid-syndrome/", 200),
+        "short answer": ("/conditions/carcinoid-syndrome/questions/what-causes-it/", 200),
+        "history": ("/conditions/carcinoid-syndrome/history/", 200),
+        "archived version": ("/conditions/carcinoid-syndrome/history/1/", 200),
+        "search": ("/search/?q=carcinoid", 200),
+        "not found": ("/conditions/no-such-page/", 404),
+        "taken offline": ("/conditions/withdrawn-page/", 410),
+    }
+    pages = {}
+    for name, (path, status) in paths.items():
+        response = client.get(path)
+        assert response.status_code == status, name
+        pages[name] = response.content.decode()
+    return pages
+
+
+def test_every_public_page_has_the_sites_open_graph_image(client, settings, editor, reviewer, live):
+    settings.ALLOWED_HOSTS = ["testserver", "forged.example"]
+    pages = _public_pages(client, live, editor=editor, reviewer=reviewer)
+    images = {name: _meta(page, "property", "og:image") for name, page in pages.items()}
+    image = images["home"]
+    assert re.fullmatch(r"http://testserver/static/img/og-default(\.[0-9a-f]+)?\.png", image)
+    assert set(images.values()) == {image}
+    for page in pages.values():
+        assert _meta(page, "property", "og:image:width") == "1200"
+        assert _meta(page, "property", "og:image:height") == "630"
+        assert _meta(page, "property", "og:image:alt")
+    # The address is the configured site's, whatever host the request named.
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+    forged = client.get("/conditions/", HTTP_HOST="forged.example").content.decode()
+    assert _meta(forged, "property", "og:image") == image.replace(
+        "http://testserver", "https://health.example.org"
+    )
+
+
+def test_the_open_graph_image_is_a_png_of_the_size_the_tags_give():
+
+    with Image.open(Path(django_settings.BASE_DIR) / "static" / "img" / "og-default.png") as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+
+
+def test_a_long_summary_makes_a_description_cut_at_a_word(client, editor, reviewer):
+    summary = (
+        "Raynaud's phenomenon makes the fingers and toes turn white, then blue, then red when "
+        "they are cold or when you are stressed, because the small blood vessels narrow for a "
+        "while; it is common and usually harmless."
+    )
+    publish(
+        make_condition(editor, name="Raynaud's phenomenon", summary=summary), editor=editor, reviewer=reviewer
+    )
+    page = client.get("/conditions/raynauds-phenomenon/").content.decode()
+    expected = (
+        "Raynaud&#x27;s phenomenon makes the fingers and toes turn white, then blue, then red when "
+        "they are cold or when you are stressed, because the small blood vessels…"
+    )
+    assert _meta(page, "name", "description") == expected
+    assert _meta(page, "property", "og:description") == expected
+    # The page itself still says all of it.
+    assert "it is common and usually harmless." in page
 
 
 # --- renamed pages ----------------------------------------------------------------------------
