@@ -16,8 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from conditions.models import Condition
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,16 @@ class Code:
     def medical_code(self) -> dict:
         """The schema.org MedicalCode node."""
         return {"@type": "MedicalCode", "codeValue": self.code, "codingSystem": self.system.name}
+
+    def as_json(self) -> dict:
+        """How the API gives it: ``system`` and ``value`` as a ``code`` filter is written
+        (``ICD10CM:E34.0``), with the system's name and OID."""
+        return {
+            "system": self.system.key,
+            "value": self.code,
+            "system_name": self.system.name,
+            "oid": self.system.oid,
+        }
 
     def broader(self) -> list[Code]:
         """This code and every code above it (only ICD-10-CM's are nested by their letters):
@@ -206,3 +222,10 @@ def matching_pattern(codes: Iterable[Code]) -> str:
 def medical_codes(keys: Iterable[str]) -> list[dict]:
     """The schema.org MedicalCode nodes of codes in their written form (a published page's)."""
     return [code.medical_code() for code in parse_codes("\n".join(keys))]
+
+
+def coded_with(conditions: QuerySet[Condition], code: Code) -> QuerySet[Condition]:
+    """The live pages among ``conditions`` whose approved codes (``Publication.codes``) hold
+    ``code`` or, for ICD-10-CM, a code above it: what the API's ``code`` filter and the
+    Infobutton service find."""
+    return conditions.filter(live_publication__codes__regex=matching_pattern(code.broader()))

@@ -12,7 +12,7 @@ A mirror follows ``updated_since`` (with its ``removed`` addresses) or the chang
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import wraps
@@ -29,6 +29,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from conditions.codes import Code, coded_with, parse_code, parse_codes
 from conditions.models import Condition
 from conditions.public import changes
 from conditions.public import search as site_search
@@ -132,6 +133,7 @@ class ListQuery:
     order_by: str = "name"
     letter: str = ""
     q: str = ""
+    code: Code | None = None  # pages coded with it, or with a code above it (ICD-10-CM)
 
 
 def _text(query: QueryDict, name: str) -> str:
@@ -166,15 +168,30 @@ def parse_list_query(query: QueryDict) -> ListQuery:
         order_by=order_by,
         letter=letter,
         q=_text(query, "q"),
+        code=parse_code_filter(_text(query, "code")),
     )
     if parsed.q:
         # Search results come by relevance, a page at a time, from the site's search.
-        for name in ("order_by", "letter", "updated_since"):
+        for name in ("order_by", "letter", "updated_since", "code"):
             if _text(query, name):
                 raise InvalidParameter(
                     name, f"{name} cannot be used with q: search results come by relevance."
                 )
     return parsed
+
+
+def parse_code_filter(value: str) -> Code | None:
+    """``code``: ``SYSTEM:CODE``, as the pages' ``code`` lists give them (``ICD10CM:E34.0``)."""
+    if not value:
+        return None
+    try:
+        return parse_code(value)
+    except ValueError as error:
+        raise InvalidParameter("code", f"code: {error}") from None
+
+
+def _codes(keys: Iterable[str]) -> list[dict]:
+    return [code.as_json() for code in parse_codes("\n".join(keys))]
 
 
 def _date(value) -> str | None:
@@ -210,6 +227,7 @@ def _live() -> QuerySet[Condition]:
             "live_publication__title",
             "live_publication__summary",
             "live_publication__also_called",
+            "live_publication__codes",
             "live_publication__reviewed_on",
             "live_publication__next_review_due",
             "live_publication__went_live_at",
@@ -233,6 +251,8 @@ def _filtered(conditions: QuerySet[Condition], query: ListQuery) -> QuerySet[Con
         # By the A–Z's own rule (accents folded, "#" for the rest), which SQL cannot say.
         names = Condition.objects.live().values_list("pk", "live_publication__title")
         conditions = conditions.filter(pk__in=[pk for pk, name in names if _letter(name) == query.letter])
+    if query.code is not None:
+        conditions = coded_with(conditions, query.code)
     return conditions
 
 
@@ -294,6 +314,7 @@ def _list_item(request: HttpRequest, condition: Condition) -> dict:
         "slug": condition.public_slug,
         "status": changes.PUBLISHED,
         "also_called": publication.synonyms,
+        "code": _codes(publication.codes.splitlines()),
         "summary": publication.summary,
         "language": language(),
         "first_published": _date(getattr(condition, "first_published", None)),
@@ -402,6 +423,7 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "slug": condition.public_slug,
             "status": changes.PUBLISHED,
             "also_called": list(page.also_called),
+            "code": _codes(page.codes),
             "summary": page.summary,
             "language": language(),
             **_urls_for(condition.public_slug),

@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -35,7 +34,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from conditions.codes import BY_OID, Code, CodeSystem, matching_pattern, normal_code
+from conditions.codes import BY_OID, Code, CodeSystem, coded_with, normal_code
 from conditions.models import Condition
 from conditions.public.caching import cached_page
 from medsite.siteurl import absolute
@@ -103,12 +102,6 @@ def parse_request(query: QueryDict) -> KnowledgeRequest:
 
 def _oids() -> str:
     return ", ".join(f"{system.name} {system.oid}" for system in BY_OID.values())
-
-
-def coded_with(conditions: QuerySet[Condition], code: Code) -> QuerySet[Condition]:
-    """The live pages among ``conditions`` whose approved codes hold ``code`` or, for ICD-10-CM,
-    a code above it."""
-    return conditions.filter(live_publication__codes__regex=matching_pattern(code.broader()))
 
 
 def matching_pages(request: KnowledgeRequest) -> list[Condition]:
