@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import reversion
@@ -367,3 +367,235 @@ def test_head_is_answered_like_get(client, live):
     response = client.head("/api/conditions/carcinoid-syndrome/")
     assert response.status_code == 200 and response["Cache-Control"] == "public, no-cache"
     assert response.content == b"" and response["ETag"] and response["Last-Modified"]
+
+
+# --- withdrawals, as a mirror sees them ----------------------------------------------------------
+
+
+def _publish_at(editor, reviewer, name: str, moment: datetime, **options):
+    condition = make_condition(editor, name=name, **options)
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    _went_live(condition, moment)
+    return condition
+
+
+def test_a_withdrawal_reaches_every_api_answer_at_once(
+    client, live, editor, reviewer, django_capture_on_commit_callbacks
+):
+    detail = "/api/conditions/carcinoid-syndrome/"
+    _went_live(live, datetime(2025, 1, 10, 9, 0, tzinfo=UTC))
+    # Read once, so the server's page cache holds both answers.
+    assert client.get(detail).status_code == 200
+    assert [item["slug"] for item in client.get(LIST).json()["results"]] == ["carcinoid-syndrome"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(live, by=reviewer, reason="A safety concern")
+
+    gone = client.get(detail)
+    assert gone.status_code == 410
+    assert gone["Content-Type"] == "application/json"
+    assert gone["Cache-Control"] == "public, max-age=60"
+    body = gone.json()
+    withdrawn_at = datetime.fromisoformat(body["withdrawn_at"])
+    assert body["status"] == "withdrawn" and body["slug"] == "carcinoid-syndrome"
+    assert body["name"] == "Carcinoid syndrome"
+    assert f"taken offline on {withdrawn_at:%Y-%m-%d}" in body["error"]
+    assert "A safety concern" not in gone.content.decode()  # the reason is the editors' own
+    assert client.get(LIST).json()["results"] == []
+
+    since = client.get(LIST, {"updated_since": "2025-01-01"}).json()
+    assert since["results"] == []
+    assert since["removed"] == [
+        {
+            "slug": "carcinoid-syndrome",
+            "name": "Carcinoid syndrome",
+            "status": "withdrawn",
+            "date": body["withdrawn_at"],
+            "api_url": "http://testserver/api/conditions/carcinoid-syndrome/",
+            "moved_to": None,
+        }
+    ]
+
+
+def test_updated_since_reports_a_rename_with_the_new_address(
+    client, live, editor, reviewer, django_capture_on_commit_callbacks
+):
+    _went_live(live, datetime(2024, 6, 1, tzinfo=UTC))
+    _rename(live, "carcinoid-tumour-syndrome", by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = publish(live, editor=editor, reviewer=reviewer)
+
+    body = client.get(LIST, {"updated_since": "2025-01-01"}).json()
+    assert [item["slug"] for item in body["results"]] == ["carcinoid-tumour-syndrome"]
+    assert body["results"][0]["first_published"] == "2024-06-01T00:00:00+00:00"
+    assert body["results"][0]["updated"] == second.went_live_at.isoformat()
+    assert body["removed"] == [
+        {
+            "slug": "carcinoid-syndrome",
+            "name": "Carcinoid syndrome",
+            "status": "renamed",
+            "date": second.went_live_at.isoformat(),
+            "api_url": "http://testserver/api/conditions/carcinoid-syndrome/",
+            "moved_to": {
+                "slug": "carcinoid-tumour-syndrome",
+                "url": "http://testserver/conditions/carcinoid-tumour-syndrome/",
+                "api_url": "http://testserver/api/conditions/carcinoid-tumour-syndrome/",
+            },
+        }
+    ]
+    assert client.get(LIST, {"updated_since": "2000-01-01"}).json()["removed"][0]["status"] == "renamed"
+    later = (second.went_live_at + timedelta(seconds=1)).isoformat()
+    assert client.get(LIST, {"updated_since": later}).json()["removed"] == []
+
+
+def test_a_page_republished_at_its_address_is_not_removed(client, live, editor, reviewer):
+    workflow.unpublish(live, by=reviewer, reason="Being rewritten")
+    publish(live, editor=editor, reviewer=reviewer)
+    body = client.get(LIST, {"updated_since": "2000-01-01"}).json()
+    assert [item["slug"] for item in body["results"]] == ["carcinoid-syndrome"]
+    assert body["removed"] == []
+
+
+def test_a_list_without_updated_since_has_no_removed(client, live):
+    assert "removed" not in client.get(LIST).json()
+
+
+# --- what list items say, and how to ask for them --------------------------------------------------
+
+
+def test_list_items_state_the_terms_in_settings(client, live, settings):
+    settings.MEDSITE_CONTENT_LICENSE = "https://creativecommons.org/licenses/by-nc/4.0/"
+    settings.MEDSITE_COPYRIGHT_HOLDER = "Northfield Health Trust"
+    settings.MEDSITE_API_ATTRIBUTION = "Contains material from Northfield Health Trust"
+    [item] = client.get(LIST, {"page": 1}).json()["results"]
+    detail = client.get("/api/conditions/carcinoid-syndrome/", {"v": 1}).json()
+    for answer in (item, detail):
+        assert answer["license"] == "https://creativecommons.org/licenses/by-nc/4.0/"
+        assert answer["copyright_holder"] == "Northfield Health Trust"
+        assert answer["attribution"] == "Contains material from Northfield Health Trust"
+
+
+@pytest.fixture
+def four(editor, reviewer):
+    """Four live pages whose names, go-live times and review dates each sort differently."""
+    pages = {
+        "Bursitis": datetime(2025, 3, 1, tzinfo=UTC),
+        "anaemia": datetime(2025, 1, 1, tzinfo=UTC),
+        "Écthyma": datetime(2025, 4, 1, tzinfo=UTC),
+        "22q11 deletion": datetime(2025, 2, 1, tzinfo=UTC),
+    }
+    reviewed = {
+        "Bursitis": date(2024, 5, 1),
+        "anaemia": date(2025, 2, 1),
+        "Écthyma": None,
+        "22q11 deletion": date(2023, 1, 1),
+    }
+    due = {
+        "Bursitis": date(2027, 5, 1),
+        "anaemia": date(2026, 2, 1),
+        "Écthyma": date(2028, 1, 1),
+        "22q11 deletion": date(2026, 1, 1),
+    }
+    for name, moment in pages.items():
+        condition = _publish_at(editor, reviewer, name, moment)
+        Publication.objects.filter(pk=condition.live_publication_id).update(
+            reviewed_on=reviewed[name], next_review_due=due[name]
+        )
+
+
+def _names(client, **params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200, response.json()
+    return [item["name"] for item in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("order_by", "expected"),
+    [
+        ("name", ["22q11 deletion", "anaemia", "Bursitis", "Écthyma"]),
+        ("-name", ["Écthyma", "Bursitis", "anaemia", "22q11 deletion"]),
+        ("updated", ["anaemia", "22q11 deletion", "Bursitis", "Écthyma"]),
+        ("-updated", ["Écthyma", "Bursitis", "22q11 deletion", "anaemia"]),
+        # A page with no review date comes last either way.
+        ("last_reviewed", ["22q11 deletion", "Bursitis", "anaemia", "Écthyma"]),
+        ("-last_reviewed", ["anaemia", "Bursitis", "22q11 deletion", "Écthyma"]),
+        ("next_review_due", ["22q11 deletion", "anaemia", "Bursitis", "Écthyma"]),
+        ("-next_review_due", ["Écthyma", "Bursitis", "anaemia", "22q11 deletion"]),
+    ],
+)
+def test_order_by(client, four, order_by, expected):
+    assert _names(client, order_by=order_by) == expected
+
+
+def test_letter_filters_by_the_a_to_z_rule(client, four):
+    assert _names(client, letter="B") == ["Bursitis"]
+    assert _names(client, letter="a") == ["anaemia"]
+    assert _names(client, letter="E") == ["Écthyma"]  # accents folded, as on the A–Z page
+    assert _names(client, letter="#") == ["22q11 deletion"]
+    assert _names(client, letter="Z") == []
+    assert _names(client, letter="E", order_by="-updated", updated_since="2025-01-01") == ["Écthyma"]
+
+
+def test_q_searches_through_the_site_search(client, live, editor, reviewer):
+    publish(make_condition(editor, name="Gout", summary="Painful joints."), editor=editor, reviewer=reviewer)
+    body = client.get(LIST, {"q": "carcinoid"}).json()
+    assert body["count"] == 1 and body["next"] is None
+    [item] = body["results"]
+    assert item["slug"] == "carcinoid-syndrome" and item["also_called"] == [
+        "Carcinoid",
+        "Neuroendocrine tumour syndrome",
+    ]
+    assert _names(client, q="neuroendocrine") == ["Carcinoid syndrome"]
+    assert _names(client, q="no such words here") == []
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"order_by": "popularity"}, "order_by"),
+        ({"order_by": "--name"}, "order_by"),
+        ({"letter": "AB"}, "letter"),
+        ({"letter": "3"}, "letter"),
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page": "two"}, "page"),
+        ({"updated_since": "soon"}, "updated_since"),
+        ({"q": "gout", "order_by": "updated"}, "order_by"),
+        ({"q": "gout", "letter": "G"}, "letter"),
+    ],
+)
+def test_invalid_parameters_are_400_naming_the_parameter(client, live, params, parameter):
+    response = client.get(LIST, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["parameter"] == parameter and parameter in body["error"]
+
+
+def test_unknown_parameters_are_left_alone(client, live):
+    assert _names(client, utm_source="newsletter") == ["Carcinoid syndrome"]
+
+
+# --- conditional GET --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [LIST, "/api/conditions/carcinoid-syndrome/", f"{LIST}?order_by=-updated"])
+def test_conditional_get_answers_304(client, live, url):
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_last_modified_moves_when_a_page_is_withdrawn(client, live, editor, reviewer):
+    other = _publish_at(editor, reviewer, "Bursitis", datetime(2025, 1, 1, tzinfo=UTC))
+    _went_live(live, datetime(2025, 1, 2, tzinfo=UTC))
+    before = client.get(LIST, {"page": 1})
+    assert before["Last-Modified"] == "Thu, 02 Jan 2025 00:00:00 GMT"
+    workflow.unpublish(other, by=reviewer, reason="Merged into another page")
+    after = client.get(LIST, {"page": 1}, headers={"If-Modified-Since": before["Last-Modified"]})
+    assert after.status_code == 200
+    assert [item["name"] for item in after.json()["results"]] == ["Carcinoid syndrome"]
