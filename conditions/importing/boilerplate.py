@@ -86,6 +86,7 @@ _PHRASES = re.compile(
     r"disclaimers?|privacy(?: policy| notice)?|accessibility(?: statement)?|cookies|site ?map|"
     r"terms(?: of (?:use|service))?|about us|contact us|"
     r"related(?: [\w-]+){0,2}|you may also like|trending|popular|continued|"
+    r"(?:free |our )?(?:[\w-]+ ){0,3}(?:sign ?up|newsletter)|(?:other|more|all) answers(?: \(\d+\))?|"
     r"(?:see |view |watch |take (?:the|our) )?(?:the )?(?:slideshow|video|quiz|infographic))"
     r"[\s.!:›»→>]*",
     re.IGNORECASE,
@@ -134,13 +135,28 @@ _APPEAL = re.compile(
     r"the information on this page is (?:written|reviewed|produced)\b|"
     r"\bclick here\b|this is the (?:consumer|professional|patient) version|"
     r"(?:strict )?sourcing guidelines|tertiary references|our (?:experts|editors) (?:continually )?monitor|"
+    r"(?:produced|written|developed) in consultation with|(?:educational|informational?) purposes only|"
+    r"general overview and may not apply|contributed by|library of archived content|"
+    r"delivered to your inbox|images? (?:provided|supplied) by|report abuse|hope this helps|"
+    r"(?:in|an?) (?:other languages|large print|easy[- ]read|braille|audio) (?:format|version)|"
+    r"easy[- ]read format|"
+    r"get the most (?:out )?(?:from|of) (?:a|your) (?:visit|appointment)|"
     r"would like to thank|accredited by|does not provide (?:medical )?advice|"
     r"(?:is )?not (?:a )?substitute for (?:professional )?medical advice|for informational purposes only)",
     re.IGNORECASE,
 )
 # Who took a picture or wrote a box, under it: "Credit: Example Photo Library", "Source: … team".
 _ATTRIBUTION = re.compile(
-    r"(?:(?:image|photo|picture)\s+)?(?:credits?|source|courtesy(?: of)?)\s*:\s*\S.*", re.IGNORECASE
+    r"(?:(?:image|photo|picture)\s+)?(?:credits?|source|courtesy(?: of)?)\s*:\s*\S.*|"
+    r"(?:image|photo|picture|illustration)s?\s*:\s*(?:©|\(c\)|copyright)\s*\S.*",
+    re.IGNORECASE,
+)
+_LABELLED_CHROME = re.compile(
+    r"(?:categories|category|tags|keywords|filed under|authors?|prepared by|leaflet (?:number|no\.?|code)|"
+    r"reference (?:number|no\.?))\s*:|"
+    r"[\w.-]{2,30} (?:wrote|said|replied|posted|answered)(?: on [^:]{4,40})?:$|"
+    r"(?:was|is) this (?:[\w-]+ ){0,2}(?:helpful|useful)\?",
+    re.IGNORECASE,
 )
 _SERIES = re.compile(r"(?:(?:more )?in this (?:series|guide|section)|part of (?:this|the) series)\s*:", re.I)
 _MORE_LINK = re.compile(r"(?:learn|find out|read|discover) more\b", re.IGNORECASE)
@@ -162,6 +178,8 @@ def chrome_line(line: str) -> bool:
         return True
     if _MORE_LINK.match(text) and len(words) <= 20:
         return True  # "Learn more here about how this content is reviewed."
+    if _LABELLED_CHROME.match(text) and len(words) <= 20:
+        return True  # "Tags: sleep, legs", "Author: Physiotherapy Team", "mike_t wrote on 14 March:"
     if _SERIES.match(text) and len(words) <= 20:
         return True  # "In this series: Exercises   Surgery": links to the site's other pages
     if _CREDIT.fullmatch(text) and len(words) <= 60:
@@ -233,6 +251,7 @@ def find_chrome(lines: Sequence[str], *, repeated: Collection[str] = ()) -> set[
         if chrome_line(line) or key in repeated or repeated_here:
             chrome.add(index)
     chrome |= _agency_lines(lines)
+    chrome |= _end_matter(lines)
     chrome |= _chrome_blocks(lines, chrome)
     chrome |= _asker_question(lines, chrome)
     return chrome
@@ -242,16 +261,56 @@ _AGENCY_LABEL = re.compile(r"(?:sources?|content (?:supplied|provided) by|provid
 
 
 def _agency_lines(lines: Sequence[str]) -> set[int]:
-    """ "Source:" alone on a line with the agency's name on the next ("NHS 24"): who published
-    the page, not a reference (which has a year or an address)."""
+    """ "Source:" alone on a line with the agency's name on the next ("NHS 24"), or a credit that
+    ends in "by:" with its name under it: who published the page, not a reference (which has a
+    year or an address)."""
     found: set[int] = set()
     for index, line in enumerate(lines[:-1]):
-        if not _AGENCY_LABEL.fullmatch(line.strip()):
+        text = line.strip()
+        credit = text.endswith(("by:", "by")) and chrome_line(text)
+        if not (_AGENCY_LABEL.fullmatch(text) or credit):
             continue
         after = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
         text = lines[after].strip() if after is not None else ""
         if after is not None and len(text.split()) <= 8 and not re.search(r"\d{4}|https?://|www\.", text):
             found |= {index, after}
+    return found
+
+
+# Headings of the site's end matter: what follows them in their block is the site's too.
+_END_HEADING = re.compile(
+    r"(?:next steps|(?:content |medical |site |important )?disclaimer|contact (?:details|us)|useful contacts|"
+    r"more on this topic(?: for)?|(?:free )?[\w-]+ sign ?up)\s*:?",
+    re.IGNORECASE,
+)
+# Where a question-and-answer page's other members' posts and comments begin: to its end.
+_COMMENTS = re.compile(
+    r"(?:other|more|all) answers(?: \(\d+\))?|comments(?: \(\d+\))?|\d+ (?:comments|replies)|"
+    r"leave a (?:comment|reply)|add (?:a|your) comment",
+    re.IGNORECASE,
+)
+
+
+def _end_matter(lines: Sequence[str]) -> set[int]:
+    """An end-matter heading's block (to the next run of blank lines), and a page's comments and
+    other members' answers (to its end)."""
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        text = " ".join(line.split())
+        if _COMMENTS.fullmatch(text):
+            return found | {i for i in range(index, len(lines)) if lines[i].strip()}
+        if index in found or not _END_HEADING.fullmatch(text):
+            continue
+        found.add(index)
+        blank = 0
+        for following in range(index + 1, len(lines)):
+            if not lines[following].strip():
+                blank += 1
+                continue
+            if blank >= 2:
+                break
+            blank = 0
+            found.add(following)
     return found
 
 
@@ -377,7 +436,11 @@ _CITED_LINK = re.compile(rf"[^.()]{{3,80}} \([A-Z][\w&'.,-]*(?:\s+{_NAME_WORD})+
 def _links_only(line: str) -> bool:
     """Whether a line could be one link of a list: a list item or a few words, not a sentence."""
     text = " ".join(line.split())
-    return bool(_LIST_ITEM.match(line)) or (len(text.split()) <= 8 and not text.endswith("."))
+    words = len(text.split())
+    # A link to another site's page with its publisher: "Example Foundation: Sleep and restless legs".
+    return bool(_LIST_ITEM.match(line)) or (
+        (words <= 8 or (words <= 12 and ": " in text)) and not text.endswith(".")
+    )
 
 
 def _appeal_blocks(lines: Sequence[str], paragraphs: list[list[int]], chrome: set[int]) -> set[int]:

@@ -31,7 +31,8 @@ _ANY_DATE = rf"(?P<date>{_WORDED}|{_ISO}|{_NUMERIC}|{_MONTH_YEAR})"
 _LABEL = (
     r"(?:(?:page|article|content|information)\s+)?(?:(?:last|medically|clinically)\s+)?"
     r"(?:(?:reviewed|updated)\s*/\s*(?:revised|updated|reviewed)|"
-    r"updated|reviewed|modified|revised|review\s+date|reviewed\s+date|published|posted|"
+    r"updated|reviewed|modified|revised|review\s+date|reviewed\s+date|published|posted|answered|"
+    r"date\s+of\s+(?:publication|issue)|publication\s+date|date\s+published|issue\s+date|"
     r"date\s+(?:reviewed|updated|last\s+reviewed))"
     # "Last reviewed by a clinic medical professional on 11/19/2024."
     r"(?:\s+by\s+[\w .,'’&-]{2,80}?(?=\s+on\b))?(?:\s+on)?"
@@ -43,6 +44,7 @@ _NEXT_REVIEW = re.compile(
 # A date alone on its line, perhaps with the text of the link after it glued on by the copy
 # ("May 3, 2024Print", "Jul 07, 2022 Share"): at most a few title-case words, no punctuation.
 _BARE = re.compile(rf"(?i:(?P<date>{_WORDED}|{_ISO}))(?:\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,3}})?\.?")
+_KIND_OF_PAGE = re.compile(r"[A-Za-z][a-z]+(?: [a-z]+){0,2}")
 _SEPARATORS = re.compile(r"\s*[|·•—–]\s*|\s+-\s+")
 # Who wrote or reviewed it, beside the date on a byline: "Medically reviewed by Jane Doe, MD".
 _CREDIT = re.compile(
@@ -102,13 +104,20 @@ def page_date(line: str) -> PageDate | None:
     if bare := _BARE.fullmatch(line):
         day = _read(bare["date"])
         return PageDate(day, 1) if day else None
+    # A date with the kind of page after it: "5 June 2024 | Fact sheet".
+    first, *others = _SEPARATORS.split(line)
+    if others and (bare := _BARE.fullmatch(first)) and all(_KIND_OF_PAGE.fullmatch(o) for o in others):
+        day = _read(bare["date"])
+        return PageDate(day, 1) if day else None
     found: PageDate | None = None
     rest = line
     for match in _LABELLED.finditer(line):
         day = _read(match["date"])
         if day is None:
             return None
-        rank = 0 if match["label"].lower().startswith(("published", "posted")) else 2
+        label = match["label"].lower()
+        first_out = ("published", "posted", "date of", "publication", "date published", "issue")
+        rank = 0 if label.startswith(first_out) else 2  # a later review or update outranks them
         if found is None or rank > found.rank:
             found = PageDate(day, rank)
         rest = rest.replace(match.group(), " ", 1)

@@ -218,3 +218,37 @@ def test_article_credits_series_links_and_symptom_checker_boxes_are_chrome():
         "Start symptom checker",
     ]
     assert find_chrome(lines) == {0, 1, 3, 5, 9, 10, 12, 13, 14}
+
+
+def test_end_matter_headings_take_their_block_and_comments_run_to_the_end():
+    lines = [
+        "Most varicose veins need no treatment.",
+        "",
+        "",
+        "Next steps",
+        "",
+        "Tips to help you get the most from a visit to your provider:",
+        "- Write down your questions before the visit.",
+        "",
+        "",
+        "Other answers (2)",
+        "",
+        "sam_k wrote on 3 May 2012:",
+        "Mine went away by itself after a few months.",
+    ]
+    assert find_chrome(lines) == {3, 5, 6, 9, 11, 12}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tags: leg discomfort, sleep problems",
+        "Author: Emergency Department Physiotherapy Team",
+        "Was this answer helpful? Yes (12) | No (0)",
+        "Image: © Example Images / A Photographer",
+        "Free Healthbeat Signup",
+        "Note: All information is for educational purposes only. Ask your doctor about your child.",
+    ],
+)
+def test_labels_credits_and_notices_of_a_site_are_chrome(line):
+    assert chrome_line(line)

@@ -103,3 +103,19 @@ def test_a_dates_label_alone_on_its_line_goes_with_the_date_under_it():
 
 def test_a_reviewed_or_revised_label_dates_the_page():
     assert page_date("Reviewed/Revised Apr 2024").day == date(2024, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("5 June 2024 | Fact sheet", date(2024, 6, 5)),
+        ("Date of publication: June 2023", date(2023, 6, 1)),
+        ("Answered 15 March 2012", date(2012, 3, 15)),
+    ],
+)
+def test_more_ways_a_page_gives_its_date(line, day):
+    assert page_date(line).day == day
+
+
+def test_a_question_line_with_its_date_is_not_the_page_date():
+    assert page_date("Asked by sarah_k82 | 14 March 2012 | 3 answers | 1,204 views") is None
