@@ -11,6 +11,7 @@ dictionary, so the two cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import ascii_uppercase
 from typing import Any
 
 from django.conf import settings
@@ -55,18 +56,79 @@ def _ref(name: str) -> dict:
 DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 URI = {"type": "string", "format": "uri"}
+NAMES = {"type": "array", "items": {"type": "string"}}
+CODES = {
+    "type": "array",
+    "items": {"$ref": "#/components/schemas/Code"},
+    "description": "The condition's codes, as approved.",
+}
+# A code as the code filter takes it and the pages give it: SYSTEM:CODE in each system's own form.
+CODE_PATTERN = (
+    r"^(ICD10CM:[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?"
+    r"|SNOMEDCT:[1-9][0-9]{5,17}"
+    r"|MESH:(D([0-9]{6}|[0-9]{9})|[A-Z][0-9]{2}(\.[0-9]{3})*))$"
+)
+
+# The publisher's terms for reuse (settings), stated with every page served.
+TERMS = {
+    "license": {
+        **_nullable(URI),
+        "description": "The licence the content is offered under; null if none is set.",
+    },
+    "copyright_holder": _string("Who holds the copyright."),
+    "attribution": _string("The credit a reuser is asked to give, next to the content."),
+}
+PAGE_URLS = {
+    "url": {**URI, "description": "The page on the public site."},
+    "api_url": {**URI, "description": "The page in this API (getCondition)."},
+}
+PAGINATION = {
+    "count": {"type": "integer", "minimum": 0, "description": "How many items match, on every page."},
+    "next": {**_nullable(URI), "description": "The next page of items; null on the last."},
+    "previous": {**_nullable(URI), "description": "The previous page of items; null on the first."},
+}
 
 SCHEMAS: dict[str, dict] = {
+    "Code": _object(
+        "A code of the condition in a medical coding system.",
+        {
+            "system": {
+                "type": "string",
+                "enum": ["ICD10CM", "SNOMEDCT", "MESH"],
+                "description": "The system, as the code filter names it.",
+            },
+            "value": _string("The code in that system (E34.0, 90560007, D006073)."),
+            "system_name": _string("The system's name as people write it (ICD-10-CM, SNOMED CT, MeSH)."),
+            "oid": _string("HL7's identifier of the system (2.16.840.1.113883.6.90 for ICD-10-CM)."),
+        },
+    ),
     "Error": _object(
-        "Every error is JSON: a sentence saying what went wrong and what to send instead.",
-        {"error": _string("What went wrong, for the developer of the client.")},
+        "Every error is JSON: a sentence saying what went wrong, and for some errors the details.",
+        {
+            "error": _string("What went wrong, for the developer of the client."),
+            "parameter": _string("400: the query parameter that could not be used."),
+            "slug": _string("410: the address asked for."),
+            "name": _string("410: the page's name when it was last published."),
+            "status": {
+                "type": "string",
+                "enum": ["withdrawn"],
+                "description": "410: the page was withdrawn.",
+            },
+            "withdrawn_at": {**_nullable(DATE_TIME), "description": "410: when it was taken offline."},
+        },
+        optional=("parameter", "slug", "name", "status", "withdrawn_at"),
     ),
     "ConditionListItem": _object(
         "One live condition page, as the list shows it.",
         {
             "name": _string("The page's name (its title)."),
-            "slug": _string("The page's address part; use it with the detail operation."),
+            "slug": _string("The page's address part; use it with getCondition."),
+            "status": {"type": "string", "enum": ["published"], "description": "Always published here."},
+            "also_called": {**NAMES, "description": "Other names for the condition."},
+            "code": CODES,
             "summary": _string("One or two sentences on what the condition is; may be empty."),
+            "language": _string("The page's language (BCP 47, such as en)."),
+            "first_published": {**_nullable(DATE_TIME), "description": "When the page first went live."},
             "last_reviewed": {
                 **_nullable(DATE),
                 "description": "When a medical reviewer last checked the page.",
@@ -75,24 +137,80 @@ SCHEMAS: dict[str, dict] = {
                 **_nullable(DATE),
                 "description": "When the page is due to be reviewed again.",
             },
-            "url": {**URI, "description": "The page on the public site."},
-            "api_url": {**URI, "description": "The page in this API (the detail operation)."},
-            "updated": {
-                **_nullable(DATE_TIME),
-                "description": "When the version now shown went live.",
+            **PAGE_URLS,
+            "updated": {**_nullable(DATE_TIME), "description": "When the version now shown went live."},
+            **TERMS,
+        },
+    ),
+    "MovedTo": _object(
+        "Where a renamed page is now.",
+        {"slug": _string("The page's address part now."), **PAGE_URLS},
+    ),
+    "Removal": _object(
+        "An address that stopped serving its page since updated_since and serves none now: remove "
+        "the page from a copy (withdrawn), or move it (renamed).",
+        {
+            "slug": _string("The address part that no longer serves the page."),
+            "name": _string("The page's name when it was there."),
+            "status": {"type": "string", "enum": ["renamed", "withdrawn"]},
+            "date": {**DATE_TIME, "description": "When the address stopped serving the page."},
+            "api_url": {**URI, "description": "The old address in this API (it answers 301 or 410)."},
+            "moved_to": {
+                "oneOf": [_ref("MovedTo"), {"type": "null"}],
+                "description": "renamed: the page's address now; null when withdrawn.",
             },
         },
     ),
     "ConditionList": _object(
         f"One page of the list, {PAGE_SIZE} items at most, with links to the pages either side.",
         {
-            "count": {"type": "integer", "minimum": 0, "description": "How many pages match, on every page."},
-            "next": {**_nullable(URI), "description": "The next page of the list; null on the last."},
-            "previous": {
-                **_nullable(URI),
-                "description": "The previous page of the list; null on the first.",
-            },
+            **PAGINATION,
             "results": {"type": "array", "items": _ref("ConditionListItem")},
+            "removed": {
+                "type": "array",
+                "items": _ref("Removal"),
+                "description": "Only with updated_since: addresses removed since then.",
+            },
+        },
+        optional=("removed",),
+    ),
+    "Change": _object(
+        "One change the public could see.",
+        {
+            "status": {
+                "type": "string",
+                "enum": ["published", "renamed", "withdrawn", "retracted"],
+                "description": (
+                    "published: a version went live at slug; renamed: the page left slug for moved_to; "
+                    "withdrawn: the page was taken offline from slug; retracted: an archived version "
+                    "was withdrawn from the archive."
+                ),
+            },
+            "date": {**DATE_TIME, "description": "When it happened."},
+            "slug": _string("The address part concerned."),
+            "name": _string("The page's name then."),
+            "version": {
+                "type": ["integer", "null"],
+                "description": "The version concerned (published, retracted); null otherwise.",
+            },
+            "url": {
+                **URI,
+                "description": "The page on the public site (the archived version when retracted).",
+            },
+            "api_url": {**URI, "description": "The address in this API."},
+            "moved_to": {
+                "oneOf": [_ref("MovedTo"), {"type": "null"}],
+                "description": "renamed: the page's address now; null otherwise.",
+            },
+        },
+    ),
+    "ChangeList": _object(
+        f"A page of the changes feed, oldest first, {PAGE_SIZE} at most.",
+        {
+            "since": {**_nullable(DATE_TIME), "description": "The since asked for; null without it."},
+            "as_of": {**DATE_TIME, "description": "When this answer was made: ask next with since=as_of."},
+            **PAGINATION,
+            "results": {"type": "array", "items": _ref("Change")},
         },
     ),
     "Section": _object(
@@ -128,11 +246,7 @@ SCHEMAS: dict[str, dict] = {
             "kind": _string(
                 "journal-article, book, book-chapter, web-page, database, guideline, expert-opinion or other."
             ),
-            "authors": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "Authors, one a string, as 'Family G' or an organisation.",
-            },
+            "authors": {**NAMES, "description": "Authors, one a string, as 'Family G' or an organisation."},
             "title": _string("The work's title."),
             "container_title": _string("The journal, book or website it appeared in."),
             "edition": _string("The edition, for books."),
@@ -168,20 +282,20 @@ SCHEMAS: dict[str, dict] = {
         {
             "name": _string("The page's name (its title)."),
             "slug": _string("The page's address part."),
-            "also_called": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "Other names for the condition.",
-            },
+            "status": {"type": "string", "enum": ["published"], "description": "Always published here."},
+            "also_called": {**NAMES, "description": "Other names for the condition."},
+            "code": CODES,
             "summary": _string("One or two sentences on what the condition is; may be empty."),
-            "url": {**URI, "description": "The page on the public site."},
-            "api_url": {**URI, "description": "This page in the API."},
+            "language": _string("The page's language (BCP 47, such as en)."),
+            **PAGE_URLS,
             "version": {"type": "integer", "minimum": 1, "description": "The published version's number."},
+            "first_published": {**_nullable(DATE_TIME), "description": "When the page first went live."},
             "updated": {**_nullable(DATE_TIME), "description": "When this version went live."},
             "sections": {"type": "array", "items": _ref("Section")},
             "short_answers": {"type": "array", "items": _ref("ShortAnswer")},
             "references": {"type": "array", "items": _ref("Reference")},
             "review": _ref("Review"),
+            **TERMS,
         },
     ),
 }
@@ -190,27 +304,56 @@ SCHEMAS: dict[str, dict] = {
 def _error_response(description: str) -> dict:
     return {
         "description": description,
+        "headers": {
+            "Cache-Control": {
+                "description": "How long the error may be kept (public, max-age=60).",
+                "schema": {"type": "string"},
+            }
+        },
         "content": {JSON: {"schema": _ref("Error")}},
     }
 
 
-CACHED = {
-    "Cache-Control": {
-        "description": f"Successful answers may be cached for {CACHE_SECONDS} seconds.",
-        "schema": {"type": "string"},
-    }
+# Pages of data are kept but checked before each use (public, no-cache), with these validators.
+REVALIDATED = {
+    "Cache-Control": {"description": "public, no-cache: ask before each use.", "schema": {"type": "string"}},
+    "ETag": {"description": "For If-None-Match.", "schema": {"type": "string"}},
+    "Last-Modified": {"description": "For If-Modified-Since.", "schema": {"type": "string"}},
 }
 
 
 def _ok(description: str, schema: str) -> dict:
-    return {"description": description, "headers": CACHED, "content": {JSON: {"schema": _ref(schema)}}}
+    return {"description": description, "headers": REVALIDATED, "content": {JSON: {"schema": _ref(schema)}}}
 
 
 NOT_ALLOWED = {
-    "description": "This API is read-only: any method but GET or HEAD.",
-    "headers": {"Allow": {"description": "GET, HEAD", "schema": {"type": "string"}}},
+    "description": "This API is read-only: any method but GET, HEAD or OPTIONS.",
+    "headers": {"Allow": {"description": "GET, HEAD, OPTIONS", "schema": {"type": "string"}}},
     "content": {JSON: {"schema": _ref("Error")}},
 }
+NOT_MODIFIED = {
+    "description": "Not changed since the ETag or date the request sent (If-None-Match, If-Modified-Since)."
+}
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+PAGE = _query(
+    "page",
+    "Which page of the answer, from 1.",
+    # Nine digits at most: a longer number is refused (400) rather than counted.
+    {"type": "integer", "minimum": 1, "maximum": 999_999_999, "default": 1},
+)
+MOMENT = {"anyOf": [DATE, DATE_TIME]}
+MOMENT_HELP = (
+    "a date (YYYY-MM-DD, from midnight site time) or an ISO 8601 date and time (write a '+' in an "
+    "offset as %2B)"
+)
+ORDER_BY = [
+    value for name in ("name", "updated", "last_reviewed", "next_review_due") for value in (name, f"-{name}")
+]
 
 PATHS: dict[str, dict] = {
     "/api/conditions/": {
@@ -218,32 +361,43 @@ PATHS: dict[str, dict] = {
             "operationId": "listConditions",
             "summary": "List live condition pages",
             "description": (
-                f"Every live page, by name, {PAGE_SIZE} a page. Follow `next` until it is null to read "
-                "them all. Only what a medical reviewer approved is listed."
+                f"Every live page, {PAGE_SIZE} a page. Follow `next` until it is null to read them all. "
+                "To keep a copy in step, ask again with updated_since: the pages that went live since, "
+                "and in `removed` the addresses withdrawn or renamed since. q searches instead, best "
+                "match first, and cannot be combined with order_by, letter, updated_since or code (400)."
             ),
             "parameters": [
-                {
-                    "name": "page",
-                    "in": "query",
-                    "required": False,
-                    "description": "Which page of the list, from 1.",
-                    "schema": {"type": "integer", "minimum": 1, "default": 1},
-                },
-                {
-                    "name": "updated_since",
-                    "in": "query",
-                    "required": False,
-                    "description": (
-                        "Only pages whose version went live at or after this moment: a date "
-                        "(YYYY-MM-DD, from midnight site time) or an ISO 8601 date and time "
-                        "(write a '+' in an offset as %2B)."
-                    ),
-                    "schema": {"anyOf": [DATE, DATE_TIME]},
-                },
+                PAGE,
+                _query(
+                    "updated_since",
+                    f"Only pages that went live at or after this moment: {MOMENT_HELP}.",
+                    MOMENT,
+                ),
+                _query(
+                    "order_by",
+                    "The order: by name (the default), updated, last_reviewed or next_review_due; "
+                    "'-' first for descending. Pages without the date come last.",
+                    {"type": "string", "enum": ORDER_BY, "default": "name"},
+                ),
+                _query(
+                    "letter",
+                    "Only pages whose name starts with this letter, as the A–Z groups them "
+                    "(accents folded); '#' for names that start with anything else.",
+                    {"type": "string", "enum": [*ascii_uppercase, "#"]},
+                ),
+                _query(
+                    "code",
+                    "Only pages coded with this code, written SYSTEM:CODE (ICD10CM:E34.0, SNOMEDCT:90560007, "
+                    "MESH:D006073), or with an ICD-10-CM code above it (ICD10CM:E34.01 finds E34.0 and E34). "
+                    "A SNOMED CT id's last digit must be its check digit.",
+                    {"type": "string", "pattern": CODE_PATTERN},
+                ),
+                _query("q", "Search the live pages, as the site's search does.", {"type": "string"}),
             ],
             "responses": {
                 "200": _ok("A page of the list.", "ConditionList"),
-                "400": _error_response("A parameter could not be read (page or updated_since)."),
+                "304": NOT_MODIFIED,
+                "400": _error_response("A parameter could not be used; `parameter` names it."),
                 "404": _error_response("There is no such page of the list (past the last one)."),
                 "405": NOT_ALLOWED,
             },
@@ -255,7 +409,7 @@ PATHS: dict[str, dict] = {
             "summary": "One live condition page",
             "description": (
                 "The page as approved: its sections, short answers, references and review. A page's "
-                "old address redirects (301) to its new one."
+                "old address redirects (301) to its new one; a page taken offline answers 410."
             ),
             "parameters": [
                 {
@@ -270,11 +424,36 @@ PATHS: dict[str, dict] = {
                 "200": _ok("The page.", "Condition"),
                 "301": {
                     "description": "The page was renamed: Location gives its address now.",
-                    "headers": {"Location": {"description": "The new address.", "schema": URI}},
+                    "headers": {
+                        "Location": {"description": "The new address.", "schema": {"type": "string"}}
+                    },
                 },
-                "404": _error_response("No page was ever published at this address."),
+                "304": NOT_MODIFIED,
+                "404": _error_response("No page is published at this address."),
                 "405": NOT_ALLOWED,
                 "410": _error_response("The page was taken offline: remove it from a copy."),
+            },
+        },
+    },
+    "/api/changes/": {
+        "get": {
+            "operationId": "listChanges",
+            "summary": "The changes feed",
+            "description": (
+                f"Every public change (published, renamed, withdrawn, retracted) at since or later, "
+                f"oldest first, {PAGE_SIZE} a page. Ask next with since set to as_of: a change at that "
+                "very moment comes again, and applying one twice does no harm."
+            ),
+            "parameters": [
+                PAGE,
+                _query("since", f"Only changes at or after this moment: {MOMENT_HELP}.", MOMENT),
+            ],
+            "responses": {
+                "200": _ok("A page of the feed.", "ChangeList"),
+                "304": NOT_MODIFIED,
+                "400": _error_response("A parameter could not be used; `parameter` names it."),
+                "404": _error_response("There is no such page of the feed (past the last one)."),
+                "405": NOT_ALLOWED,
             },
         },
     },
@@ -336,8 +515,9 @@ def _type(schema: dict) -> str:
     """A schema's type in a word or two: "string (date) or null", "array of Section"."""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
-    if "anyOf" in schema:
-        return " or ".join(_type(option) for option in schema["anyOf"])
+    for combined in ("anyOf", "oneOf"):
+        if combined in schema:
+            return " or ".join(_type(option) for option in schema[combined])
     types = schema.get("type", "object")
     words = []
     for kind in types if isinstance(types, list) else [types]:
