@@ -92,6 +92,7 @@ def test_list_shows_live_pages_by_name_with_links(client, editor, reviewer, live
         "slug": "carcinoid-syndrome",
         "status": "published",
         "also_called": ["Carcinoid", "Neuroendocrine tumour syndrome"],
+        "code": [],
         "summary": "Flushing and diarrhoea caused by hormones from a tumour.",
         "language": "en",
         "first_published": publication.went_live_at.isoformat(),
