@@ -132,6 +132,7 @@ MIGRAINE = ConditionData(
         "attacks and, for many people, make them less frequent."
     ),
     also_called=["Migraine headache", "Sick headache"],
+    codes=["ICD10CM:G43.909", "SNOMEDCT:37796009", "MESH:D008881"],
     sections=[
         S(
             "overview",
@@ -286,6 +287,7 @@ IRON_DEFICIENCY_ANAEMIA = ConditionData(
         "finding out why it ran low."
     ),
     also_called=["Iron deficiency anemia", "Iron-deficiency anaemia", "IDA"],
+    codes=["ICD10CM:D50.9", "SNOMEDCT:87522002", "MESH:D018798"],
     sections=[
         S(
             "overview",
@@ -423,6 +425,7 @@ GOUT = ConditionData(
         "treatment to lower uric acid can stop the attacks."
     ),
     also_called=["Gouty arthritis", "Podagra (gout of the big toe)"],
+    codes=["ICD10CM:M10.9", "SNOMEDCT:90560007", "MESH:D006073"],
     sections=[
         S(
             "overview",
@@ -558,6 +561,7 @@ PLANTAR_FASCIITIS = ConditionData(
         "people recover within a year with simple measures."
     ),
     also_called=["Plantar heel pain", "Plantar fasciopathy", "Policeman's heel"],
+    codes=["ICD10CM:M72.2", "SNOMEDCT:202882003", "MESH:D036981"],
     sections=[
         S(
             "overview",
@@ -682,6 +686,7 @@ SHINGLES = ConditionData(
         "rash appearing, and a vaccine lowers the risk of getting it."
     ),
     also_called=["Herpes zoster", "Zoster"],
+    codes=["ICD10CM:B02.9", "SNOMEDCT:4740000", "MESH:D006562"],
     sections=[
         S(
             "overview",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+from io import StringIO
 from urllib.parse import urlencode
 
 import feedparser
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -252,3 +254,13 @@ def test_the_application_explains_a_broken_link(pages):
     response = Client().get(APPLICATION)
     assert response.status_code == 400
     assert "This link does not say which health problem it is about" in response.content.decode()
+
+
+def test_the_demo_pages_answer_their_codes(settings):
+    settings.DEBUG = True  # load_demo runs only on a local site
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    call_command("load_demo", stdout=StringIO())
+    assert titles("M10.9") == ["Gout"]
+    assert titles("4740000", SNOMEDCT) == []  # Shingles is still in review
+    assert titles("D50.9") == ["Iron deficiency anaemia"]
+    assert titles("G43.909", ICD10CM) == ["Migraine"]
