@@ -213,6 +213,63 @@ SCHEMAS: dict[str, dict] = {
             "results": {"type": "array", "items": _ref("Change")},
         },
     ),
+    "InfobuttonFeed": _object(
+        "The knowledge response as JSON: the Atom feed's elements as MedlinePlus Connect writes "
+        "them (text in _value), each entry also with its other names and last review as plain fields.",
+        {
+            "feed": _object(
+                "The feed.",
+                {
+                    "lang": _string("The pages' language."),
+                    "title": _ref("InfobuttonText"),
+                    "subtitle": _ref("InfobuttonText"),
+                    "author": _object(
+                        "The publisher.",
+                        {
+                            "name": _object("Its name.", {"_value": _string("")}),
+                            "uri": _object("Its site.", {"_value": URI}),
+                        },
+                    ),
+                    "updated": _object("When a page in it last changed.", {"_value": DATE_TIME}),
+                    "id": _object("The request's own address.", {"_value": URI}),
+                    "category": {
+                        "type": "array",
+                        "items": _object(
+                            "One parameter of the request, echoed.",
+                            {"scheme": _string(""), "term": _string("")},
+                        ),
+                    },
+                    "entry": {"type": "array", "items": _ref("InfobuttonEntry")},
+                },
+            )
+        },
+    ),
+    "InfobuttonText": _object(
+        "A text element.",
+        {"_value": _string("The text."), "type": {"type": "string", "enum": ["text", "html"]}},
+    ),
+    "InfobuttonEntry": _object(
+        "One matching page.",
+        {
+            "lang": _string("The page's language."),
+            "title": _ref("InfobuttonText"),
+            "link": {
+                "type": "array",
+                "items": _object(
+                    "The page on the public site.",
+                    {"href": URI, "rel": _string("alternate"), "type": _string("text/html")},
+                ),
+            },
+            "id": _object("The page's address.", {"_value": URI}),
+            "updated": _object("When the version shown went live.", {"_value": DATE_TIME}),
+            "summary": _ref("InfobuttonText"),
+            "also_called": {**NAMES, "description": "Other names for the condition."},
+            "last_reviewed": {
+                **_nullable(DATE),
+                "description": "When a medical reviewer last checked the page.",
+            },
+        },
+    ),
     "Section": _object(
         "One section of the page, in page order.",
         {
@@ -355,6 +412,44 @@ ORDER_BY = [
     value for name in ("name", "updated", "last_reviewed", "next_review_due") for value in (name, f"-{name}")
 ]
 
+ATOM, HTML = "application/atom+xml", "text/html"
+INFOBUTTON_PARAMETERS = [
+    {
+        "name": "mainSearchCriteria.v.c",
+        "in": "query",
+        "required": True,
+        "description": "The problem's code (E34.0, 90560007).",
+        "schema": {"type": "string", "pattern": "\\S"},
+    },
+    {
+        "name": "mainSearchCriteria.v.cs",
+        "in": "query",
+        "required": True,
+        "description": (
+            "The code system's OID (urn:oid: first is allowed): 2.16.840.1.113883.6.90 ICD-10-CM, "
+            "2.16.840.1.113883.6.96 SNOMED CT, 2.16.840.1.113883.6.177 MeSH."
+        ),
+        "schema": {
+            "type": "string",
+            "enum": ["2.16.840.1.113883.6.90", "2.16.840.1.113883.6.96", "2.16.840.1.113883.6.177"],
+        },
+    },
+    _query(
+        "mainSearchCriteria.v.dn", "The problem's name, as the record shows it (echoed).", {"type": "string"}
+    ),
+    _query(
+        "informationRecipient",
+        "Who the information is for: PAT (patient, the default), PROV (provider) or PAYOR; every page is "
+        "written for patients.",
+        {"type": "string", "enum": ["PAT", "PROV", "PAYOR"]},
+    ),
+    _query(
+        "knowledgeResponseType",
+        "text/xml or application/atom+xml for Atom (the default), application/json for JSON.",
+        {"type": "string", "enum": ["text/xml", ATOM, JSON]},
+    ),
+]
+
 PATHS: dict[str, dict] = {
     "/api/conditions/": {
         "get": {
@@ -454,6 +549,62 @@ PATHS: dict[str, dict] = {
                 "400": _error_response("A parameter could not be used; `parameter` names it."),
                 "404": _error_response("There is no such page of the feed (past the last one)."),
                 "405": NOT_ALLOWED,
+            },
+        },
+    },
+    "/infobutton/service/": {
+        "get": {
+            "operationId": "infobuttonService",
+            "summary": "HL7 Infobutton knowledge request",
+            "description": (
+                "For electronic health records, as HL7's Context-Aware Knowledge Retrieval (Infobutton) "
+                "URL-based implementation guide asks: the live pages coded with the problem's code, as "
+                "Atom (the default) or JSON. An ICD-10-CM code also finds the pages coded with a code "
+                "above it (E34.01 finds E34.0 and E34). A code no page carries answers an empty feed."
+            ),
+            "parameters": INFOBUTTON_PARAMETERS,
+            "responses": {
+                "200": {
+                    "description": "The matching pages (perhaps none).",
+                    "content": {
+                        ATOM: {"schema": {"type": "string", "description": "An Atom feed (RFC 4287)."}},
+                        JSON: {"schema": _ref("InfobuttonFeed")},
+                    },
+                },
+                "400": {
+                    "description": "A parameter is missing or not one this service knows.",
+                    "content": {
+                        "text/plain": {"schema": {"type": "string"}},
+                        JSON: {"schema": _ref("Error")},
+                    },
+                },
+                "405": {"description": "Only GET and HEAD."},
+            },
+        },
+    },
+    "/infobutton/application/": {
+        "get": {
+            "operationId": "infobuttonApplication",
+            "summary": "HL7 Infobutton request from a person",
+            "description": (
+                "The same request for a person following a link from a patient portal: straight to "
+                "the page when one matches, else a page listing the matches."
+            ),
+            "parameters": INFOBUTTON_PARAMETERS,
+            "responses": {
+                "200": {
+                    "description": "A page listing the matches.",
+                    "content": {HTML: {"schema": {"type": "string"}}},
+                },
+                "302": {
+                    "description": "The one matching page.",
+                    "headers": {"Location": {"description": "Its address.", "schema": {"type": "string"}}},
+                },
+                "400": {
+                    "description": "A parameter is missing or wrong.",
+                    "content": {HTML: {"schema": {"type": "string"}}},
+                },
+                "405": {"description": "Only GET and HEAD."},
             },
         },
     },

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
+import html5lib
 import hypothesis
 import jsonschema_rs
 import pytest
@@ -75,9 +76,12 @@ def site(editor, reviewer):
             ("Is it contagious?", "No: the *joint* pain is not passed on.", "The infection may be.")
         ],
         reference_keys=["arthritisorg2025"],
+        codes=["ICD10CM:M02.3", "MESH:D016918"],
     )
     publish(reactive, editor=editor, reviewer=reviewer)
-    bursitis = make_condition(editor, name="Bursitis", summary="A swollen, sore fluid sac over a joint.")
+    bursitis = make_condition(
+        editor, name="Bursitis", summary="A swollen, sore fluid sac over a joint.", codes=["ICD10CM:M70.2"]
+    )
     publish(bursitis, editor=editor, reviewer=reviewer)
     _rename(bursitis, "bursitis-of-the-elbow", by=editor)
     publish(bursitis, editor=editor, reviewer=reviewer)
@@ -125,6 +129,8 @@ def mismatches(document: dict, url: str, response, method: str = "get") -> list[
     media_type = response["Content-Type"].split(";")[0].strip()
     if media_type not in content:
         return [*problems, f"{method.upper()} {template} {status}: {media_type} is not described"]
+    if media_type != "application/json":
+        return problems
     validator = jsonschema_rs.validator_for(
         {**document, **content[media_type]["schema"]}, validate_formats=True
     )
@@ -163,20 +169,23 @@ def test_every_schema_in_the_description_is_valid_json_schema(document):
         assert jsonschema_rs.meta.is_valid(schema), name
 
 
-def _api_routes(resolver: URLResolver, prefix: str = "") -> set[str]:
+def _routes(resolver: URLResolver, starts: tuple[str, ...], prefix: str = "") -> set[str]:
+    """The site's addresses that start with one of ``starts``, written as OpenAPI paths."""
     routes = set()
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            routes |= _api_routes(pattern, route)
-        elif isinstance(pattern, URLPattern) and route.startswith("api/"):
+            routes |= _routes(pattern, starts, route)
+        elif isinstance(pattern, URLPattern) and route.startswith(starts):
             routes.add("/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route))
     return routes
 
 
 def test_every_api_address_is_described(document):
-    # /api/docs/ is this description as a page for people, not part of the API.
-    assert _api_routes(get_resolver()) - {"/api/docs/"} == set(document["paths"])
+    # /api/docs/ is this description as a page for people, not part of the API; the Infobutton
+    # service answers other programs too.
+    described = _routes(get_resolver(), ("api/", "infobutton/")) - {"/api/docs/"}
+    assert described == set(document["paths"])
 
 
 def test_a_response_that_strays_from_the_description_is_caught(client, document, site):
@@ -228,6 +237,15 @@ def test_every_answer_of_the_api_matches_the_description(client, document, site)
         "/api/changes/?since=soon",  # 400
         "/api/changes/?page=9",  # 404
         DESCRIPTION,
+        *[
+            f"{service}?mainSearchCriteria.v.c={code}&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90{extra}"
+            for service in ("/infobutton/service/", "/infobutton/application/")
+            for code in ("M02.3", "M70.2", "Z99")  # one page, one renamed page, none
+            for extra in ("", "&knowledgeResponseType=application/json", "&informationRecipient=PROV")
+        ],
+        "/infobutton/service/?mainSearchCriteria.v.c=M02.3",  # 400: no code system
+        "/infobutton/service/?mainSearchCriteria.v.c=M02.3&knowledgeResponseType=application/json",
+        "/infobutton/application/?mainSearchCriteria.v.c=M02.3",
     ]
     problems = [problem for url in urls for problem in mismatches(document, url, client.get(url))]
     for url in ("/api/conditions/", f"/api/conditions/{pages[0]['slug']}/", "/api/changes/", DESCRIPTION):
@@ -235,6 +253,12 @@ def test_every_answer_of_the_api_matches_the_description(client, document, site)
 
     assert problems == []
     assert len(pages) == 3
+    # The Infobutton answers checked above found what they are about.
+    feed = client.get(
+        "/infobutton/service/?mainSearchCriteria.v.c=M02.31&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90"
+        "&knowledgeResponseType=application/json"
+    ).json()
+    assert [entry["title"]["_value"] for entry in feed["feed"]["entry"]] == ["Reactive arthritis"]
 
 
 def test_a_renamed_page_answers_as_described(client, document, site):
@@ -383,3 +407,30 @@ def in_process_requests(settings):
 )
 def test_schemathesis_finds_no_failure(case, site, in_process_requests):
     case.call_and_validate()
+
+
+# --- the page for people ------------------------------------------------------------------------
+
+
+def test_the_description_page_lists_every_operation_parameter_and_field(client):
+    response = client.get("/api/docs/")
+    page = html5lib.parse(response.content, namespaceHTMLElements=False)
+    text = " ".join(" ".join(page.itertext()).split())
+
+    assert response.status_code == 200
+    assert page.find(".//h1").text == "MedSite condition pages API"
+    assert page.find(".//script") is None
+    document = openapi.description()
+    headings = [" ".join("".join(h.itertext()).split()) for h in page.iter("h2")]
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        assert f"GET {path}" in headings
+        for parameter in operation.get("parameters", ()):
+            assert parameter["description"] in text
+    for name, schema in document["components"]["schemas"].items():
+        fields = page.find(f".//section[@aria-labelledby='schema-{name}']/table/tbody")
+        assert [row.find("th").find("code").text for row in fields] == list(schema["properties"])
+    # Types in words, and a link from each answer to the object it holds.
+    assert "string (date-time) or null" in text
+    assert page.find(".//a[@href='#schema-ConditionList']") is not None
+    assert page.find(".//a[@href='/api/openapi.json']") is not None
