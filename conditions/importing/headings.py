@@ -19,6 +19,7 @@ _HEADING_KINDS = [
     # Parts of a page on no one topic: its questions and answers, research, a closing note.
     (
         r"(?:frequently asked|(?:additional |other )?common) questions\b|faqs?\b|questions and answers\b|"
+        r"questions to ask\b|"
         r"clinical trials?\b|research\b|a note from\b|the bottom line\b|key points\b|takeaways?\b",
         Kind.OTHER,
     ),
@@ -26,15 +27,18 @@ _HEADING_KINDS = [
     (
         r"(?:see|call|contact|speak to|talk to|ask) (?:a|an|your|my) (?:urgent )?"
         r"(?:doctor|gp|health ?care|pharmacist|nurse|midwife|dentist|specialist)\b|"
-        r"(?:call|phone) (?:999|911|111)\b|go to (?:a&e|the emergency)|"
+        r"(?:call|phone) (?:999|911|111)\b|go to (?:a&e|the emergency)|where to get help\b|getting help\b|"
         r"get (?:urgent|emergency) (?:help|care)\b",
         Kind.WHEN_TO_SEE_A_DOCTOR,
     ),
-    (r"risk factors?\b|at risk\b|more likely\b|risk of\b", Kind.RISK_FACTORS),
+    (
+        r"risk factors?\b|at risk\b|more likely\b|risk of\b|who (?:gets|is affected|can get|may get)\b",
+        Kind.RISK_FACTORS,
+    ),
     (r"symptoms?\b|signs\b|check if you have\b|how to tell if\b", Kind.SYMPTOMS),
     (
         r"causes?\b|caused\b|triggers?\b|how (?:you|people|do you|does one) (?:get|catch)\b|"
-        r"(?:how (?:[\w-]+ ){1,3})?spreads?\b|transmission\b",
+        r"(?:how (?:[\w-]+ ){1,3})?spreads?\b|transmission\b|contagious\b|infectious\b",
         Kind.CAUSES,
     ),
     (r"complications?\b", Kind.COMPLICATIONS),
@@ -44,7 +48,8 @@ _HEADING_KINDS = [
     (
         r"living with\b|coping\b|cope\b|lifestyle\b|home remedies\b|self[- ]care\b|self[- ]help\b|"
         r"support\b|outlook\b|prognosis\b|diet\b|nutrition\b|eating\b|things you can do\b|"
-        r"look after (?:yourself|myself)\b|take care of (?:yourself|myself)\b",
+        r"look after (?:yourself|myself|your [\w-]+|my [\w-]+)\b|take care of (?:yourself|myself)\b|"
+        r"care for (?:your|my) [\w-]+\b|how can (?:parents|carers|family|i|you) help\b|exercises?\b",
         Kind.LIVING_WITH,
     ),
     (r"overview\b|about\b|definition\b|summary\b|introduction\b", Kind.OVERVIEW),

@@ -332,7 +332,10 @@ def build_parts(
         if (heading_shape(line.text) and key in contents) or (level == 2 and role == "plain"):
             build.section(line.text, kind_of(line.text))
             continue
-        if level is not None and level > 2 and role == "plain" and build.current is not None:
+        # A deeper heading is a part of its section, unless it is the advice on when to get help
+        # that some publishers put under "Symptoms".
+        deeper = level is not None and level > 2 and kind_of(line.text) != Kind.WHEN_TO_SEE_A_DOCTOR
+        if deeper and role and build.current is not None and not heads_questions(line.text):
             build.close_list()
             build.part().units.append(SubHeading(heading_text(line.text)))
             continue

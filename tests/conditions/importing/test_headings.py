@@ -105,3 +105,18 @@ def test_a_long_name_does_not_hide_the_topic_word_after_it():
         heading_kind_naming("How is carpal tunnel syndrome diagnosed?", "Carpal tunnel syndrome")
         == "diagnosis"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Where to get help", "when_to_see_a_doctor"),
+        ("Who gets frozen shoulder", "risk_factors"),
+        ("Is strep throat contagious?", "causes"),
+        ("How can parents help?", "living_with"),
+        ("How should I look after my ankle?", "living_with"),
+        ("Questions to ask your doctor", "other"),
+    ],
+)
+def test_headings_of_more_publishers_name_their_kind(line, kind):
+    assert heading_kind(line) == kind

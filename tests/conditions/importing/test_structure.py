@@ -250,3 +250,18 @@ def test_an_advice_box_in_a_block_of_its_own_is_a_when_to_see_a_doctor_section()
     treating, advice = build_parts(page_lines(paragraphs))
     assert treating.kind == "treatment"
     assert (advice.kind, len(advice.units[-1].items)) == ("when_to_see_a_doctor", 2)
+
+
+def test_a_deeper_marked_up_heading_is_part_of_its_section_unless_it_says_when_to_get_help():
+    paragraphs = [
+        (["Treating cellulitis"], True),
+        (["Most people need a course of antibiotic tablets for a week."], False),
+        (["Self-care"], False),
+        (["Rest and raise the affected leg on a pillow when you can."], False),
+        (["When to see a doctor"], False),
+        (["See a GP if the redness spreads after two days of tablets."], False),
+    ]
+    levels = {"treating cellulitis": 2, "self-care": 3, "when to see a doctor": 3}
+    treating, advice = build_parts(page_lines(paragraphs), levels=levels)
+    assert [unit.text for unit in treating.units if isinstance(unit, SubHeading)] == ["Self-care"]
+    assert advice.kind == "when_to_see_a_doctor"
