@@ -27,6 +27,7 @@ from conditions.checks import publish_problems
 from conditions.models import Condition, Publication
 from conditions.workflow_forms import TransitionForm
 from medsite.admin_input import ModelAdminMixin, acting_user
+from medsite.siteurl import absolute
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -156,9 +157,7 @@ class WorkflowPanel(ModelAdminMixin):
             "form": form,
             "confirmed": CONFIRMED,
             "change_url": _change_url(condition.pk),
-            "public_url": request.build_absolute_uri(
-                reverse("conditions:detail", args=[condition.public_slug])
-            ),
+            "public_url": absolute(reverse("conditions:detail", args=[condition.public_slug])),
             "scheduled": go_live_label(pending.go_live_at) if pending else "",
         }
         return render(request, transition.confirm, context)

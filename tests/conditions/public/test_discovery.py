@@ -365,7 +365,7 @@ def test_archived_version_is_canonical_at_its_own_address(client, live, editor, 
     assert _canonical(current) == "http://testserver/conditions/carcinoid-syndrome/"
 
 
-def _public_pages(client, condition, *, editor, reviewer) -> dict[str, str]:
+def _public_pages(client, condition, *, editor, reviewer, **headers) -> dict[str, str]:
     """Every kind of public page, by name, as its HTML."""
     _republish(condition, editor=editor, reviewer=reviewer, text="Second edition.")
     gone = make_condition(editor, name="Withdrawn page")
@@ -384,7 +384,7 @@ def _public_pages(client, condition, *, editor, reviewer) -> dict[str, str]:
     }
     pages = {}
     for name, (path, status) in paths.items():
-        response = client.get(path)
+        response = client.get(path, **headers)
         assert response.status_code == status, name
         pages[name] = response.content.decode()
     return pages
@@ -407,6 +407,15 @@ def test_every_public_page_has_the_sites_open_graph_image(client, settings, edit
     assert _meta(forged, "property", "og:image") == image.replace(
         "http://testserver", "https://health.example.org"
     )
+
+
+def test_a_forged_host_appears_nowhere_on_a_public_page(client, settings, editor, reviewer, live):
+    settings.ALLOWED_HOSTS = ["testserver", "forged.example"]
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+    pages = _public_pages(client, live, editor=editor, reviewer=reviewer, HTTP_HOST="forged.example")
+    assert [name for name, page in pages.items() if "forged.example" in page] == []
+    # The citation a reader copies names the version on the configured site.
+    assert "https://health.example.org/conditions/carcinoid-syndrome/history/2/" in pages["condition"]
 
 
 def test_the_open_graph_image_is_a_png_of_the_size_the_tags_give():
