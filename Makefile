@@ -34,7 +34,8 @@ java-runtime:
 	@command -v java >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
 
-# vnu.jar and Lighthouse, at the versions package-lock.json pins; reinstalled when either file changes.
+# vnu.jar, Lighthouse and pa11y, at the versions package-lock.json pins; reinstalled when either file
+# changes. pa11y drives Debian's Chromium: .puppeteerrc.cjs keeps puppeteer from downloading one.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-fund --no-audit --loglevel=error
 	touch $@
