@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 from string import ascii_uppercase
 
@@ -112,6 +112,9 @@ def parse_moment(value: str, parameter: str = "updated_since") -> datetime:
         ) from None
     return moment
 
+
+# How far back a mirror should ask again after an answer (see change_list).
+SYNC_OVERLAP = timedelta(minutes=1)
 
 # order_by's values: the columns each sorts by; the name, then the address, break ties.
 ORDERINGS = {
@@ -355,8 +358,9 @@ def _urls_for(slug: str) -> dict[str, str]:
 def change_list(request: HttpRequest) -> HttpResponse:
     """Every public change at ``since`` or later (all without it), oldest first, 50 a page.
 
-    ``as_of`` is when the answer was made: ask next with it as ``since`` (changes at that very
-    moment come again; applying one twice does no harm).
+    ``as_of`` is when the answer was made; ``next_since``, what to ask with next: a little
+    earlier, since a change is dated when its transaction began and may be committed (and seen)
+    a moment later. Changes in the overlap come again; applying one twice does no harm.
     """
     try:
         page_number = parse_page(request.GET)
@@ -374,6 +378,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     body = {
         "since": _date(since),
         "as_of": _date(as_of),
+        "next_since": _date(as_of - SYNC_OVERLAP),
         "count": paginator.count,
         "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
         "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,

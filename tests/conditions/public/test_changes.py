@@ -71,7 +71,9 @@ def test_the_feed_replays_every_public_change_oldest_first(client, history):
     body = response.json()
     assert body["since"] is None and body["count"] == 6
     assert _summary(body) == EVERYTHING
-    assert datetime.fromisoformat(body["as_of"]) > _at("2025-05-01")
+    as_of = datetime.fromisoformat(body["as_of"])
+    assert as_of > _at("2025-05-01")
+    assert datetime.fromisoformat(body["next_since"]) == as_of - timedelta(minutes=1)
 
 
 def test_each_change_says_where_to_find_the_page(client, history):
