@@ -74,7 +74,7 @@ class ApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith(API_PREFIX):
+        if not _is_api(request.path_info):
             return self.get_response(request)
         if request.method == "OPTIONS":
             response = _options(request)
@@ -88,6 +88,10 @@ class ApiMiddleware:
             response["Cache-Control"] = f"public, max-age={ERROR_MAX_AGE}"
         _allow_origin(request, response)
         return response
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
 
 
 def _is_json(response: HttpResponse) -> bool:

@@ -32,7 +32,7 @@ def _is_json_error(response, status: int) -> dict:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/", "/api/nothing-here/", "/api/conditions/gout/extra/", "/api/changes/x/"]
+    "path", ["/api", "/api/", "/api/nothing-here/", "/api/conditions/gout/extra/", "/api/changes/x/"]
 )
 def test_unknown_api_addresses_are_json_404s_kept_briefly(client, live, path):
     response = client.get(path)
