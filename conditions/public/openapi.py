@@ -208,7 +208,14 @@ SCHEMAS: dict[str, dict] = {
         f"A page of the changes feed, oldest first, {PAGE_SIZE} at most.",
         {
             "since": {**_nullable(DATE_TIME), "description": "The since asked for; null without it."},
-            "as_of": {**DATE_TIME, "description": "When this answer was made: ask next with since=as_of."},
+            "as_of": {**DATE_TIME, "description": "When this answer was made."},
+            "next_since": {
+                **DATE_TIME,
+                "description": (
+                    "What to ask with next as since: a little before as_of, since a change is dated "
+                    "when its step began and may be committed a moment later."
+                ),
+            },
             **PAGINATION,
             "results": {"type": "array", "items": _ref("Change")},
         },
@@ -536,8 +543,8 @@ PATHS: dict[str, dict] = {
             "summary": "The changes feed",
             "description": (
                 f"Every public change (published, renamed, withdrawn, retracted) at since or later, "
-                f"oldest first, {PAGE_SIZE} a page. Ask next with since set to as_of: a change at that "
-                "very moment comes again, and applying one twice does no harm."
+                f"oldest first, {PAGE_SIZE} a page. Ask next with since set to next_since: changes in the "
+                "overlap come again, and applying one twice does no harm."
             ),
             "parameters": [
                 PAGE,

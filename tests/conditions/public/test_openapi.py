@@ -290,7 +290,7 @@ class DescribedClient:
         self.document = http.get(description_url).json()
         self.base = self.document["servers"][0]["url"]
 
-    def _path_of(self, operation_id: str) -> str:
+    def path_of(self, operation_id: str) -> str:
         for path, item in self.document["paths"].items():
             if item.get("get", {}).get("operationId") == operation_id:
                 return path
@@ -303,7 +303,7 @@ class DescribedClient:
 
     def all(self, operation_id: str, **parameters: str) -> list[dict]:
         """Every item of a list operation, following `next` to the end."""
-        url: str | None = self.base + self._path_of(operation_id)
+        url: str | None = self.base + self.path_of(operation_id)
         if parameters:
             url = f"{url}?{urlencode(parameters)}"
         items: list[dict] = []
@@ -313,11 +313,18 @@ class DescribedClient:
             url = page["next"]
         return items
 
-    def one(self, operation_id: str, item: dict) -> dict:
-        path = self._path_of(operation_id)
+    def _address(self, operation_id: str, item: dict) -> str:
+        path = self.path_of(operation_id)
         for name in re.findall(r"\{(\w+)\}", path):
             path = path.replace("{" + name + "}", item[name])
-        return self.get(self.base + path)
+        return self.base + path
+
+    def one(self, operation_id: str, item: dict) -> dict:
+        return self.get(self._address(operation_id, item))
+
+    def fetch(self, operation_id: str, item: dict) -> tuple[int, dict]:
+        response = self.http.get(self._address(operation_id, item), follow=True)
+        return response.status_code, response.json()
 
 
 def test_a_client_written_from_the_description_lists_and_fetches_every_page(client, site, monkeypatch):
@@ -342,17 +349,23 @@ def test_a_client_written_from_the_description_lists_and_fetches_every_page(clie
 def test_a_client_written_from_the_description_removes_what_was_withdrawn(client, site, reviewer):
     reader = DescribedClient(client, DESCRIPTION)
     mirror = {item["slug"]: item["name"] for item in reader.all("listConditions")}
-    synced_at = reader.all("listChanges")[-1]["date"]
+    synced_at = reader.get(reader.base + reader.path_of("listChanges"))["next_since"]
 
     workflow.unpublish(
         Condition.objects.get(name="Reactive arthritis"), by=reviewer, reason="Being rewritten"
     )
+    # Applied in order; a page the feed says went live may have gone again since (410, as the
+    # description says: remove it from a copy).
     for change in reader.all("listChanges", since=synced_at):
         if change["status"] in ("withdrawn", "renamed"):
             mirror.pop(change["slug"], None)
         if change["moved_to"] or change["status"] == "published":
-            page = reader.one("getCondition", change["moved_to"] or change)
-            mirror[page["slug"]] = page["name"]
+            target = change["moved_to"] or change
+            status, page = reader.fetch("getCondition", target)
+            if status == 410:
+                mirror.pop(target["slug"], None)
+            else:
+                mirror[page["slug"]] = page["name"]
 
     assert sorted(mirror.values()) == ["Bursitis", "Écthyma"]
     assert reader.http.get(f"/api/conditions/{next(iter(mirror))}/").status_code == 200
@@ -404,6 +417,7 @@ def in_process_requests(settings):
     deadline=None,
     suppress_health_check=list(hypothesis.HealthCheck),
     database=None,
+    derandomize=True,  # the same requests on every run: CI fails for a change, never for a draw
 )
 def test_schemathesis_finds_no_failure(case, site, in_process_requests):
     case.call_and_validate()
