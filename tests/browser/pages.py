@@ -38,7 +38,15 @@ def public_pages(site: DemoSite) -> list[PublicPage]:
         PublicPage("archived version", reverse("conditions:publication", args=[slug, 1])),
         PublicPage("not found", "/conditions/no-such-condition/", 404),
         PublicPage("taken offline", reverse("conditions:detail", args=[site.gone.slug]), 410),
+        PublicPage("Infobutton, no page for the code", reverse("infobutton-application") + _INFOBUTTON),
+        PublicPage("Infobutton, link without a code", reverse("infobutton-application"), 400),
     ]
+
+
+# A patient portal's link for a problem no demo page is about (ICD-10-CM J45.909, asthma).
+_INFOBUTTON = (
+    "?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90&mainSearchCriteria.v.c=J45.909&informationRecipient=PAT"
+)
 
 
 def admin_pages(site: DemoSite) -> list[AdminPage]:
