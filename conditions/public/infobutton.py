@@ -85,8 +85,7 @@ def parse_request(query: QueryDict) -> KnowledgeRequest:
     code, oid = text(CODE), text(CODE_SYSTEM)
     if not code or not oid:
         raise BadRequest(
-            f"Give the problem's code as {CODE} and its code system's OID as {CODE_SYSTEM} "
-            f"(ICD-10-CM {_oids()})."
+            f"Give the problem's code as {CODE} and its code system's OID as {CODE_SYSTEM} ({_oids()})."
         )
     system = BY_OID.get(oid.removeprefix("urn:oid:"))
     if system is None:

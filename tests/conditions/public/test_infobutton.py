@@ -160,7 +160,10 @@ def test_a_display_name_is_echoed_in_the_subtitle(pages):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"mainSearchCriteria.v.cs": ICD10CM}, "Give the problem's code"),
+        (
+            {"mainSearchCriteria.v.cs": ICD10CM},
+            "its code system's OID as mainSearchCriteria.v.cs (ICD-10-CM 2.16.840.1.113883.6.90, SNOMED CT",
+        ),
         ({"mainSearchCriteria.v.c": "M10.9"}, "Give the problem's code"),
         (
             {"mainSearchCriteria.v.c": "M10.9", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.103"},
