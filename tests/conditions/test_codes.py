@@ -210,7 +210,7 @@ def test_the_review_screen_compares_the_codes_submitted_with_the_live_ones(clien
     html = response.content.decode()
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "Codes: changed." in text
-    assert "Codes ICD-10-CM removed: M10.9 added: M10.90" in text
+    assert "Name, other names, summary and codes Codes ICD-10-CM removed: M10.9 added: M10.90" in text
 
 
 # --- codes published --------------------------------------------------------------------------
