@@ -120,7 +120,7 @@ def test_too_many_parameters_get_the_bad_request_page(client, site):
 def test_api_explains_a_bad_page_or_date(client, site):
     for query, status in [
         ("page=abc", 400),
-        ("page=-1", 404),
+        ("page=-1", 400),
         (f"page={HUGE}", 404),
         ("updated_since=x", 400),
     ]:

@@ -145,7 +145,7 @@ def _text(query: QueryDict, name: str) -> str:
 
 def parse_page(query: QueryDict) -> int:
     value = _text(query, "page") or "1"
-    if not value.isdigit() or int(value) < 1 or len(value) > 9:
+    if not value.isdigit() or int(value) < 1:
         raise InvalidParameter("page", f"page “{value}” is not a page number: a whole number, starting at 1.")
     return int(value)
 

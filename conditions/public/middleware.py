@@ -50,7 +50,7 @@ CORS_EXPOSED_HEADERS = "ETag, Last-Modified, Location"
 CORS_PREFLIGHT_SECONDS = 86400
 
 _STATUS_MESSAGES = {
-    400: "The request could not be read.",
+    400: "The request could not be understood: check its parameters (at most {fields}) and their encoding.",
     403: "The request was refused.",
     404: "Nothing is published at {path}: the API's addresses start /api/conditions/ and /api/changes/.",
     405: "This API is read-only: {method} is not allowed, use GET.",
@@ -102,7 +102,11 @@ def _json_error(request: HttpRequest, response: HttpResponse) -> JsonResponse:
     status = response.status_code
     template = _STATUS_MESSAGES.get(status, _SERVER_ERROR if status >= 500 else "The request failed.")
     replaced = JsonResponse(
-        {"error": template.format(path=request.path, method=request.method)},
+        {
+            "error": template.format(
+                path=request.path, method=request.method, fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            )
+        },
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
