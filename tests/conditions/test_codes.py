@@ -72,9 +72,14 @@ def test_a_code_of_the_wrong_form_is_refused_with_a_reason(written, message):
 def test_verhoeff_check_digits_of_snomed_ct_ids():
     for concept in ("90560007", "73211009", "22298006", "404684003", "195967001"):
         assert verhoeff_valid(concept)
-    # Every single-digit error and every swap of neighbours is caught.
-    assert not verhoeff_valid("90560006")
-    assert not verhoeff_valid("09560007")
+    # Every single-digit error and every swap of unequal neighbours is caught.
+    concept = "90560007"
+    for i, digit in enumerate(concept):
+        for other in set("0123456789") - {digit}:
+            assert not verhoeff_valid(concept[:i] + other + concept[i + 1 :])
+    for i in range(len(concept) - 1):
+        if concept[i] != concept[i + 1]:
+            assert not verhoeff_valid(concept[:i] + concept[i + 1] + concept[i] + concept[i + 2 :])
 
 
 def test_validate_codes_names_every_bad_line():
