@@ -52,7 +52,7 @@ CORS_PREFLIGHT_SECONDS = 86400
 _STATUS_MESSAGES = {
     400: "The request could not be understood: check its parameters (at most {fields}) and their encoding.",
     403: "The request was refused.",
-    404: "Nothing is published at {path}: the API's addresses start /api/conditions/ and /api/changes/.",
+    404: "Nothing is published at {path}: /api/docs/ lists the API's addresses.",
     405: "This API is read-only: {method} is not allowed, use GET.",
 }
 _SERVER_ERROR = "The server failed to answer this request; the failure was logged. Try again later."
