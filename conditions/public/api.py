@@ -105,7 +105,8 @@ def parse_moment(value: str, parameter: str = "updated_since") -> datetime:
         )
     moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
     try:
-        moment.astimezone(UTC)  # how the database stores it
+        # In UTC, as the database stores it: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows.
+        moment = moment.astimezone(UTC)
     except OverflowError:
         raise InvalidParameter(
             parameter, f"{parameter} “{value}” is outside the dates this API can compare."
