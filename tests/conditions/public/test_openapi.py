@@ -223,6 +223,9 @@ def test_every_answer_of_the_api_matches_the_description(client, document, site)
         "/api/conditions/?updated_since=2020-01-01",  # with the addresses removed since
         "/api/conditions/?updated_since=2020-01-01T09:30:00%2B01:00",
         "/api/conditions/?updated_since=1st+of+May",  # 400
+        # An offset ISO 8601 allows and PostgreSQL's timestamps do not (past ±15:59).
+        "/api/conditions/?updated_since=2020-01-01T09:30:00%2B17:28",
+        "/api/changes/?since=2020-01-01T09:30:00-16:00",
         "/api/conditions/?order_by=-next_review_due",
         "/api/conditions/?order_by=size",  # 400
         "/api/conditions/?letter=E",
