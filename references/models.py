@@ -86,7 +86,7 @@ class Reference(models.Model):
     accessed_on = models.DateField(null=True, blank=True)
     note = models.TextField(
         blank=True,
-        help_text="Printed at the end of the reference (e.g. “Updated March 3, 2024”); parts split by “;”.",
+        help_text="Printed at the end of the reference, e.g. the date it was updated; parts split by “;”.",
     )
     private_note = models.TextField(
         blank=True,

@@ -44,6 +44,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='reference',
             name='note',
-            field=models.TextField(blank=True, help_text='Printed at the end of the reference (e.g. “Updated March 3, 2024”); parts split by “;”.'),
+            field=models.TextField(blank=True, help_text='Printed at the end of the reference, e.g. the date it was updated; parts split by “;”.'),
         ),
     ]
