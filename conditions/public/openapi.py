@@ -463,9 +463,9 @@ PATHS: dict[str, dict] = {
             "operationId": "listConditions",
             "summary": "List live condition pages",
             "description": (
-                f"Every live page, {PAGE_SIZE} a page. Follow `next` until it is null to read them all. "
+                f"Every live page, {PAGE_SIZE} a page. Follow next until it is null to read them all. "
                 "To keep a copy in step, ask again with updated_since: the pages that went live since, "
-                "and in `removed` the addresses withdrawn or renamed since. q searches instead, best "
+                "and in removed the addresses withdrawn or renamed since. q searches instead, best "
                 "match first, and cannot be combined with order_by, letter, updated_since or code (400)."
             ),
             "parameters": [
@@ -499,7 +499,7 @@ PATHS: dict[str, dict] = {
             "responses": {
                 "200": _ok("A page of the list.", "ConditionList"),
                 "304": NOT_MODIFIED,
-                "400": _error_response("A parameter could not be used; `parameter` names it."),
+                "400": _error_response("A parameter could not be used; the error's parameter names it."),
                 "404": _error_response("There is no such page of the list (past the last one)."),
                 "405": NOT_ALLOWED,
             },
@@ -518,7 +518,7 @@ PATHS: dict[str, dict] = {
                     "name": "slug",
                     "in": "path",
                     "required": True,
-                    "description": "The page's address part, as `slug` in the list.",
+                    "description": "The page's address part, as slug in the list.",
                     "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
                 }
             ],
@@ -553,7 +553,7 @@ PATHS: dict[str, dict] = {
             "responses": {
                 "200": _ok("A page of the feed.", "ChangeList"),
                 "304": NOT_MODIFIED,
-                "400": _error_response("A parameter could not be used; `parameter` names it."),
+                "400": _error_response("A parameter could not be used; the error's parameter names it."),
                 "404": _error_response("There is no such page of the feed (past the last one)."),
                 "405": NOT_ALLOWED,
             },
@@ -641,8 +641,9 @@ def description() -> dict:
             "version": VERSION,
             "summary": "Read-only access to the condition pages a medical reviewer approved.",
             "description": (
-                "Every answer is JSON, errors included. Nothing here needs a key or a login, and "
-                "nothing here changes anything: only GET and HEAD are allowed."
+                "Every /api/ answer is JSON, errors included; the Infobutton service answers Atom or "
+                "JSON, as HL7's implementation guide asks. Nothing here needs a key or a login, and "
+                "nothing here changes anything: only GET and HEAD are allowed (and OPTIONS, for CORS)."
             ),
         },
         "servers": [{"url": settings.MEDSITE_BASE_URL, "description": "This site."}],
@@ -676,6 +677,8 @@ def _type(schema: dict) -> str:
     for combined in ("anyOf", "oneOf"):
         if combined in schema:
             return " or ".join(_type(option) for option in schema[combined])
+    if "enum" in schema:
+        return "one of " + ", ".join(schema["enum"])
     types = schema.get("type", "object")
     words = []
     for kind in types if isinstance(types, list) else [types]:
@@ -683,10 +686,12 @@ def _type(schema: dict) -> str:
             words.append(f"array of {_type(schema['items'])}")
         elif kind != "null" and "format" in schema:
             words.append(f"{kind} ({schema['format']})")
+        elif "pattern" in schema:
+            words.append(f"{kind} matching {schema['pattern']}")
+        elif kind == "integer" and "minimum" in schema:
+            words.append(f"{kind} from {schema['minimum']}")
         else:
             words.append(kind)
-    if "enum" in schema:
-        words.append("one of " + ", ".join(schema["enum"]))
     return " or ".join(words)
 
 
