@@ -12,6 +12,7 @@ A mirror follows ``updated_since`` (with its ``removed`` addresses) or the chang
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -146,9 +147,11 @@ def _text(query: QueryDict, name: str) -> str:
 
 def parse_page(query: QueryDict) -> int:
     value = _text(query, "page") or "1"
-    if not value.isdigit() or int(value) < 1:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (value.isascii() and value.isdigit()) or not value.strip("0"):
         raise InvalidParameter("page", f"page “{value}” is not a page number: a whole number, starting at 1.")
-    return int(value)
+    # Past any last page, however long (int() refuses more than 4,300 digits).
+    return int(value) if len(value.lstrip("0")) <= 18 else sys.maxsize
 
 
 def parse_list_query(query: QueryDict) -> ListQuery:
