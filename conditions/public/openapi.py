@@ -406,9 +406,8 @@ def _query(name: str, description: str, schema: dict) -> dict:
 
 PAGE = _query(
     "page",
-    "Which page of the answer, from 1.",
-    # Nine digits at most: a longer number is refused (400) rather than counted.
-    {"type": "integer", "minimum": 1, "maximum": 999_999_999, "default": 1},
+    "Which page of the answer, from 1; past the last, 404.",
+    {"type": "integer", "minimum": 1, "default": 1},
 )
 MOMENT = {"anyOf": [DATE, DATE_TIME]}
 MOMENT_HELP = (

@@ -220,6 +220,8 @@ def test_every_answer_of_the_api_matches_the_description(client, document, site)
         "/api/conditions/",
         "/api/conditions/?page=2",  # past the last page: 404
         "/api/conditions/?page=none",  # 400
+        "/api/conditions/?page=%C2%B2",  # 400: a digit, but not one of 0-9
+        "/api/conditions/?page=" + "9" * 5000,  # 404: past the last, however long
         "/api/conditions/?updated_since=2020-01-01",  # with the addresses removed since
         "/api/conditions/?updated_since=2020-01-01T09:30:00%2B01:00",
         "/api/conditions/?updated_since=1st+of+May",  # 400
