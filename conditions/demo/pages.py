@@ -152,7 +152,8 @@ MIGRAINE = ConditionData(
         S(
             "symptoms",
             _md("""
-            An attack can pass through several stages, although not everyone has all of them:
+            An attack can pass through several stages, although not everyone has all of them. The
+            symptoms of an attack include:
 
             - **Early warning signs.** Hours or a day before the pain, some people notice yawning,
               food cravings, a stiff neck, low mood or tiredness.
@@ -306,7 +307,7 @@ IRON_DEFICIENCY_ANAEMIA = ConditionData(
             "symptoms",
             _md("""
             Mild anaemia may cause no symptoms and only show up on a blood test. When symptoms come,
-            they often develop slowly:
+            they often develop slowly. Symptoms of iron deficiency anaemia include:
 
             - **Tiredness and lack of energy**, the most common symptom
             - **Shortness of breath** on effort, such as climbing stairs
@@ -338,7 +339,7 @@ IRON_DEFICIENCY_ANAEMIA = ConditionData(
             "causes",
             _md("""
             Iron runs low when the body loses more than it takes in, or cannot absorb enough
-            [@pasricha2021]:
+            [@pasricha2021]. Causes of iron deficiency anaemia include:
 
             - **Blood loss.** Heavy periods are the most common cause in women of childbearing age.
               Bleeding from the stomach or bowel can go unnoticed: for example from an ulcer, from
@@ -443,7 +444,7 @@ GOUT = ConditionData(
         S(
             "symptoms",
             _md("""
-            A flare often starts at night and builds over a few hours:
+            A flare often starts at night and builds over a few hours. Symptoms of a flare include:
 
             - **Sudden, severe joint pain**, most often at the base of the big toe, but also in the
               foot, ankle, knee, wrist or fingers
@@ -616,7 +617,7 @@ PLANTAR_FASCIITIS = ConditionData(
             are thought to be mainly wear and repair rather than ongoing inflammation
             [@buchbinder2004].
 
-            Things that put more load on the tissue include:
+            Causes of plantar fasciitis include anything that puts more load on the tissue:
 
             - standing or walking on hard surfaces for long periods
             - a sudden increase in running, walking or other exercise
@@ -639,7 +640,7 @@ PLANTAR_FASCIITIS = ConditionData(
             "treatment",
             _md("""
             Most people get better with simple measures, although it can take several months
-            [@martin2014]:
+            [@martin2014]. Treatments for plantar fasciitis include:
 
             - **Ease the load.** Cut down on activities that make the pain worse, and switch to
               low-impact exercise such as swimming or cycling for a while.
