@@ -167,7 +167,8 @@ def test_an_import_refuses_to_update_a_reference_a_page_in_review_shows(tmp_path
     bib = tmp_path / "refs.bib"
     # The same work (its title with a subtitle added), so the change is an update, not a conflict.
     bib.write_text(
-        "@article{smith2020,\n  title = {Shin pain in runners: a cohort study},\n  doi = {10.1000/shin.2020},\n}\n"
+        "@article{smith2020,\n  title = {Shin pain in runners: a cohort study},\n"
+        "  doi = {10.1000/shin.2020},\n}\n"
     )
     with pytest.raises(Exception, match="shown by pages in expert review"):
         call_command("import_references", str(bib), stdout=StringIO(), stderr=StringIO())
