@@ -32,10 +32,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from conditions.codes import BY_OID, Code, CodeSystem, coded_with, normal_code
 from conditions.models import Condition
+from conditions.public.api import LISTED_FIELDS
 from conditions.public.caching import cached_page
 from medsite.siteurl import absolute
 
@@ -109,16 +111,7 @@ def matching_pages(request: KnowledgeRequest) -> list[Condition]:
     if code is None:
         return []
     # Queries: 1 the matching conditions joined to their live publications (not their frozen pages).
-    conditions = Condition.objects.live().only(
-        "slug",
-        "live_publication__slug",
-        "live_publication__title",
-        "live_publication__summary",
-        "live_publication__also_called",
-        "live_publication__codes",
-        "live_publication__reviewed_on",
-        "live_publication__went_live_at",
-    )
+    conditions = Condition.objects.live().only(*LISTED_FIELDS)
     return list(coded_with(conditions, code).order_by(Lower("live_publication__title"), "slug"))
 
 
@@ -264,6 +257,7 @@ def _feed(request: HttpRequest, knowledge: KnowledgeRequest) -> Feed:
     return Feed(knowledge, entries, request.GET.urlencode())
 
 
+@csrf_exempt  # nothing here writes: another method gets require_safe's 405, not a CSRF failure
 @cached_page
 @require_safe
 def service(request: HttpRequest) -> HttpResponse:
@@ -286,6 +280,7 @@ def _json_response(data: dict, *, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
 
 
+@csrf_exempt  # nothing here writes: another method gets require_safe's 405, not a CSRF failure
 @cached_page
 @require_safe
 def application(request: HttpRequest) -> HttpResponse:
