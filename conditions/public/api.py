@@ -225,22 +225,22 @@ def language() -> str:
     return settings.LANGUAGE_CODE.split("-")[0]
 
 
+# What a listing of live pages reads of each (the API's list, the Infobutton service's answers).
+LISTED_FIELDS = (
+    "slug",
+    "live_publication__slug",
+    "live_publication__title",
+    "live_publication__summary",
+    "live_publication__also_called",
+    "live_publication__codes",
+    "live_publication__reviewed_on",
+    "live_publication__next_review_due",
+    "live_publication__went_live_at",
+)
+
+
 def _live() -> QuerySet[Condition]:
-    return (
-        Condition.objects.live()
-        .only(
-            "slug",
-            "live_publication__slug",
-            "live_publication__title",
-            "live_publication__summary",
-            "live_publication__also_called",
-            "live_publication__codes",
-            "live_publication__reviewed_on",
-            "live_publication__next_review_due",
-            "live_publication__went_live_at",
-        )
-        .annotate(first_published=first_published())
-    )
+    return Condition.objects.live().only(*LISTED_FIELDS).annotate(first_published=first_published())
 
 
 def _ordered(conditions: QuerySet[Condition], order_by: str) -> QuerySet[Condition]:
