@@ -82,13 +82,16 @@ def env_cache(name: str, default: str) -> dict:
     if parts is not None and parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc}
     if is_redis:
+        # Several sites may share one Redis. A failing or hung one costs a request one short
+        # timeout at most, then none for CACHE_RETRY_SECONDS (medsite/cachesafe.py): pages are
+        # rendered without the cache meanwhile.
+        timeout = env_int("CACHE_TIMEOUT_MS", 250, minimum=1) / 1000
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "medsite.cachesafe.SafeRedisCache",
             "LOCATION": raw,
-            # Several sites may share one Redis; and an unreachable one must fail a request
-            # quickly (the page is then rendered without the cache) rather than hang it.
             "KEY_PREFIX": "medsite",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+            "RETRY_SECONDS": env_int("CACHE_RETRY_SECONDS", 10, minimum=1),
         }
     raise ImproperlyConfigured(
         f"{name} must be locmem:// or a Redis URL such as redis://localhost:6379/0 (got {raw!r})."
@@ -367,9 +370,14 @@ MEDSITE_API_ATTRIBUTION = (
 # Origins whose browser scripts may read the read-only API (CORS), comma-separated; "*" is any.
 MEDSITE_API_CORS_ORIGINS = env_list("MEDSITE_API_CORS_ORIGINS", ["*"])
 
+# Everything to stderr (the service manager collects it), in debug and production alike. Django's
+# own "django" logger is replaced: its default handlers print nothing when DEBUG is off, and a
+# 500 must always reach the log with its traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
