@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control, Vary and br/gzip of the final response, cached, 304 or not (medsite/delivery.py).
     "medsite.delivery.DeliveryMiddleware",
+    # Cache-Control, Vary and br/gzip of the final response, cached, 304 or not (medsite/delivery.py).
+    "medsite.delivery.DeliveryMiddleware",
     # /api/ answers JSON whatever happens (404, 405, 500), with CORS headers, outside the caching
     # below so a cached or 304 answer gets them too.
     "conditions.public.middleware.ApiMiddleware",
@@ -232,6 +234,13 @@ MEDSITE_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 MEDSITE_PAGE_CACHE_VERSION_FILE = Path(
     os.environ.get("PAGE_CACHE_VERSION_FILE") or BASE_DIR / ".page-cache-version"
 )
+# What public answers tell browsers and shared caches (medsite/delivery.py, and README,
+# "A cache or CDN in front"): browsers ask before each use (0) so a withdrawn page goes at once;
+# a shared cache may keep an answer SHARED_CACHE_SECONDS only if MEDSITE purges it on each change,
+# so 0 (check each use) unless a purge backend is configured.
+MEDSITE_BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 0, minimum=0)
+MEDSITE_SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0, minimum=0)
+MEDSITE_STALE_WHILE_REVALIDATE = env_int("STALE_WHILE_REVALIDATE", 30, minimum=0)
 # What public answers tell browsers and shared caches (medsite/delivery.py, and README,
 # "A cache or CDN in front"): browsers ask before each use (0) so a withdrawn page goes at once;
 # a shared cache may keep an answer SHARED_CACHE_SECONDS only if MEDSITE purges it on each change,
