@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
@@ -135,15 +135,17 @@ class SafeRedisCache(RedisCache):
         options = {"retry": Retry(NoBackoff(), 0), **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
         location = server if isinstance(server, str) else ",".join(server)
+        self._client_arguments = (location.replace(";", ",").split(","), options)
         self.breaker = breaker_for(location, params.get("RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
 
     @property
-    def _cache(self) -> Any:  # type: ignore[override]
+    def _cache(self) -> Any:
         # Built on first use, as RedisCache's own cached_property is.
         client = self.__dict__.get("_guarded_client")
         if client is None:
+            servers, options = self._client_arguments
             client = self.__dict__["_guarded_client"] = _GuardedClient(
-                self._class(self._servers, **self._options), self.breaker
+                RedisCacheClient(servers, **options), self.breaker
             )
         return client
 

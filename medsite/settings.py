@@ -141,8 +141,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control, Vary and br/gzip of the final response, cached, 304 or not (medsite/delivery.py).
     "medsite.delivery.DeliveryMiddleware",
-    # Cache-Control, Vary and br/gzip of the final response, cached, 304 or not (medsite/delivery.py).
-    "medsite.delivery.DeliveryMiddleware",
     # /api/ answers JSON whatever happens (404, 405, 500), with CORS headers, outside the caching
     # below so a cached or 304 answer gets them too.
     "conditions.public.middleware.ApiMiddleware",
@@ -241,13 +239,6 @@ MEDSITE_PAGE_CACHE_VERSION_FILE = Path(
 MEDSITE_BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 0, minimum=0)
 MEDSITE_SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0, minimum=0)
 MEDSITE_STALE_WHILE_REVALIDATE = env_int("STALE_WHILE_REVALIDATE", 30, minimum=0)
-# What public answers tell browsers and shared caches (medsite/delivery.py, and README,
-# "A cache or CDN in front"): browsers ask before each use (0) so a withdrawn page goes at once;
-# a shared cache may keep an answer SHARED_CACHE_SECONDS only if MEDSITE purges it on each change,
-# so 0 (check each use) unless a purge backend is configured.
-MEDSITE_BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 0, minimum=0)
-MEDSITE_SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0, minimum=0)
-MEDSITE_STALE_WHILE_REVALIDATE = env_int("STALE_WHILE_REVALIDATE", 30, minimum=0)
 # The cache in front of the app servers that public changes purge (medsite/frontcache/backends.py):
 # none, varnish (BAN/PURGE to each of PURGE_VARNISH_URLS) or cloudflare (its purge_cache API).
 MEDSITE_PURGE_BACKEND = os.environ.get("PURGE_BACKEND", "none").strip() or "none"
@@ -331,7 +322,7 @@ MARKDOWNX_SERVER_CALL_LATENCY = 400
 # plain-HTTP loopback run (benchmarks) can switch off with DJANGO_SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 # A load balancer probes the health check over plain HTTP: answer it, do not redirect it.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)

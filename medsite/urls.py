@@ -28,6 +28,7 @@ urlpatterns = [
     path("infobutton/service/", infobutton.service, name="infobutton-service"),
     path("infobutton/application/", infobutton.application, name="infobutton-application"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("editor/markdownify/", preview.editor_preview, name="editor-preview"),
     path("editor/upload/", preview.editor_upload, name="editor-upload"),

@@ -421,6 +421,7 @@ SPECIAL_ROWS = [
     Row("sitemap", url("sitemap"), everyone("200")),
     Row("feed", url("feed-updates"), everyone("200")),
     Row("health check", url("healthz"), everyone("200")),
+    Row("readiness check", url("readyz"), everyone("200")),
     Row("robots.txt", url("robots-txt"), everyone("200")),
     # The Infobutton service and its web application: anonymous GETs, like the public pages.
     *[
