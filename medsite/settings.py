@@ -322,7 +322,7 @@ MARKDOWNX_SERVER_CALL_LATENCY = 400
 # plain-HTTP loopback run (benchmarks) can switch off with DJANGO_SECURE_SSL_REDIRECT=0.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 # A load balancer probes the health check over plain HTTP: answer it, do not redirect it.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
