@@ -36,9 +36,10 @@ def transition(condition: Condition, *, by: User, comment: str) -> Iterator[Step
     sections, short answers and references as they stand, and the event (and publication) the
     body wrote are linked to that revision. ``condition`` is refreshed afterwards.
 
-    Once the transaction commits, cached pages are retired first (when the body says the public
-    site changed), then the email is sent. Neither can fail the committed change: each runs as a
-    robust on-commit callback, whose errors are logged.
+    When the body says the public site changed, the cached pages it affects are retired in the
+    same transaction. Once it commits, the caches in front are purged and the email is sent.
+    Neither can fail the committed change: each runs as a robust on-commit callback, whose errors
+    are logged.
     """
     with transaction.atomic():
         with reversion.create_revision():
@@ -53,7 +54,8 @@ def transition(condition: Condition, *, by: User, comment: str) -> Iterator[Step
                 record.revision = revision
                 record.save(update_fields=["revision"])
         if step.public_change:
-            transaction.on_commit(caching.site_changed, robust=True)
+            # In this transaction: the cached pages it affects are retired if and when it commits.
+            caching.page_changed(step.condition)
         for send in step.notify:
             transaction.on_commit(send, robust=True)
     condition.refresh_from_db()

@@ -80,7 +80,7 @@ def import_backup(path: str | Path, *, dry_run: bool = False) -> BackupSummary:
                     counts=summary.counts,
                     users_created=summary.users_created,
                 )
-                transaction.on_commit(caching.site_changed)
+                caching.site_changed()
                 if dry_run:
                     transaction.set_rollback(True)
         except DatabaseError as exc:

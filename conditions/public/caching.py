@@ -1,11 +1,15 @@
 """Whole rendered public pages, kept in the shared cache for anonymous readers.
 
-Public pages change only through the workflow: a version goes live, a page is taken
-offline, a working copy is saved (its name and address show on the public pages). Rather than
-track which cached pages a change touches (home, the A–Z, the sitemap and the feed list every
-page), every cache key carries a *site version*, and :func:`site_changed` (registered with
-``transaction.on_commit`` by each of those transitions in ``conditions.workflow``) replaces it: every
-page is rebuilt on its next request, and the entries under the old version simply expire.
+Public pages change only through the workflow: a version goes live, a page is taken offline or
+renamed. Each cached response is tagged with the keys it depends on (:func:`surrogate_keys`): a
+page's own addresses (the page, its questions, its history, its API entry) with ``page:<id>``,
+each listing (home, A–Z, feed, sitemap, search, the API's lists, the Infobutton) with its name.
+A change retires exactly its page's key and the listings' (:func:`page_changed`), in its own
+transaction, in the database (medsite/frontcache/retirement.py): every server asks there, with
+one indexed query, before it answers from its cache, so a cache write that failed, or a Redis
+restarted from old data, cannot bring a retired page back. Other pages stay cached. The same
+keys go out as ``Surrogate-Key`` and ``Cache-Tag`` for a cache in front, and the change queues
+a purge of them for it (medsite/frontcache/queue.py).
 
 Views opt in with :func:`cached_page`; :class:`PublicPageCacheMiddleware` does the caching.
 
@@ -16,7 +20,7 @@ the API list and the sitemap page by theirs, and ``?utm_…`` tails would fill t
 
 Cached or not, an anonymous page says ``Cache-Control: public, no-cache`` with an ETag: browsers
 and proxies keep a copy but ask before each use, and ConditionalGetMiddleware answers with 304
-(from this cache, without the database). A freshness lifetime, even a minute, would let a reader
+(from this cache, without rendering). A freshness lifetime, even a minute, would let a reader
 who saw a page just before it was taken offline keep seeing it.
 """
 
@@ -24,44 +28,99 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, has_vary_header, patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
+from conditions.models import Condition, SlugHistory
+from medsite.frontcache import queue as purges
+from medsite.frontcache import retirement
+from medsite.siteurl import absolute
+
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "medsite:site-version"
 # What browsers and proxies are told about anonymous pages (see the module doc).
 BROWSER_CACHE_CONTROL = {"public": True, "no_cache": True}
 # The attribute cached_page sets on the responses the middleware may keep.
 _PUBLIC_PAGE = "is_public_page"
 
+SURROGATE_KEY_HEADER = "Surrogate-Key"  # Varnish (deploy/varnish.vcl), Fastly
+CACHE_TAG_HEADER = "Cache-Tag"  # Cloudflare
+# Every cached response carries SITE_KEY: a restore retires them all.
+SITE_KEY = "site"
+# The listings: every public change retires them all.
+LISTING_KEYS = ("home", "az", "feed", "sitemap", "search", "api-list", "api-changes", "infobutton")
+# Any other cached answer, and an address no page has (yet): retired by every change too.
+OTHER_KEY = "other"
+_LISTING_VIEWS = {
+    "home": "home",
+    "conditions:index": "az",
+    "feed-updates": "feed",
+    "sitemap": "sitemap",
+    "conditions:search": "search",
+    "conditions:api-list": "api-list",
+    "conditions:api-changes": "api-changes",
+    "infobutton-service": "infobutton",
+    "infobutton-application": "infobutton",
+}
+# The views of one page's addresses, each with a ``slug``.
+_PAGE_VIEWS = {
+    "conditions:detail",
+    "conditions:question",
+    "conditions:history",
+    "conditions:publication",
+    "conditions:api-detail",
+}
+# The addresses of a page that a cache in front keeps by address (besides its keys).
+_PAGE_PATHS = ("/conditions/{slug}/", "/conditions/{slug}/history/", "/api/conditions/{slug}/")
+_LISTING_PATHS = ("/", "/conditions/", "/feeds/updates/", "/sitemap.xml", "/api/conditions/", "/api/changes/")
+
+
+def page_changed(condition: Condition) -> None:
+    """Retire what a public change to ``condition`` affects; call inside the change's transaction.
+
+    The retirement commits or rolls back with the change. A purge of the same keys, and of the
+    page's addresses old and new, is queued for the cache in front and sent once it commits.
+    """
+    keys = [f"page:{condition.pk}", *LISTING_KEYS, OTHER_KEY]
+    retirement.retire(keys)
+    slugs = [condition.slug, *SlugHistory.objects.filter(condition=condition).values_list("slug", flat=True)]
+    paths = [path.format(slug=slug) for slug in slugs for path in _PAGE_PATHS]
+    purges.enqueue(keys, [absolute(path) for path in [*paths, *_LISTING_PATHS]])
+
 
 def site_changed() -> None:
-    """Retire every cached public page; call once a change the public can see is committed."""
-    try:
-        if _cache_is_shared():
-            _cache().set(VERSION_KEY, _new_version(), timeout=None)
-        else:
-            _write_version_file()
-    except Exception:
-        # The change itself is committed; failing the editor's request would not undo it.
-        logger.exception(
-            "Could not retire the cached public pages: they may be out of date for up to %s seconds.",
-            settings.MEDSITE_PAGE_CACHE_SECONDS,
-        )
+    """Retire every cached public page (a restore); call inside the change's transaction."""
+    retirement.retire([SITE_KEY])
+    purges.enqueue([SITE_KEY], [])
+
+
+def surrogate_keys(request: HttpRequest) -> list[str]:
+    """The keys of what the response to ``request`` depends on (``Surrogate-Key``, ``Cache-Tag``)."""
+    match = request.resolver_match
+    name = match.view_name if match is not None else ""
+    if name in _LISTING_VIEWS:
+        return [SITE_KEY, _LISTING_VIEWS[name]]
+    if match is not None and name in _PAGE_VIEWS and "slug" in match.kwargs:
+        page = _page_id(match.kwargs["slug"])
+        if page is not None:
+            return [SITE_KEY, f"page:{page}"]
+    return [SITE_KEY, OTHER_KEY]
+
+
+def _page_id(slug: str) -> int | None:
+    found = Condition.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if found is None:  # an old address, which redirects to the page's current one
+        found = SlugHistory.objects.filter(slug=slug).values_list("condition_id", flat=True).first()
+    return found
 
 
 class PublicPageCacheMiddleware:
@@ -78,18 +137,22 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = _key(request) if _cacheable(request) else None
+        generation = None
         if key is not None:
             cached = _read(key)
             if cached is not None:
                 return cached
+            # Read before rendering: a change committed meanwhile retires what is stored under it.
+            generation = _current_generation()
         response = self.get_response(request)
         if (
             key is not None
+            and generation is not None
             and getattr(response, _PUBLIC_PAGE, False)
             and _storable(response)
             and not _used_csp_nonce(request)
         ):
-            _store(key, response)
+            _store(key, response, generation)
         return response
 
 
@@ -105,6 +168,9 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         elif response.status_code == 200:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, **BROWSER_CACHE_CONTROL)
+            keys = surrogate_keys(request)
+            response[SURROGATE_KEY_HEADER] = " ".join(keys)
+            response[CACHE_TAG_HEADER] = ",".join(keys)
             setattr(response, _PUBLIC_PAGE, True)
         return response
 
@@ -128,14 +194,10 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str | None:
+def _key(request: HttpRequest) -> str:
     # Host and scheme are part of the page (canonical link, JSON-LD, "Cite this page").
     address = hashlib.sha256(f"{request.scheme}://{request.get_host()}{request.path}".encode()).hexdigest()
-    try:
-        return f"medsite:page:{_site_version()}:{address}"
-    except Exception:
-        logger.exception("The page cache is unavailable; serving the page without it.")
-        return None
+    return f"medsite:page:{address}"
 
 
 def _read(key: str) -> HttpResponse | None:
@@ -144,16 +206,30 @@ def _read(key: str) -> HttpResponse | None:
     except Exception:
         logger.exception("The page cache is unavailable; serving the page without it.")
         return None
-    if stored is None:
+    if not (isinstance(stored, tuple) and len(stored) == 5):
         return None
-    status, headers, content = stored
+    generation, keys, status, headers, content = stored
+    try:
+        if retirement.retired_since(keys, generation):
+            return None
+    except DatabaseError as exc:
+        # Nothing can be published while the database is down: what is cached is what was live.
+        logger.warning("Serving a cached page unchecked, the database is unavailable: %s", exc)
     return HttpResponse(content, status=status, headers=headers)
 
 
-def _store(key: str, response: HttpResponse) -> None:
+def _current_generation() -> int | None:
+    try:
+        return retirement.current_generation()
+    except DatabaseError:
+        return None  # the page is not stored; rendering it will say what is wrong
+
+
+def _store(key: str, response: HttpResponse, generation: int) -> None:
     # Hashed once here rather than by ConditionalGetMiddleware on every hit.
     set_response_etag(response)
-    stored = (response.status_code, dict(response.headers.items()), response.content)
+    keys = response.get(SURROGATE_KEY_HEADER, "").split() or [SITE_KEY, OTHER_KEY]
+    stored = (generation, keys, response.status_code, dict(response.headers.items()), response.content)
     try:
         _cache().set(key, stored, timeout=settings.MEDSITE_PAGE_CACHE_SECONDS)
     except Exception:
@@ -180,68 +256,5 @@ def _storable(response: HttpResponse) -> bool:
     return not directives & {"private", "no-store"}
 
 
-# --- the site version ---------------------------------------------------------------------------
-
-
 def _cache() -> BaseCache:
     return caches["default"]
-
-
-def _cache_is_shared() -> bool:
-    # Local memory is this process's alone: the version must then live where other workers and
-    # cron commands on the machine can change it, a file.
-    return not isinstance(_cache(), LocMemCache)
-
-
-def _new_version() -> str:
-    # Random, not a counter: a version lost from the cache (evicted, or Redis restarted) is
-    # replaced by one no earlier page was stored under, so no stale page can come back.
-    return uuid.uuid4().hex
-
-
-def _site_version() -> str:
-    if not _cache_is_shared():
-        return _read_version_file()
-    cache = _cache()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(VERSION_KEY) or _new_version()
-    return version
-
-
-# The version file as this process last read it: (path, inode, mtime, size) and its content.
-_last_read: tuple[tuple, str] | None = None
-
-
-def _read_version_file() -> str:
-    """The version in the file; a stat() tells whether it changed since this process last read it.
-
-    Every write replaces the file (a new inode, a new mtime). Two writes within one tick of the
-    file system's clock could still look alike, so only a file over a second old is trusted by
-    its stat alone: any later write then carries a later mtime.
-    """
-    global _last_read
-    path = Path(settings.MEDSITE_PAGE_CACHE_VERSION_FILE)
-    try:
-        found = path.stat()
-    except FileNotFoundError:
-        return _write_version_file()
-    identity = (str(path), found.st_ino, found.st_mtime_ns, found.st_size)
-    remembered = _last_read
-    if remembered is not None and remembered[0] == identity:
-        return remembered[1]
-    version = path.read_text().strip() or _write_version_file()
-    if time.time_ns() - found.st_mtime_ns > 1_000_000_000:
-        _last_read = (identity, version)
-    return version
-
-
-def _write_version_file() -> str:
-    """Replace the version file atomically: a reader sees the old version or the new, never half."""
-    path = Path(settings.MEDSITE_PAGE_CACHE_VERSION_FILE)
-    version = _new_version()
-    temporary = path.with_name(f"{path.name}.{version}.tmp")
-    temporary.write_text(version)
-    os.replace(temporary, path)
-    return version
