@@ -370,7 +370,7 @@ def _error_response(description: str) -> dict:
         "description": description,
         "headers": {
             "Cache-Control": {
-                "description": "How long the error may be kept (public, max-age=60).",
+                "description": "How long the error may be kept: briefly, as a page may be published there.",
                 "schema": {"type": "string"},
             }
         },
@@ -378,10 +378,14 @@ def _error_response(description: str) -> dict:
     }
 
 
-# Pages of data are kept but checked before each use (public, no-cache), with these validators.
+# Pages of data are kept but checked before each use, with these validators.
 REVALIDATED = {
-    "Cache-Control": {"description": "public, no-cache: ask before each use.", "schema": {"type": "string"}},
-    "ETag": {"description": "For If-None-Match.", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "Browsers ask before each use, so a page taken offline is gone at once.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "ETag": {"description": "For If-None-Match.", "required": True, "schema": {"type": "string"}},
     "Last-Modified": {"description": "For If-Modified-Since.", "schema": {"type": "string"}},
 }
 
