@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import reversion
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,6 +24,7 @@ from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication
 from conditions.public import caching
+from medsite.frontcache.models import PurgeRequest
 from tests.factories import CHECKED, make_condition, publish
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +211,110 @@ def test_site_changed_retires_pages_in_a_shared_cache(client, live, settings, tm
     assert _get(client)[1] > HIT_QUERIES
     assert _get(client, "/conditions/")[1] > HIT_QUERIES
     assert _get(client)[1] == HIT_QUERIES
+
+
+# --- retired by key, durably ------------------------------------------------------------------
+
+
+@pytest.fixture
+def other(editor, reviewer):
+    condition = make_condition(editor, name="Gout", sections=[("overview", "Gout text.")])
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def test_responses_carry_the_keys_they_depend_on(client, live):
+    page = client.get(PAGE)
+    assert page["Surrogate-Key"] == f"site page:{live.pk}"
+    assert page["Cache-Tag"] == f"site,page:{live.pk}"
+    for path in (PAGE + "history/", PAGE + "questions/what-causes-it/", f"/api/conditions/{live.slug}/"):
+        assert client.get(path)["Surrogate-Key"] == f"site page:{live.pk}", path
+    assert client.get("/")["Surrogate-Key"] == "site home"
+    assert client.get("/conditions/")["Surrogate-Key"] == "site az"
+    assert client.get("/feeds/updates/")["Surrogate-Key"] == "site feed"
+    assert client.get("/sitemap.xml")["Surrogate-Key"] == "site sitemap"
+    search = client.get("/search/?q=carcinoid")
+    assert caching.surrogate_keys(search.wsgi_request) == ["site", "search"]  # for the headers' module
+
+
+def test_publishing_one_page_keeps_the_others_cached(
+    client, live, other, editor, reviewer2, django_capture_on_commit_callbacks
+):
+    for path in (PAGE, "/conditions/gout/", "/conditions/gout/history/", "/conditions/"):
+        client.get(path)
+        assert _get(client, path)[1] == HIT_QUERIES, path
+    _new_edition(live, "Second edition text.", editor=editor)
+    workflow.submit(live, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(live, by=reviewer2, attestation=CHECKED)
+    assert _get(client, "/conditions/gout/")[1] == HIT_QUERIES
+    assert _get(client, "/conditions/gout/history/")[1] == HIT_QUERIES
+    fresh, queries = _get(client, PAGE)
+    assert queries > HIT_QUERIES and "Second edition text." in fresh.content.decode()
+    assert _get(client, "/conditions/")[1] > HIT_QUERIES  # a listing
+
+
+def test_the_retirement_needs_no_commit_callback(client, live, reviewer):
+    # The test's transaction never commits, so no on-commit callback runs: the retirement was
+    # written with the change itself.
+    client.get(PAGE)
+    workflow.unpublish(live, by=reviewer, reason="Being revised")
+    assert client.get(PAGE).status_code == 410
+
+
+def test_a_failing_cache_during_publication_delays_nothing(
+    client, live, editor, reviewer2, django_capture_on_commit_callbacks
+):
+    client.get(PAGE)
+    _new_edition(live, "Second edition text.", editor=editor)
+    workflow.submit(live, by=editor)
+    broken = RuntimeError("cache unreachable")
+    with (
+        mock.patch.object(caches["default"], "set", side_effect=broken),
+        mock.patch.object(caches["default"], "delete", side_effect=broken),
+        mock.patch.object(caches["default"], "delete_many", side_effect=broken),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        workflow.approve(live, by=reviewer2, attestation=CHECKED)
+    assert "Second edition text." in client.get(PAGE).content.decode()
+
+
+def test_a_cache_restored_from_old_data_cannot_bring_a_page_back(
+    client, live, reviewer, django_capture_on_commit_callbacks
+):
+    client.get(PAGE)
+    snapshot = dict(caches["default"]._cache)  # what a Redis snapshot would hold
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(live, by=reviewer, reason="Being revised")
+    caches["default"]._cache.update(snapshot)
+    assert client.get(PAGE).status_code == 410
+
+
+def test_a_change_rolled_back_retires_nothing(client, live, reviewer):
+    client.get(PAGE)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.unpublish(live, by=reviewer, reason="Being revised")
+        raise RuntimeError("the request failed after the step")
+    assert _get(client)[1] == HIT_QUERIES
+
+
+def test_a_rename_purges_both_addresses(
+    client, live, editor, reviewer, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDSITE_PURGE_BACKEND = "varnish"
+    settings.MEDSITE_PURGE_VARNISH_URLS = ["http://127.0.0.1:9/"]  # nothing listens: stays queued
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(editor)
+        live.slug = "carcinoid-tumour-syndrome"
+        workflow.save_draft(live, by=editor, comment="Renamed")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(live, editor=editor, reviewer=reviewer)
+    (queued,) = PurgeRequest.objects.all()
+    assert f"page:{live.pk}" in queued.keys and "az" in queued.keys
+    assert "http://testserver/conditions/carcinoid-syndrome/" in queued.urls
+    assert "http://testserver/conditions/carcinoid-tumour-syndrome/" in queued.urls
+    assert queued.attempts == 1 and "127.0.0.1:9" in queued.last_error
 
 
 def test_an_unreachable_cache_does_not_take_the_site_down(client, live, settings):
