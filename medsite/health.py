@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 def _database() -> str:
-    """"" when the database answers, else why not."""
+    """ "" when the database answers, else why not."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -41,7 +41,7 @@ def _database() -> str:
 
 
 def _cache() -> str:
-    """"" when the cache stores and returns a value, else why not."""
+    """ "" when the cache stores and returns a value, else why not."""
     cache = caches["default"]
     # While the circuit breaker is open, say so without waiting on Redis again.
     failure = getattr(cache, "failure", "")
@@ -75,13 +75,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """200 ``{"status": "ok", "database": "ok", "cache": "ok"}``; ``"cache": "degraded"`` (still 200)
     while the cache fails; 503 while the database fails or the server is draining."""
     problems = _problems()
-    draining = drain.is_draining()
+    draining, database_down = drain.is_draining(), "database" in problems
+    if draining:
+        status = "draining"
+    elif database_down:
+        status = "failing"
+    else:
+        status = "degraded" if problems else "ok"
     body = {
-        "status": "draining" if draining else "failing" if "database" in problems else "degraded" if problems else "ok",
-        "database": "failing" if "database" in problems else "ok",
+        "status": status,
+        "database": "failing" if database_down else "ok",
         "cache": "degraded" if "cache" in problems else "ok",
     }
-    return JsonResponse(body, status=503 if draining or "database" in problems else 200)
+    return JsonResponse(body, status=503 if draining or database_down else 200)
 
 
 @never_cache

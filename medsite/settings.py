@@ -163,6 +163,9 @@ MIDDLEWARE = [
     "medsite.accounts.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that needed the database while it is down answers 503 with Retry-After (JSON under
+    # /api/), not a 500 (medsite/middleware.py).
+    "medsite.middleware.DatabaseUnavailableMiddleware",
     # Old addresses of renamed condition pages redirect (301) to the new ones.
     "conditions.public.middleware.RenamedConditionMiddleware",
     # Last, as axes requires: turns a locked-out login into the lockout page.

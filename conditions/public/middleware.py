@@ -54,6 +54,7 @@ _STATUS_MESSAGES = {
     403: "The request was refused.",
     404: "Nothing is published at {path}: /api/docs/ lists the API's addresses.",
     405: "This API is read-only: {method} is not allowed, use GET.",
+    503: "The database is unavailable just now; try again after the Retry-After seconds.",
 }
 _SERVER_ERROR = "The server failed to answer this request; the failure was logged. Try again later."
 
@@ -110,8 +111,9 @@ def _json_error(request: HttpRequest, response: HttpResponse) -> JsonResponse:
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
-    if response.has_header("Allow"):
-        replaced["Allow"] = response["Allow"]
+    for header in ("Allow", "Retry-After"):
+        if response.has_header(header):
+            replaced[header] = response[header]
     return replaced
 
 
