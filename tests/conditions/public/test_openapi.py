@@ -273,6 +273,15 @@ def test_every_answer_of_the_api_matches_the_description(client, document, site)
     assert [entry["title"]["_value"] for entry in feed["feed"]["entry"]] == ["Reactive arthritis"]
 
 
+def test_a_conditional_request_answers_304_as_described(client, document, site):
+    for url in ("/api/conditions/", "/api/conditions/reactive-arthritis/", "/api/changes/"):
+        first = client.get(url)
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+        assert again.status_code == 304, url
+        assert mismatches(document, url, again) == []
+
+
 def test_a_renamed_page_answers_as_described(client, document, site):
     response = client.get(f"/api/conditions/{site['renamed']}/")
 
