@@ -21,9 +21,10 @@ response, whether it came from a view, the page cache (conditions/public/caching
   keep it.
 - Answers to a query string (search results, the API's filters, the Infobutton), which a purge
   by address cannot name, are kept by shared caches at most :data:`QUERY_SHARED_SECONDS`.
-- Permanent redirects :data:`REDIRECT_MAX_AGE`; other redirects and client errors (404, 410) are
-  kept briefly (``conditions.public.middleware.ERROR_MAX_AGE``): a page may be published at their
-  address with the next approval. Server errors: ``no-store``.
+- Redirects (a renamed page's old address, 301) and client errors (404, 410) are kept briefly by
+  browsers (``conditions.public.middleware.ERROR_MAX_AGE``; without a Cache-Control a browser keeps
+  a 301 for good): a page may be published at their address with the next approval, which purges
+  it from shared caches. Server errors: ``no-store``.
 
 Every public answer says ``Vary: Cookie``, since a session cookie makes it private.
 
@@ -48,9 +49,6 @@ from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_head
 
 from conditions.public.middleware import ERROR_MAX_AGE
 
-# How long a browser may keep a permanent redirect (a renamed page's old address): without a
-# Cache-Control, browsers keep a 301 for good, and a later page may take that address.
-REDIRECT_MAX_AGE = 3600
 QUERY_SHARED_SECONDS = 60
 # Below this, the compressed body and its header save less than they cost.
 MIN_COMPRESS_BYTES = 500
@@ -114,8 +112,6 @@ def set_cache_control(request: HttpRequest, response: HttpResponse) -> None:
             response["Cache-Control"] = public_cache_control()
             if request.META.get("QUERY_STRING"):
                 _cap_shared(response, QUERY_SHARED_SECONDS)
-    elif status in (301, 308):
-        response["Cache-Control"] = _brief(REDIRECT_MAX_AGE)
     elif status >= 300:
         response["Cache-Control"] = _brief(ERROR_MAX_AGE)
     elif not response.has_header("Cache-Control"):
