@@ -399,6 +399,18 @@ NOT_ALLOWED = {
     "headers": {"Allow": {"description": "GET, HEAD, OPTIONS", "schema": {"type": "string"}}},
     "content": {JSON: {"schema": _ref("Error")}},
 }
+# What any /api/ address may answer when the server fails: JSON too, never to be kept.
+SERVER_ERROR = {
+    "description": "The server failed (500), or its database is unreachable just now (503): try again later.",
+    "headers": {
+        "Retry-After": {
+            "description": "503: seconds to wait before asking again.",
+            "schema": {"type": "string"},
+        },
+        "Cache-Control": {"description": "no-store.", "schema": {"type": "string"}},
+    },
+    "content": {JSON: {"schema": _ref("Error")}},
+}
 NOT_MODIFIED = {
     "description": "Not changed since the ETag or date the request sent (If-None-Match, If-Modified-Since)."
 }
@@ -505,6 +517,7 @@ PATHS: dict[str, dict] = {
                 "400": _error_response("A parameter could not be used; the error's parameter names it."),
                 "404": _error_response("There is no such page of the list (past the last one)."),
                 "405": NOT_ALLOWED,
+                "5XX": SERVER_ERROR,
             },
         },
     },
@@ -536,6 +549,7 @@ PATHS: dict[str, dict] = {
                 "304": NOT_MODIFIED,
                 "404": _error_response("No page is published at this address."),
                 "405": NOT_ALLOWED,
+                "5XX": SERVER_ERROR,
                 "410": _error_response("The page was taken offline: remove it from a copy."),
             },
         },
@@ -559,6 +573,7 @@ PATHS: dict[str, dict] = {
                 "400": _error_response("A parameter could not be used; the error's parameter names it."),
                 "404": _error_response("There is no such page of the feed (past the last one)."),
                 "405": NOT_ALLOWED,
+                "5XX": SERVER_ERROR,
             },
         },
     },
@@ -629,6 +644,7 @@ PATHS: dict[str, dict] = {
                     "content": {JSON: {"schema": {"type": "object", "required": ["openapi", "paths"]}}},
                 },
                 "405": NOT_ALLOWED,
+                "5XX": SERVER_ERROR,
             },
         },
     },
@@ -727,7 +743,7 @@ def _operations(document: dict) -> list[dict]:
                     ],
                     "responses": [
                         (status, response["description"], _response_type(response))
-                        for status, response in operation["responses"].items()
+                        for status, response in sorted(operation["responses"].items())
                     ],
                 }
             )
