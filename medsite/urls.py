@@ -54,3 +54,4 @@ urlpatterns = [
 ]
 
 handler404 = "conditions.public.views.not_found"
+handler500 = "medsite.errorlog.server_error"
