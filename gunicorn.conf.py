@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+
+# The project folder, so the drain flag below is importable however gunicorn was started.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# Imported here, in the master before it forks: the drain flag is then shared with every worker.
+from medsite import drain
 
 
 def _int(name: str, default: int) -> int:
@@ -43,6 +52,31 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On a restart or deploy (SIGTERM/SIGHUP), requests in flight get this long to finish.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+
+# Draining (docs/operators.md, "Taking a server out of rotation"). On SIGTERM the server first keeps
+# serving for GUNICORN_DRAIN_SECONDS while /healthz answers 503, long enough for the load balancer to
+# see it fail and stop sending requests (its probe interval times its failure threshold); only then
+# does it stop as gunicorn does: it closes its socket, and requests in flight get graceful_timeout to
+# finish. 0 stops at once. A second SIGTERM while draining stops at once too; SIGINT and SIGQUIT
+# always do. The service manager must allow drain + graceful_timeout before it kills the server.
+_drain_seconds = _int("GUNICORN_DRAIN_SECONDS", 10)
+
+
+def when_ready(server) -> None:
+    stop = server.handle_term
+
+    def handle_term() -> None:
+        if _drain_seconds <= 0 or drain.is_draining():
+            stop()  # raises StopIteration: gunicorn's own graceful stop
+            return
+        drain.begin()
+        server.log.info("Draining: /healthz fails for %s seconds, then the server stops.", _drain_seconds)
+        timer = threading.Timer(_drain_seconds, os.kill, (os.getpid(), signal.SIGTERM))
+        timer.daemon = True
+        timer.start()
+
+    server.handle_term = handle_term
+
 
 # Access log to stdout (the service manager collects it): client, request, status, bytes,
 # referrer, user agent and the time taken in microseconds.

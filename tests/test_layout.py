@@ -93,6 +93,7 @@ NAMED_FOR_BEHAVIOUR = {
     "tests/conditions/public/test_public_pages.py",  # question pages, A–Z, JSON-LD, error pages
     "tests/medsite/test_security_headers.py",  # the headers every page is sent
     "tests/conditions/importing/test_corpus.py",  # every sample page of tests/samples/importing/
+    "tests/medsite/test_failsoft.py",  # real servers: Redis stopped or hung, database down, SIGTERM drain
 }
 
 
