@@ -10,6 +10,7 @@ PYTEST_ARGS ?= -n 2
 
 CHROMIUM ?= /usr/bin/chromium
 WRK ?= /usr/bin/wrk
+REDIS_SERVER ?= /usr/bin/redis-server
 NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -27,6 +28,12 @@ $(CHROMIUM):
 $(WRK):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null
+
+# The fail-soft tests (tests/medsite/test_failsoft.py) start a real Redis, and stop and restart it;
+# in every scope, CI's PostgreSQL leg included. Install it once if missing.
+$(REDIS_SERVER):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 
 # The HTML checks run the Nu HTML Checker (vnu.jar), which needs a Java runtime: install one only
 # when the machine has none.
@@ -61,7 +68,7 @@ else
 $(error TEST_SCOPE is "$(TEST_SCOPE)": use all (the default) or core)
 endif
 
-test: $(STAMP) $(TEST_TOOLS)
+test: $(STAMP) $(TEST_TOOLS) $(REDIS_SERVER)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(SCOPE_ARGS) $(PYTEST_ARGS)
