@@ -11,6 +11,7 @@ PYTEST_ARGS ?= -n 2
 CHROMIUM ?= /usr/bin/chromium
 WRK ?= /usr/bin/wrk
 REDIS_SERVER ?= /usr/bin/redis-server
+VARNISHD ?= /usr/sbin/varnishd
 NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -34,6 +35,11 @@ $(WRK):
 $(REDIS_SERVER):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+
+# The purge test (tests/medsite/frontcache/test_varnish.py) runs a real Varnish; install it once if missing.
+$(VARNISHD):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends varnish >/dev/null
 
 # The HTML checks run the Nu HTML Checker (vnu.jar), which needs a Java runtime: install one only
 # when the machine has none.
@@ -59,10 +65,10 @@ run: $(STAMP)
 # tools only they need (Chromium, Java, Node, wrk): CI runs them once, on its SQLite leg.
 TEST_SCOPE ?= all
 ifeq ($(TEST_SCOPE),all)
-TEST_TOOLS := $(CHROMIUM) $(WRK) java-runtime $(NODE_STAMP)
+TEST_TOOLS := $(CHROMIUM) $(WRK) $(VARNISHD) java-runtime $(NODE_STAMP)
 SCOPE_ARGS :=
 else ifeq ($(TEST_SCOPE),core)
-TEST_TOOLS :=
+TEST_TOOLS := $(VARNISHD)
 SCOPE_ARGS := -m "not browser and not load"
 else
 $(error TEST_SCOPE is "$(TEST_SCOPE)": use all (the default) or core)

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 TIMEOUT_SECONDS = 5
+# What a surrogate key may hold (conditions/public/caching.py makes them): ``page:12``, ``api-list``.
+KEY_RE = re.compile(r"[a-z0-9:-]+")
 
 
 class PurgeFailed(Exception):
@@ -47,12 +49,20 @@ class VarnishBackend(Backend):
     def purge(self, keys: Sequence[str], urls: Sequence[str]) -> None:
         for server in self.servers:
             if keys:
-                pattern = "(^|\\s)(" + "|".join(re.escape(key) for key in keys) + ")(\\s|$)"
-                _send(server, "BAN", {"X-Ban-Keys": pattern})
+                _send(server, "BAN", {"X-Ban-Keys": ban_pattern(keys)})
             for url in urls:
                 parts = urlsplit(url)
                 target = server.rstrip("/") + parts.path
                 _send(target, "PURGE", {"Host": parts.netloc})
+
+
+def ban_pattern(keys: Sequence[str]) -> str:
+    """A regular expression matching a Surrogate-Key header (keys separated by spaces) holding one
+    of ``keys``; written without spaces or backslashes, which Varnish's ban syntax would split."""
+    for key in keys:
+        if not KEY_RE.fullmatch(key):
+            raise ValueError(f"Not a surrogate key: {key!r}")
+    return "(^|[[:space:]])(" + "|".join(keys) + ")([[:space:]]|$)"
 
 
 class CloudflareBackend(Backend):
