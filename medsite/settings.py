@@ -226,15 +226,11 @@ DATABASES = {"default": _database()}
 # One cache for the whole site. Local memory by default; with several processes or servers, Redis
 # (see README, "Running in production"), which every app server then shares.
 CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
-# How long a rendered public page is kept for anonymous readers (conditions/public/caching.py). Every
-# public change retires all of them at once, so this only bounds how long a new release's template
-# changes take to show. Off in debug, where templates are being edited; 0 turns it off.
+# How long a rendered public page is kept for anonymous readers (conditions/public/caching.py). Each
+# public change retires the pages it affects, through the database every server asks, so this only
+# bounds how long a new release's template changes take to show. Off in debug, where templates are
+# being edited; 0 turns it off.
 MEDSITE_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
-# With a cache in process memory, the site version that retires cached pages lives in this file,
-# so a change made by another worker or by a cron command reaches every worker on the machine.
-MEDSITE_PAGE_CACHE_VERSION_FILE = Path(
-    os.environ.get("PAGE_CACHE_VERSION_FILE") or BASE_DIR / ".page-cache-version"
-)
 # What public answers tell browsers and shared caches (medsite/delivery.py, and README,
 # "A cache or CDN in front"): browsers ask before each use (0) so a withdrawn page goes at once;
 # a shared cache may keep an answer SHARED_CACHE_SECONDS only if MEDSITE purges it on each change,

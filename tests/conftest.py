@@ -137,11 +137,10 @@ def site_address(settings):
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings, tmp_path):
-    """The public page cache on, as in production, but empty and with a site version of its own:
-    no page cached by an earlier test, or bumped by another xdist process, leaks into this one."""
+def page_cache(settings):
+    """The public page cache on, as in production, but empty: no page cached by an earlier test
+    leaks into this one."""
     settings.MEDSITE_PAGE_CACHE_SECONDS = 600
-    settings.MEDSITE_PAGE_CACHE_VERSION_FILE = tmp_path / "page-cache-version"
     caches["default"].clear()
 
 

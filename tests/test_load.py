@@ -82,7 +82,6 @@ def site_env(tmp_path: Path, database_url: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "PAGE_CACHE_VERSION_FILE": str(tmp_path / "page-cache-version"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
