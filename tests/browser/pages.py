@@ -40,6 +40,7 @@ def public_pages(site: DemoSite) -> list[PublicPage]:
         PublicPage("taken offline", reverse("conditions:detail", args=[site.gone.slug]), 410),
         PublicPage("Infobutton, no page for the code", reverse("infobutton-application") + _INFOBUTTON),
         PublicPage("Infobutton, link without a code", reverse("infobutton-application"), 400),
+        PublicPage("API description", reverse("conditions:api-docs")),
     ]
 
 
