@@ -16,7 +16,13 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # Imported here, in the master before it forks: the drain flag is then shared with every worker.
-from medsite import drain
+from medsite import drain, envfile
+
+# The production settings file, as manage.py reads it (medsite/envfile.py), before Django loads.
+try:
+    envfile.load()
+except envfile.EnvFileError as error:
+    raise SystemExit(f"gunicorn.conf.py: {error}") from None
 
 
 def _int(name: str, default: int) -> int:
