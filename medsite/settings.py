@@ -239,12 +239,17 @@ MEDSITE_BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 0, minimum=0)
 MEDSITE_SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 0, minimum=0)
 MEDSITE_STALE_WHILE_REVALIDATE = env_int("STALE_WHILE_REVALIDATE", 30, minimum=0)
 # The cache in front of the app servers that public changes purge (medsite/frontcache/backends.py):
-# none, varnish (BAN/PURGE to each of PURGE_VARNISH_URLS) or cloudflare (its purge_cache API).
+# none, varnish (BAN/PURGE to each of PURGE_VARNISH_URLS), cloudflare (its purge_cache API) or
+# cloudfront (CreateInvalidation, signed with the access key).
 MEDSITE_PURGE_BACKEND = os.environ.get("PURGE_BACKEND", "none").strip() or "none"
 MEDSITE_PURGE_VARNISH_URLS = env_list("PURGE_VARNISH_URLS", [])
 MEDSITE_PURGE_CLOUDFLARE_API = os.environ.get("PURGE_CLOUDFLARE_API", "https://api.cloudflare.com/client/v4")
 MEDSITE_PURGE_CLOUDFLARE_ZONE = os.environ.get("PURGE_CLOUDFLARE_ZONE", "")
 MEDSITE_PURGE_CLOUDFLARE_TOKEN = os.environ.get("PURGE_CLOUDFLARE_TOKEN", "")
+MEDSITE_PURGE_CLOUDFRONT_API = os.environ.get("PURGE_CLOUDFRONT_API", "https://cloudfront.amazonaws.com")
+MEDSITE_PURGE_CLOUDFRONT_DISTRIBUTION = os.environ.get("PURGE_CLOUDFRONT_DISTRIBUTION", "")
+MEDSITE_PURGE_CLOUDFRONT_ACCESS_KEY = os.environ.get("PURGE_CLOUDFRONT_ACCESS_KEY", "")
+MEDSITE_PURGE_CLOUDFRONT_SECRET_KEY = os.environ.get("PURGE_CLOUDFRONT_SECRET_KEY", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,4 +1,5 @@
-"""Purging the caches in front of the app servers: Varnish or nginx (HTTP BAN/PURGE), Cloudflare.
+"""Purging the caches in front of the app servers: Varnish or nginx (HTTP BAN/PURGE), Cloudflare,
+CloudFront.
 
 Chosen by ``MEDSITE_PURGE_BACKEND``. Each backend's :meth:`purge` raises :class:`PurgeFailed`
 when the cache did not confirm; the queue (medsite/frontcache/queue.py) then tries again later.
@@ -6,12 +7,17 @@ when the cache did not confirm; the queue (medsite/frontcache/queue.py) then tri
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -92,6 +98,104 @@ class CloudflareBackend(Backend):
                 raise PurgeFailed(f"Cloudflare did not confirm the purge: {answer[:200]!r}")
 
 
+class CloudFrontBackend(Backend):
+    """CloudFront's CreateInvalidation, signed with AWS Signature Version 4. CloudFront purges by
+    address only: a page's address is invalidated with everything under it (its questions and
+    history); a restore (key ``site``) invalidates everything."""
+
+    API_VERSION = "2020-05-31"
+
+    def __init__(self, endpoint: str, distribution: str, access_key: str, secret_key: str) -> None:
+        if not (distribution and access_key and secret_key):
+            raise ImproperlyConfigured(
+                "PURGE_CLOUDFRONT_DISTRIBUTION, PURGE_CLOUDFRONT_ACCESS_KEY and "
+                "PURGE_CLOUDFRONT_SECRET_KEY must be set."
+            )
+        self.url = f"{endpoint.rstrip('/')}/{self.API_VERSION}/distribution/{distribution}/invalidation"
+        self.access_key = access_key
+        self.secret_key = secret_key
+
+    @staticmethod
+    def paths(keys: Sequence[str], urls: Sequence[str]) -> list[str]:
+        if "site" in keys:
+            return ["/*"]
+        paths = {urlsplit(url).path or "/" for url in urls}
+        return sorted(path + "*" if path.endswith("/") and path != "/" else path for path in paths)
+
+    def purge(self, keys: Sequence[str], urls: Sequence[str]) -> None:
+        paths = self.paths(keys, urls)
+        if not paths:
+            return
+        items = "".join(f"<Path>{escape(path)}</Path>" for path in paths)
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<InvalidationBatch xmlns="http://cloudfront.amazonaws.com/doc/{self.API_VERSION}/">'
+            f"<Paths><Quantity>{len(paths)}</Quantity><Items>{items}</Items></Paths>"
+            f"<CallerReference>medsite-{uuid.uuid4().hex}</CallerReference>"
+            "</InvalidationBatch>"
+        ).encode()
+        headers = {"Content-Type": "application/xml"}
+        headers.update(
+            sigv4_headers(
+                "POST",
+                self.url,
+                headers,
+                body,
+                access_key=self.access_key,
+                secret_key=self.secret_key,
+                region="us-east-1",
+                service="cloudfront",
+                now=datetime.now(UTC),
+            )
+        )
+        _send(self.url, "POST", headers, data=body)
+
+
+def sigv4_headers(
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes,
+    *,
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+    now: datetime,
+) -> dict[str, str]:
+    """The X-Amz-Date and Authorization headers of AWS Signature Version 4 for this request."""
+    parts = urlsplit(url)
+    amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+    signed = {name.lower(): " ".join(value.split()) for name, value in headers.items()}
+    signed["host"] = parts.netloc
+    signed["x-amz-date"] = amz_date
+    names = sorted(signed)
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    canonical = "\n".join(
+        [
+            method,
+            quote(parts.path or "/", safe="/-_.~"),
+            query,
+            "".join(f"{name}:{signed[name]}\n" for name in names),
+            ";".join(names),
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
+    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret_key).encode()
+    for part in (amz_date[:8], region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Amz-Date": amz_date,
+        "Authorization": (
+            f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, "
+            f"SignedHeaders={';'.join(names)}, Signature={signature}"
+        ),
+    }
+
+
 def _send(url: str, method: str, headers: dict[str, str], *, data: bytes | None = None) -> bytes:
     if urlsplit(url).scheme not in ("http", "https"):
         raise ImproperlyConfigured(f"A purge address must be http or https (got {url!r}).")
@@ -115,4 +219,13 @@ def configured() -> Backend:
             settings.MEDSITE_PURGE_CLOUDFLARE_ZONE,
             settings.MEDSITE_PURGE_CLOUDFLARE_TOKEN,
         )
-    raise ImproperlyConfigured(f"PURGE_BACKEND must be none, varnish or cloudflare (got {name!r}).")
+    if name == "cloudfront":
+        return CloudFrontBackend(
+            settings.MEDSITE_PURGE_CLOUDFRONT_API,
+            settings.MEDSITE_PURGE_CLOUDFRONT_DISTRIBUTION,
+            settings.MEDSITE_PURGE_CLOUDFRONT_ACCESS_KEY,
+            settings.MEDSITE_PURGE_CLOUDFRONT_SECRET_KEY,
+        )
+    raise ImproperlyConfigured(
+        f"PURGE_BACKEND must be none, varnish, cloudflare or cloudfront (got {name!r})."
+    )
