@@ -233,7 +233,7 @@ SCHEMAS: dict[str, dict] = {
                     "author": _object(
                         "The publisher.",
                         {
-                            "name": _object("Its name.", {"_value": _string("")}),
+                            "name": _object("Its name.", {"_value": _string("The publisher's name.")}),
                             "uri": _object("Its site.", {"_value": URI}),
                         },
                     ),
@@ -243,7 +243,10 @@ SCHEMAS: dict[str, dict] = {
                         "type": "array",
                         "items": _object(
                             "One parameter of the request, echoed.",
-                            {"scheme": _string(""), "term": _string("")},
+                            {
+                                "scheme": _string("The parameter's name (mainSearchCriteria.v.c …)."),
+                                "term": _string("Its value."),
+                            },
                         ),
                     },
                     "entry": {"type": "array", "items": _ref("InfobuttonEntry")},
@@ -673,6 +676,7 @@ def description() -> dict:
 
 @read_only
 def openapi_json(request: HttpRequest) -> JsonResponse:
+    """The description for programs: it changes only with a release, so it may be kept a while."""
     response = JsonResponse(description(), json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     return response
