@@ -314,3 +314,62 @@ def test_sigterm_fails_health_first_and_finishes_requests_in_flight(site):
         assert slow and slow[0][0] == 200 and slow[0][2] == b"finished " * 1000
         assert server.wait(timeout=60) == 0
         assert "Draining: /healthz fails for 3 seconds" in log.read_text()
+
+
+def _redis_command(port: int, command: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(command + b"\r\n")
+        return conn.recv(64)
+
+
+def _pong(port: int) -> bool:
+    with suppress(OSError):
+        return _redis_command(port, b"PING").startswith(b"+PONG")
+    return False
+
+
+def test_redis_restarted_from_an_old_snapshot_cannot_bring_back_a_withdrawn_page(site):
+    folder = site["folder"] / "snapshot"
+    folder.mkdir()
+    page = next(path for path in site["reads"] if path.startswith("/conditions/") and path.count("/") == 3)
+    port = _free_port()
+    command = [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    command += ["--dbfilename", "old.rdb", "--save", "", "--appendonly", "no"]
+    redis = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {"CACHE_URL": f"redis://127.0.0.1:{port}/0", "CACHE_RETRY_SECONDS": "1"}
+    try:
+        _until(lambda: _pong(port), "redis-server started")
+        with gunicorn(site["folder"], site["env"], "snapshot", **env) as (base, _, log):
+            first = get(f"{base}{page}")
+            assert first[0] == 200
+            assert get(f"{base}{page}")[2] == first[2]
+            assert (
+                _redis_command(port, b"DBSIZE").startswith(b":")
+                and _redis_command(port, b"DBSIZE") != b":0\r\n"
+            )
+            # The snapshot an RDB-persisting Redis would have taken, the page in it.
+            assert _redis_command(port, b"SAVE").startswith(b"+OK")
+
+            slug = page.split("/")[2]
+            withdraw = (
+                "from conditions import workflow; from conditions.models import Condition; "
+                "from django.contrib.auth.models import User; "
+                f"workflow.unpublish(Condition.objects.get(slug={slug!r}), "
+                "by=User.objects.get(username='load-reviewer-1'), reason='Being revised')"
+            )
+            run([sys.executable, "manage.py", "shell", "-c", withdraw], site["env"])
+            assert get(f"{base}{page}")[0] == 410
+
+            # Redis restarted from the snapshot: it holds the page as it was before the withdrawal.
+            redis.terminate()
+            redis.wait(timeout=10)
+            redis = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _until(lambda: _pong(port), "redis-server restarted")
+            assert _redis_command(port, b"DBSIZE") != b":0\r\n"
+            _until(lambda: _json(f"{base}/readyz")[0] == 200, "the cache is used again")
+            for _ in range(4):
+                assert get(f"{base}{page}")[0] == 410
+            assert "Traceback" not in log.read_text()
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
