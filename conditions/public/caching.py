@@ -35,7 +35,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, has_vary_header, patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -212,7 +212,7 @@ def _read(key: str) -> HttpResponse | None:
     try:
         if retirement.retired_since(keys, generation):
             return None
-    except DatabaseError as exc:
+    except (DatabaseError, InterfaceError) as exc:  # refused, or a connection already closed
         # Nothing can be published while the database is down: what is cached is what was live.
         logger.warning("Serving a cached page unchecked, the database is unavailable: %s", exc)
     return HttpResponse(content, status=status, headers=headers)
@@ -221,7 +221,7 @@ def _read(key: str) -> HttpResponse | None:
 def _current_generation() -> int | None:
     try:
         return retirement.current_generation()
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         return None  # the page is not stored; rendering it will say what is wrong
 
 
