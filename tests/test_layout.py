@@ -94,6 +94,7 @@ NAMED_FOR_BEHAVIOUR = {
     "tests/medsite/test_security_headers.py",  # the headers every page is sent
     "tests/conditions/importing/test_corpus.py",  # every sample page of tests/samples/importing/
     "tests/medsite/test_failsoft.py",  # real servers: Redis stopped or hung, database down, SIGTERM drain
+    "tests/medsite/frontcache/test_varnish.py",  # a real Varnish (deploy/varnish.vcl) purged by the app
 }
 
 
