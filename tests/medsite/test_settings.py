@@ -122,12 +122,14 @@ def test_cache_defaults_to_local_memory():
     assert json.loads(result.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_redis_url_selects_djangos_redis_cache():
+def test_redis_url_selects_djangos_redis_cache_behind_the_circuit_breaker():
     result = _cache_setting(CACHE_URL="redis://cache.internal:6379/1")
     assert result.returncode == 0, result.stderr
     config = json.loads(result.stdout)
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["BACKEND"] == "medsite.cachesafe.SafeRedisCache"
     assert config["LOCATION"] == "redis://cache.internal:6379/1"
+    assert config["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    assert config["RETRY_SECONDS"] == 10
 
 
 @pytest.mark.parametrize("value", ["garbage", "memcached://cache:11211", "redis://", "redis://cache:port"])
