@@ -84,6 +84,8 @@ def site_env(tmp_path: Path, database_url: str) -> dict:
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        # No load balancer to drain for (gunicorn.conf.py): a test's server stops at once.
+        "GUNICORN_DRAIN_SECONDS": "0",
     }
 
 

@@ -82,6 +82,8 @@ def production_server(tmp_path: Path) -> Iterator[str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on loopback: no TLS in front of this server.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        # No load balancer to drain for (gunicorn.conf.py): the server stops at once.
+        "GUNICORN_DRAIN_SECONDS": "0",
     }
     _manage("collectstatic", "--noinput", "-v", "0", env=production)
     # Written where we asked (not into the work tree's staticfiles/), manifest included.
