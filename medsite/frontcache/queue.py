@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -33,22 +34,28 @@ def enqueue(keys: Iterable[str], urls: Iterable[str] = ()) -> None:
     """Queue a purge in the current transaction, and try it once that commits."""
     if settings.MEDSITE_PURGE_BACKEND == "none":
         return
-    PurgeRequest.objects.create(
+    queued = PurgeRequest.objects.create(
         keys=sorted(set(keys)), urls=sorted(set(urls)), next_attempt_at=timezone.now()
     )
-    transaction.on_commit(drain, robust=True)
+    # Only this one: the editor's request should not wait on a backlog (cron sends that).
+    transaction.on_commit(partial(drain, only=[queued.pk]), robust=True)
 
 
 def wait_after(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_WAIT_SECONDS * 2 ** (attempts - 1), LONGEST_WAIT_SECONDS))
 
 
-def drain(*, now: datetime | None = None, backend: backends.Backend | None = None) -> Drained:
-    """Send every purge that is due; a failed one waits longer before each next try."""
+def drain(
+    *, now: datetime | None = None, backend: backends.Backend | None = None, only: list[int] | None = None
+) -> Drained:
+    """Send every purge that is due (or those of ``only``); a failed one waits longer before each
+    next try."""
     now = now or timezone.now()
     backend = backend or backends.configured()
     drained = Drained()
     due = PurgeRequest.objects.filter(next_attempt_at__lte=now).values_list("pk", flat=True)
+    if only is not None:
+        due = due.filter(pk__in=only)
     for pk in list(due):
         with transaction.atomic():
             # Locked and skipped when another server is sending it already.

@@ -31,6 +31,15 @@ def test_a_purge_is_sent_once_the_change_commits(varnish, django_capture_on_comm
     assert not PurgeRequest.objects.exists()
 
 
+def test_a_change_sends_its_own_purge_not_the_backlog(varnish, django_capture_on_commit_callbacks):
+    PurgeRequest.objects.create(keys=["az"], next_attempt_at=timezone.now(), attempts=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.enqueue(["page:3"])
+    (ban,) = varnish.seen
+    assert "page:3" in ban.headers["X-Ban-Keys"]
+    assert PurgeRequest.objects.get().keys == ["az"]  # left for drain_purges
+
+
 def test_a_rolled_back_change_purges_nothing(varnish):
     with pytest.raises(RuntimeError), transaction.atomic():
         queue.enqueue(["page:3"])
