@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import subprocess
 import sys
@@ -99,3 +100,24 @@ def test_cron_command_with_the_settings_file_runs_on_the_database_it_names(tmp_p
     done = _manage("publish_scheduled", env=env)
     assert done.returncode == 0, done.stderr
     assert "Nothing was due to go live." in done.stdout
+
+
+def _gunicorn(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", *args, "medsite.wsgi"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_gunicorn_reads_the_same_settings_file(tmp_path):
+    settings_file = tmp_path / "env"
+    settings_file.write_text(f"DATABASE_URL=sqlite:///{tmp_path / 'site.sqlite3'}\nBIND=127.0.0.1:8123\n")
+    done = _gunicorn("--print-config", env={**CRON_ENVIRONMENT, "MEDSITE_ENV_FILE": str(settings_file)})
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^bind\s*=\s*\['127\.0\.0\.1:8123'\]$", done.stdout, re.MULTILINE)
+
+
+def test_gunicorn_refuses_a_settings_file_without_a_database(tmp_path):
+    settings_file = tmp_path / "env"
+    settings_file.write_text("DJANGO_DEBUG=0\n")
+    done = _gunicorn("--check-config", env={**CRON_ENVIRONMENT, "MEDSITE_ENV_FILE": str(settings_file)})
+    assert done.returncode != 0
+    assert "gunicorn.conf.py: the settings file" in done.stderr and "sets no DATABASE_URL" in done.stderr
