@@ -6,7 +6,7 @@
 #   BENCH_STEPS="load memory report" bash bench/run.sh   # re-run parts on the existing data
 #
 # Steps (BENCH_STEPS, in this order): data public load memory admin search postgres import
-# refimport approve hostile lighthouse report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
+# refimport approve hostile lighthouse cluster report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
 # Sizes: BENCH_CONDITIONS BENCH_VERSIONS BENCH_IMPORT_FILES BENCH_SEARCH_QUERIES
 # BENCH_ADMIN_REQUESTS BENCH_APPROVE_RUNS BENCH_MEM_WARMUP BENCH_MEM_REQUESTS; load rounds:
 # RUNS DURATION CONNS (passed to the shared harness); NO_NGINX (default 1: nginx not needed).
@@ -19,7 +19,7 @@ OUT=${BENCH_OUT:-$HERE/out}
 WORK=$OUT/work
 PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
-STEPS=${BENCH_STEPS:-data public load memory admin search postgres import refimport approve hostile lighthouse report}
+STEPS=${BENCH_STEPS:-data public load memory admin search postgres import refimport approve hostile lighthouse cluster report}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   : "${BENCH_CONDITIONS:=1000}" "${BENCH_VERSIONS:=10000}" "${BENCH_IMPORT_FILES:=200}"
@@ -251,6 +251,15 @@ if has_step lighthouse; then
   (cd "$ROOT" && "$PY" -m bench.lighthouse "http://127.0.0.1:$PORT/conditions/carcinoid-syndrome/" \
     "$OUT/lighthouse.json" --chromium "$CHROMIUM") >&2
   stop_medsite
+fi
+
+# --- 11b. cluster: PostgreSQL, Redis, two gunicorn servers and Varnish on loopback; stale reads after
+# publish/rename/withdraw with Redis up, paused, stopped, hung and restored from a snapshot; a
+# database outage; a rolling restart under load. Its own servers and database, stopped on exit.
+if has_step cluster; then
+  step "cluster: stale reads, Redis and PostgreSQL outages, rolling restart (bench/cluster.py)"
+  (cd "$ROOT" && "$PY" -m bench.cluster "$OUT/cluster.json") > "$OUT/cluster.log" 2>&1 \
+    || { tail -20 "$OUT/cluster.log" >&2; exit 1; }
 fi
 
 # --- 12. report --------------------------------------------------------------------------------
