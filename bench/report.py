@@ -32,6 +32,7 @@ THROUGHPUT_RATIO = 0.5
 WAGTAIL_AIM = 10
 HOSTILE_LIMIT_S = 1.0
 HOSTILE_LATENCY_RATIO = 2.0
+MIXED_RATIO = 0.8  # read throughput with one approval every 5 s, against reads alone
 
 
 def _run(*command: str) -> str:
@@ -291,6 +292,20 @@ def _lighthouse_targets(run: Run) -> list[Target]:
     others = ", ".join(f"{name} {value}" for name, value in found["scores"].items() if name != "performance")
     measured = f"{score} ({others})"
     return [("–", target, measured, verdict(score is not None and score >= found["target"]))]
+
+
+def _mixed_targets(run: Run) -> list[Target]:
+    found = run.json("mixed.json")
+    target = f"reads with one approval every 5 s ≥ {MIXED_RATIO} × reads alone"
+    if not found:
+        return [("16", target, "–", verdict(None))]
+    measured = (
+        f"{found['ratio_median']:.2f} × ({found['mixed_rps_median']:.0f} vs "
+        f"{found['read_rps_median']:.0f} req/s; {found['approvals']} approvals, "
+        f"{found['stale_after_approval']} stale, {found['errors']} errors)"
+    )
+    ok = found["ratio_median"] >= MIXED_RATIO and found["stale_after_approval"] == 0 and found["errors"] == 0
+    return [("16", target, measured, verdict(ok))]
 
 
 BACKENDS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
@@ -558,6 +573,56 @@ def _lighthouse_section(run: Run) -> list[str]:
     ]
 
 
+def _mixed_section(run: Run) -> list[str]:
+    found = run.json("mixed.json")
+    if not found:
+        return []
+    s = found["settings"]
+    load = ", ".join(f"{x:.1f}" for x in s["load_average"])
+    out = [
+        f"## Reads while pages are approved (measured {run.when('mixed.json')})",
+        "",
+        f"`bench/mixed.py` (the `mixed` step): gunicorn ({s['workers']} sync workers, production "
+        f"settings, page cache in {s['cache']}) on a {s['database']} set of {s['live_pages']:,} live "
+        f"pages; wrk with {s['connections']} connections over {s['paths']} paths (home, A–Z and "
+        f"{s['condition_pages']} condition pages, uniformly). Each round has two {s['seconds']} s "
+        "runs in alternating order: reads alone, and the same reads while another process edits "
+        f"one of the pages read every {s['interval_s']:g} s, submits it as an editor and approves "
+        "it as another reviewer with the clinical checklist, then fetches it once from the server "
+        "(stale if it lacks the new summary). The ratio is the median of the rounds' paired "
+        f"ratios. Load average at the end: {load}.",
+        "",
+        "| round | reads alone req/s | with approvals req/s | ratio | approvals "
+        "| responses stored (alone / with) | p99 ms (alone / with) | worker CPU ms per read (alone / with) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in found["rounds"]:
+        read, mixed = row["read"], row["mixed"]
+        out.append(
+            f"| {row['round']} | {read['rps']:.0f} | {mixed['rps']:.0f} | {row['ratio']:.2f} | "
+            f"{row['approvals']} | {read['responses_stored']} / {mixed['responses_stored']} | "
+            f"{read['lat_p99_us'] / 1000:.0f} / {mixed['lat_p99_us'] / 1000:.0f} | "
+            f"{read['worker_cpu_ms_per_request']:.2f} / {mixed['worker_cpu_ms_per_request']:.2f} |"
+        )
+    out += [
+        "",
+        f"Median: {found['read_rps_median']:.0f} req/s alone, {found['mixed_rps_median']:.0f} with "
+        f"approvals, **{found['ratio_median']:.2f} ×** (target ≥ {MIXED_RATIO}). An approval (edit, "
+        f"submit, approve) took a median {found['approval_ms_median']:.0f} ms (max "
+        f"{found['approval_ms_max']:.0f}; {found['approval_cpu_ms_median']:.0f} ms of CPU); "
+        f"{found['stale_after_approval']} of {found['approvals']} pages read straight after their "
+        f"approval were stale; {found['errors']} wrk errors. “Responses stored” counts the values "
+        "written to the page cache during the run: the pages rendered again. Worker CPU per read is "
+        "the gunicorn workers' CPU time (/proc) over the run's requests, which other work on a "
+        "shared machine moves far less than throughput: median "
+        f"{found['read_cpu_ms_per_request_median']:.2f} ms alone and "
+        f"{found['mixed_cpu_ms_per_request_median']:.2f} ms with approvals, a capacity ratio of "
+        f"{found['cpu_ratio_median']:.2f} ×.",
+        "",
+    ]
+    return out
+
+
 def report(run: Run) -> str:
     m = run.json("machine.json") or machine()
     targets = [
@@ -567,6 +632,7 @@ def report(run: Run) -> str:
         *_search_targets(run),
         *_bulk_targets(run),
         *_hostile_targets(run),
+        *_mixed_targets(run),
         *_lighthouse_targets(run),
     ]
     lines = [
@@ -589,6 +655,7 @@ def report(run: Run) -> str:
         *_search_section(run),
         *_bulk_section(run),
         *_hostile_section(run),
+        *_mixed_section(run),
         *_lighthouse_section(run),
     ]
     return "\n".join(lines)

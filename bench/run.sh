@@ -6,7 +6,7 @@
 #   BENCH_STEPS="load memory report" bash bench/run.sh   # re-run parts on the existing data
 #
 # Steps (BENCH_STEPS, in this order): data public load memory admin search postgres import
-# refimport approve hostile lighthouse cluster report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
+# refimport approve mixed hostile lighthouse cluster report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
 # Sizes: BENCH_CONDITIONS BENCH_VERSIONS BENCH_IMPORT_FILES BENCH_SEARCH_QUERIES
 # BENCH_ADMIN_REQUESTS BENCH_APPROVE_RUNS BENCH_MEM_WARMUP BENCH_MEM_REQUESTS; load rounds:
 # RUNS DURATION CONNS (passed to the shared harness); NO_NGINX (default 1: nginx not needed).
@@ -19,13 +19,13 @@ OUT=${BENCH_OUT:-$HERE/out}
 WORK=$OUT/work
 PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
-STEPS=${BENCH_STEPS:-data public load memory admin search postgres import refimport approve hostile lighthouse cluster report}
+STEPS=${BENCH_STEPS:-data public load memory admin search postgres import refimport approve mixed hostile lighthouse cluster report}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   : "${BENCH_CONDITIONS:=1000}" "${BENCH_VERSIONS:=10000}" "${BENCH_IMPORT_FILES:=200}"
   : "${BENCH_SEARCH_QUERIES:=100}" "${BENCH_ADMIN_REQUESTS:=10}" "${BENCH_APPROVE_RUNS:=3}"
   : "${BENCH_MEM_WARMUP:=2000}" "${BENCH_MEM_REQUESTS:=20000}" "${RUNS:=1}" "${DURATION:=5}"
-  : "${BENCH_HOSTILE_SECONDS:=10}"
+  : "${BENCH_HOSTILE_SECONDS:=10}" "${BENCH_MIXED_ROUNDS:=4}" "${BENCH_MIXED_SECONDS:=8}"
 fi
 CONDITIONS=${BENCH_CONDITIONS:-10000} VERSIONS=${BENCH_VERSIONS:-100000}
 IMPORT_FILES=${BENCH_IMPORT_FILES:-1000} SEARCH_QUERIES=${BENCH_SEARCH_QUERIES:-200}
@@ -119,7 +119,7 @@ if ! has_step data; then
   # Re-measuring the data of an earlier run: bring its schema up to date (new indexes, say).
   manage migrate --noinput -v0
 fi
-if has_step load || has_step memory || has_step admin || has_step hostile || has_step lighthouse; then
+if has_step load || has_step memory || has_step admin || has_step mixed || has_step hostile || has_step lighthouse; then
   manage collectstatic --noinput -v0
 fi
 
@@ -230,6 +230,21 @@ fi
 if has_step approve; then
   step "approve: $APPROVE_RUNS runs"
   DATABASE_URL=$BENCH_DB_URL measure approve "$OUT/approve.json" --runs "$APPROVE_RUNS" >/dev/null
+fi
+
+# --- 9b. reads while pages are approved: read-only wrk rounds against rounds with one approval per 5 s
+if has_step mixed; then
+  MIXED_CONDITIONS=${BENCH_MIXED_CONDITIONS:-400} MIXED_ROUNDS=${BENCH_MIXED_ROUNDS:-6}
+  MIXED_SECONDS=${BENCH_MIXED_SECONDS:-10}
+  step "mixed: $MIXED_ROUNDS rounds of ${MIXED_SECONDS}s reads alone / with an approval every 5 s"
+  rm -f "$WORK"/mixed.sqlite3*
+  # Its own small set (editors, reviewers, live pages); it starts and stops its own Redis and gunicorn.
+  DATABASE_URL="sqlite:///$WORK/mixed.sqlite3" manage migrate --noinput -v0
+  DATABASE_URL="sqlite:///$WORK/mixed.sqlite3" manage bench_data --conditions "$MIXED_CONDITIONS" \
+    --versions $((MIXED_CONDITIONS * 5)) > "$OUT/data_mixed.log"
+  (cd "$ROOT" && DATABASE_URL="sqlite:///$WORK/mixed.sqlite3" "$PY" -m bench.mixed "$OUT/mixed.json" \
+    --rounds "$MIXED_ROUNDS" --seconds "$MIXED_SECONDS" --conns "$CONNS") > "$OUT/mixed.log" 2>&1 \
+    || { tail -20 "$OUT/mixed.log" >&2; exit 1; }
 fi
 
 # --- 10. hostile input: the bounded-work issue's inputs, then previews against the public page -------
