@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.cluster import hung_listener  # a Redis that accepts connections and never answers
 from tests.test_load import run, site_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,26 +115,6 @@ def redis_server(folder: Path) -> Iterator[subprocess.Popen]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@contextmanager
-def hung_redis() -> Iterator[int]:
-    """Accepts connections and never answers."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        with suppress(OSError):
-            while True:
-                held.append(listener.accept()[0])
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        listener.close()
-        for conn in held:
-            conn.close()
 
 
 @contextmanager
@@ -242,7 +223,7 @@ def redis_server_on(folder: Path, port: int) -> Iterator[subprocess.Popen]:
 
 
 def test_hung_redis_no_5xx_and_health_answers(site):
-    with hung_redis() as port:
+    with hung_listener() as port:
         env = {
             "CACHE_URL": f"redis://127.0.0.1:{port}/0",
             "CACHE_TIMEOUT_MS": "200",
