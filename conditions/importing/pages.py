@@ -42,19 +42,6 @@ Kind = Section.Kind
 
 _NUMBERED = re.compile(r"\s*(?P<number>\d{1,3})[.)]\s+(?P<text>\S.*)")
 _DATE_LINE = re.compile(r"(?:(?:last\s+)?(?:updated|reviewed|modified)\s*:?\s*)?(?P<date>.+)", re.IGNORECASE)
-# Site chrome around scraped text: appeals, adverts, newsletters, buttons. Phrased generally so
-# that other sites' wording is caught too, yet not words a medical text uses for itself.
-_BOILERPLATE = re.compile(
-    r"\b(?:your (?:donation|gift|generous support)|donate (?:now|today)|make a (?:donation|gift)|"
-    r"give today|advertis(?:ement|ing)|sponsored content|newsletters?|subscribe\b|sign up for|"
-    r"not-for-profit mission|does not endorse|cookie(?:s| policy)|privacy policy|all rights reserved)",
-    re.IGNORECASE,
-)
-_CHROME_LINE = re.compile(
-    r"(?:advertisement|request an appointment|print|share|show (?:references|transcript)|"
-    r"references|sources|related|more information)",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -70,19 +57,6 @@ def _blocks(text: str) -> list[list[list[str]]]:
         for block in re.split(r"\n\n\n+", text)
         if block.strip()
     ]
-
-
-def _chrome_flags(block: list[list[str]]) -> list[bool]:
-    """Which paragraphs of a block are site chrome.
-
-    A block with an appeal in it is dropped with its short exclamations ("Fuel … research!"),
-    which say nothing medical on their own.
-    """
-    texts = [" ".join(line.strip() for line in para) for para in block]
-    flagged = [bool(_BOILERPLATE.search(t)) or bool(_CHROME_LINE.fullmatch(t.rstrip(":"))) for t in texts]
-    if any(flagged):
-        flagged = [f or (t.endswith("!") and len(t) < 120) for f, t in zip(flagged, texts, strict=True)]
-    return flagged
 
 
 def date_line(lines: list[str]) -> date | None:
@@ -119,11 +93,10 @@ def _parts(text: str, levels: Mapping[str, int]) -> tuple[list[Part], _BackMatte
     """The page's runs of paragraphs, each a section to be, its names, and its dates and references."""
     back = _BackMatter()
     paragraphs: list[tuple[list[str], bool]] = []
+    # Site chrome was taken out already, each line reported (cleanup.clean_page).
     for block in _blocks(text):
         new_block = True  # a run of blank lines may start a new topic
-        for lines, chrome in zip(block, _chrome_flags(block), strict=True):
-            if chrome:
-                continue
+        for lines in block:
             if day := date_line(lines):
                 back.updated_on = day
             elif (refs := _reference_lines(lines, back.references)) is not None:
