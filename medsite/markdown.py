@@ -13,18 +13,22 @@ inside the parse (``budget=``), and nesting by a depth past which lists and quot
 from __future__ import annotations
 
 import re
+import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import QUOTE_TEST_RE, process_inlines
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
+from images.figures import Figures, library_key
 from medsite.limits import MAX_NESTING_DEPTH, TooSlow
 from references.citations import CITATION_RE, CitationNumbering, parse_group, render_group
 
@@ -40,7 +44,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
-ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-unknown"}}
+ALLOWED_CLASSES = {"sup": {"citation"}, "span": {"citation-unknown", "image-unknown"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Only the anchors the citation rule writes may carry ids, so pasted HTML cannot
 # hijack the page's own fragment links.
@@ -65,7 +69,10 @@ class _Render:
     """What one render call carries through the parse, in markdown-it's ``env``."""
 
     numbering: CitationNumbering
+    figures: Figures
+    marker: str  # stands for each figure until the text is sanitised; unguessable per call
     deadline: float | None = None
+    placed: list[str] = field(default_factory=list)  # each figure's HTML, by marker number
 
     def check(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -177,6 +184,73 @@ def _mailto_text(state: StateCore) -> None:
                 token.content = token.content.removeprefix("mailto:")
 
 
+# --- images: ![alt](image:key "caption") alone in its paragraph is a figure -------------------
+
+
+def _alone(inline: Token) -> Token | None:
+    """The one image of a paragraph that holds nothing else (white space aside)."""
+    children = [
+        child
+        for child in inline.children or []
+        if child.type != "softbreak" and not (child.type == "text" and not child.content.strip())
+    ]
+    if (
+        len(children) == 1
+        and children[0].type == "image"
+        and library_key(str(children[0].attrGet("src") or ""))
+    ):
+        return children[0]
+    return None
+
+
+def _figures(state: StateCore) -> None:
+    """A paragraph holding only a library image becomes a figure; any other image (in running
+    text, or from another address) is written as a visible notice, and recorded."""
+    tokens, out, i = state.tokens, [], 0
+    while i < len(tokens):
+        token = tokens[i]
+        image = _alone(tokens[i + 1]) if token.type == "paragraph_open" and i + 2 < len(tokens) else None
+        if image is not None and tokens[i + 2].type == "paragraph_close":
+            figure = Token("figure", "", 0)
+            figure.block, figure.map = True, token.map
+            figure.meta = {
+                "key": library_key(str(image.attrGet("src") or "")),
+                "alt": "".join(child.content for child in image.children or []),
+                "caption": str(image.attrGet("title") or ""),
+                "hidden": token.hidden,
+            }
+            out.append(figure)
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    state.tokens = out
+
+
+def _render_figure(renderer, tokens, idx, options, env) -> str:
+    render_env: _Render = env[_ENV]
+    meta = tokens[idx].meta
+    html = render_env.figures.figure(meta["key"], meta["alt"], meta["caption"])
+    if html is None:
+        notice = escape(f"[No image “{meta['key']}” in the image library]")
+        return f'<p><span class="image-unknown">{notice}</span></p>\n'
+    render_env.placed.append(str(html))
+    return f"\n{render_env.marker}{len(render_env.placed) - 1}\n"
+
+
+def _render_image(renderer, tokens, idx, options, env) -> str:
+    """An image that cannot be a figure: in running text, or not from the library."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    env[_ENV].figures.misplace(src)
+    alt = "".join(child.content for child in token.children or [])
+    if library_key(src):
+        notice = f"[Image “{alt or library_key(src)}”: put it on a line of its own]"
+    else:
+        notice = f"[Image “{alt}” not shown: insert images from the image library]"
+    return f'<span class="image-unknown">{escape(notice)}</span>'
+
+
 class _MarkdownIt(MarkdownIt):
     def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
         # Every link is written and nh3 decides which addresses stay (http, https, mailto), as
@@ -194,7 +268,10 @@ def _parser() -> MarkdownIt:
     md.core.ruler.before("text_join", "dashes_and_ellipses", _dashes_and_ellipses)
     md.core.ruler.before("text_join", "smartquotes", _smartquotes)
     md.core.ruler.push("mailto_text", _mailto_text)
+    md.core.ruler.push("figures", _figures)
     md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("figure", _render_figure)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -210,18 +287,26 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 
 def render(
-    text: str, *, citations: CitationNumbering | None = None, budget: float | None = None
+    text: str,
+    *,
+    citations: CitationNumbering | None = None,
+    images: Figures | None = None,
+    budget: float | None = None,
 ) -> SafeString:
     """Render one block of Markdown to safe HTML.
 
     ``citations`` carries the page's numbering between blocks; without one, a fresh numbering
-    that accepts every key is used. ``budget`` (seconds) bounds the parse: past it,
+    that accepts every key is used. ``images`` holds the page's images by key, and records which
+    were shown, unknown or misplaced (:class:`images.figures.Figures`); without one, no image key
+    is known. ``budget`` (seconds) bounds the parse: past it,
     :class:`RenderTooSlow` is raised and ``citations`` is left as it was. Lists or quotes nested
     deeper than :data:`medsite.limits.MAX_NESTING_DEPTH` go on as text at that depth.
     """
     numbering = citations if citations is not None else CitationNumbering()
     deadline = None if budget is None else time.monotonic() + budget
-    env = {_ENV: _Render(numbering, deadline)}
+    figures = images if images is not None else Figures()
+    state = _Render(numbering, figures, f"medsitefigure{secrets.token_hex(8)}n", deadline)
+    env = {_ENV: state}
     # Citations are numbered as the tokens are written out, after the parse has finished within
     # its budget: a refused render leaves the page's numbering untouched.
     html = _MD.render(text or "", env)
@@ -234,6 +319,9 @@ def render(
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    if state.placed:
+        # Figures are written by images.figures from the image's own fields, escaped there.
+        clean = re.sub(f"{state.marker}(\\d+)", lambda m: state.placed[int(m.group(1))], clean)
     return mark_safe(clean.rstrip("\n"))  # noqa: S308 - sanitised by nh3 just above
 
 

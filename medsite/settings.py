@@ -133,6 +133,8 @@ INSTALLED_APPS = [
     # Retired cache keys and queued purges (medsite/frontcache/).
     "medsite.frontcache",
     "references",
+    # The image library: illustrations pages show, reviewed with them (images/).
+    "images",
     "conditions",
 ]
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("medsite", "conditions", "references")
+APPS = ("medsite", "conditions", "references", "images")
 README = ROOT / "README.md"
 TESTS = ROOT / "tests"
 ENTRY = re.compile(r"^- `(?P<path>[^`]+)` — \S")
