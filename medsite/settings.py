@@ -98,6 +98,62 @@ def env_cache(name: str, default: str) -> dict:
     )
 
 
+_S3 = ("MEDSITE_S3_BUCKET", "MEDSITE_S3_REGION", "MEDSITE_S3_ENDPOINT_URL", "MEDSITE_S3_PUBLIC_URL")
+
+
+def env_image_store(debug: bool) -> tuple[dict, str | None]:
+    """The "default" storage (image files) and the origin readers fetch them from (None: this site).
+
+    Local files under MEDIA_ROOT unless ``MEDSITE_S3_BUCKET`` names an S3-compatible bucket
+    (medsite/storage.py), which then needs a region or an endpoint, and the public base URL its
+    files are read from (a CDN, or the bucket's own address): published pages keep these
+    addresses, so they are plain, unsigned and stable. Credentials come from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY, or from the machine's role when neither is set.
+    """
+    values = {name: (os.environ.get(name) or "").strip() for name in _S3}
+    bucket, region, endpoint, public = values.values()
+    if not bucket:
+        if others := [name for name in _S3 if values[name]]:
+            raise ImproperlyConfigured(
+                f"{', '.join(others)} set without MEDSITE_S3_BUCKET: set both, or neither."
+            )
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, None
+    if not (region or endpoint):
+        raise ImproperlyConfigured(
+            "MEDSITE_S3_BUCKET needs MEDSITE_S3_REGION (AWS, e.g. eu-west-1) or MEDSITE_S3_ENDPOINT_URL "
+            "(another S3-compatible store, e.g. https://s3.example.net)."
+        )
+    keys = [
+        bool((os.environ.get(name) or "").strip()) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+    ]
+    if keys[0] != keys[1]:
+        raise ImproperlyConfigured(
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both, or neither "
+            "(the machine's role)."
+        )
+    options: dict = {"bucket_name": bucket}
+    if region:
+        options["region_name"] = region
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"MEDSITE_S3_ENDPOINT_URL must be an http(s) address (got {endpoint!r})."
+            )
+        # Path-style addresses (endpoint/bucket/name): what every S3-compatible store understands.
+        options.update(endpoint_url=endpoint, addressing_style="path")
+    parts = urlsplit(public)
+    wanted = ("https",) if not debug else ("http", "https")
+    if parts.scheme not in wanted or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            "MEDSITE_S3_PUBLIC_URL must be the https address readers fetch the bucket's files from, e.g. "
+            f"https://images.example.org or https://{bucket}.s3.eu-west-1.amazonaws.com (got {public!r})."
+        )
+    # django-storages writes "<url_protocol>//<custom_domain>/<name>".
+    options.update(url_protocol=f"{parts.scheme}:", custom_domain=f"{parts.netloc}{parts.path.rstrip('/')}")
+    return {"BACKEND": "medsite.storage.ImageStore", "OPTIONS": options}, f"{parts.scheme}://{parts.netloc}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -274,8 +330,11 @@ STATIC_URL = "/static/"
 # collectstatic writes here; a test serving the production set-up points it at a temporary folder.
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Image files (images/renditions.py): local files under MEDIA_ROOT, or an S3-compatible bucket
+# every app server shares (MEDSITE_S3_*; docs/operators.md, "Image storage").
+MEDSITE_IMAGE_STORE, MEDSITE_IMAGE_ORIGIN = env_image_store(DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDSITE_IMAGE_STORE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -352,7 +411,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # The image store's origin too, when images are served from a bucket or CDN.
+        "img-src": [SELF, *([MEDSITE_IMAGE_ORIGIN] if MEDSITE_IMAGE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
