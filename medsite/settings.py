@@ -347,6 +347,11 @@ STORAGES = {
 # WHITENOISE_MAX_AGE (60 s by default) then applies only to names without a hash.
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# What one uploaded image may be (images/processing.py): bytes, checked before anything decodes
+# it; pixels and the longer side, read from its header before its pixels are decoded.
+MEDSITE_IMAGE_MAX_BYTES = env_int("MEDSITE_IMAGE_MAX_BYTES", 15_000_000, minimum=1)
+MEDSITE_IMAGE_MAX_PIXELS = env_int("MEDSITE_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+MEDSITE_IMAGE_MAX_SIDE = env_int("MEDSITE_IMAGE_MAX_SIDE", 12_000, minimum=1)
 
 LOGIN_URL = "admin:login"
 # The admin's address (and the review dashboard's, under it): a non-default one keeps drive-by
