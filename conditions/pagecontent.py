@@ -2,7 +2,8 @@
 
 :class:`PageContent` is everything a condition page shows that a medical reviewer must have
 read: the names and address, the sections, the short answers, the listed references and every
-field of every reference the page shows (cited or listed). It is read from the working copy
+field of every reference the page shows (cited or listed), and every field of every image it shows
+(alt text, caption, credit, licence, the file by its hash). It is read from the working copy
 (:func:`content_of`) or from one reversion revision (:func:`content_at`), so the page approval
 publishes is the one that was submitted, not whatever the rows say at the moment of approval.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,9 @@ from django.utils.dateparse import parse_date
 from reversion.models import Revision, Version
 
 from conditions.models import Condition, Section, ShortAnswer, lines
+from images.content import ImageContent
+from images.models import Image
+from medsite.markdown import image_keys
 from references.citations import find_keys
 from references.models import ConditionReference, Reference
 
@@ -142,6 +146,8 @@ class PageContent:
     listed: tuple[int, ...]  # ids of the references listed on the page, in the editor's order
     references: Mapping[int, ReferenceContent]  # every reference the page cites or lists, by id
     codes: str = ""  # the condition's codes, one a line (conditions.codes)
+    # Every image the page's texts name (``image:key``), by key, as the library held it.
+    images: Mapping[str, ImageContent] = field(default_factory=dict)
 
     @property
     def synonyms(self) -> list[str]:
@@ -153,6 +159,10 @@ class PageContent:
 
     def cited_keys(self) -> list[str]:
         return [key for text in self.texts() for key in find_keys(text)]
+
+    def image_keys(self) -> list[str]:
+        """The keys of the images the page's texts name, in reading order."""
+        return list(dict.fromkeys(key for text in self.texts() for key in image_keys(text)))
 
     def reference_by_key(self) -> dict[str, ReferenceContent]:
         return {ref.key: ref for ref in self.references.values()}
@@ -182,6 +192,10 @@ class PageContent:
             parts[f"answer:{answer.id}"] = [answer.question, answer.answer, answer.details]
         for reference in self.references.values():
             parts[reference_atom(reference.id)] = reference.value()
+        for image in self.images.values():
+            # Only pages with images have these: the hash of a page without (every page reviewed
+            # before images existed) is unchanged.
+            parts[image_atom(image.id)] = list(image.value())
         return {name: value_hash(value) for name, value in parts.items()}
 
     def content_hash(self) -> str:
@@ -199,6 +213,10 @@ def markdown_texts(sections: Iterable, answers: Iterable) -> list[str]:
 
 def reference_atom(reference_id: int) -> str:
     return f"reference:{reference_id}"
+
+
+def image_atom(image_id: int) -> str:
+    return f"image:{image_id}"
 
 
 def value_hash(value: object) -> str:
@@ -231,7 +249,19 @@ def content_of(condition: Condition) -> PageContent:
         {},
         condition.codes,
     )
+    content = with_images(content, _current_images(content.image_keys()))
     return with_references(content, _current_references(content.cited_keys(), listed))
+
+
+def _current_images(keys: Iterable[str]) -> dict[int, ImageContent]:
+    return {image.pk: ImageContent.of(image) for image in Image.objects.filter(key__in=set(keys))}
+
+
+def with_images(content: PageContent, available: Mapping[int, ImageContent]) -> PageContent:
+    """``content`` with the images its texts name, picked from ``available`` (by id)."""
+    by_key = {image.key: image for image in available.values()}
+    shown = {key: by_key[key] for key in content.image_keys() if key in by_key}
+    return PageContent(**{**_shallow(content), "images": shown})
 
 
 def _current_references(keys: Iterable[str], ids: Iterable[int]) -> dict[int, ReferenceContent]:
@@ -258,10 +288,10 @@ def content_at(revision: Revision | int, condition_id: int) -> PageContent | Non
     """The page as saved in ``revision`` (None if the revision does not hold it).
 
     The condition, its sections, short answers and listed references come from the revision
-    (Condition is registered with ``follow``). References come from the revision too where it
-    holds them (a submission saves every reference the page shows with it); otherwise from each
-    reference's own latest version at or before the revision, or, for a reference never saved
-    with history, from its row.
+    (Condition is registered with ``follow``). References and images come from the revision too
+    where it holds them (a submission saves every reference and image the page shows with it);
+    otherwise from each one's own latest version at or before the revision, or, for one never
+    saved with history, from its row.
     """
     revision_id = revision if isinstance(revision, int) else revision.pk
     versions = list(Version.objects.filter(revision_id=revision_id).select_related("content_type"))
@@ -274,7 +304,32 @@ def content_at(revision: Revision | int, condition_id: int) -> PageContent | Non
     by_key = {ref.key: ref for ref in held.values()}
     missing_keys = {key for key in content.cited_keys() if key not in by_key}
     missing_ids = wanted_ids - set(held)
-    return with_references(content, {**_references_as_of(revision_id, missing_keys, missing_ids), **held})
+    content = with_references(content, {**_references_as_of(revision_id, missing_keys, missing_ids), **held})
+    held_images = rows.images()
+    missing_images = set(content.image_keys()) - {image.key for image in held_images.values()}
+    return with_images(content, {**_images_as_of(revision_id, missing_images), **held_images})
+
+
+def _images_as_of(revision_id: int, keys: set[str]) -> dict[int, ImageContent]:
+    """Images a revision names but does not hold: each as its latest version at or before the
+    revision saved it, else (never saved with history) its row."""
+    if not keys:
+        return {}
+    current = {image.pk: image for image in Image.objects.filter(key__in=keys)}
+    found = {pk: ImageContent.of(image) for pk, image in current.items()}
+    history = (
+        Version.objects.get_for_model(Image)
+        .filter(object_id__in=[str(pk) for pk in current], revision_id__lte=revision_id)
+        .order_by("object_id", "-revision_id")
+    )
+    seen: set[str] = set()
+    for version in history:
+        if version.object_id not in seen:
+            seen.add(version.object_id)
+            found[int(version.object_id)] = ImageContent.from_fields(
+                int(version.object_id), stored_fields(version)
+            )
+    return found
 
 
 def _references_as_of(revision_id: int, keys: set[str], ids: set[int]) -> dict[int, ReferenceContent]:
@@ -303,7 +358,7 @@ class RevisionRows:
 
     def __init__(self, versions: Sequence[Version]) -> None:
         types = ContentType.objects.get_for_models(
-            Condition, Section, ShortAnswer, ConditionReference, Reference
+            Condition, Section, ShortAnswer, ConditionReference, Reference, Image
         )
         model_of = {content_type.pk: model for model, content_type in types.items()}
         self.rows: dict[type, list[tuple[int, dict]]] = {model: [] for model in types}
@@ -342,6 +397,9 @@ class RevisionRows:
 
     def references(self) -> dict[int, ReferenceContent]:
         return {pk: ReferenceContent.from_fields(pk, values) for pk, values in self.rows[Reference]}
+
+    def images(self) -> dict[int, ImageContent]:
+        return {pk: ImageContent.from_fields(pk, values) for pk, values in self.rows[Image]}
 
 
 def stored_fields(version: Version) -> dict:

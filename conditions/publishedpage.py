@@ -19,7 +19,8 @@ before the schema carry no ``schema_version`` (read as version 0) and vary:
   names or summary, which are then the publication's (``fallback``).
 
 Version 2 added the condition's ``codes`` (``ICD10CM:E34.0``, one string each); every page stored
-before them had none.
+before them had none. Version 3 added ``images``: each image the page shows, with its renditions'
+addresses as approval froze them; every page stored before had none.
 
 :func:`_upgrade` brings any older shape to :data:`SCHEMA_VERSION` one step at a time, and
 :meth:`PublishedPage.from_json` then reads every field strictly: a field added to these classes
@@ -39,7 +40,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # What a section's or a question's text is called in an address when it gives no letters at all.
 SECTION_FALLBACK, QUESTION_FALLBACK = "section", "question"
@@ -125,6 +126,34 @@ _REFERENCE_KEYS = {"html": "text"}
 
 
 @dataclass(frozen=True)
+class PublishedRendition:
+    url: str  # as the storage gave it at approval: a path under MEDIA_URL, or the store's address
+    width: int
+    height: int
+    type: str  # image/webp, image/jpeg, image/png
+
+
+@dataclass(frozen=True)
+class PublishedImage:
+    """One image the page shows, every field frozen at approval (API, JSON-LD, Open Graph)."""
+
+    key: str
+    alt: str  # as its first use on the page gives it ("" for a decorative image)
+    caption: str
+    credit: str
+    licence: str  # the licence's code (images.licences.Licence)
+    licence_name: str
+    licence_url: str  # the licence's deed ("" for all rights reserved)
+    source_url: str  # where the image and its licence or permission come from
+    copyright_notice: str
+    width: int  # of the largest rendition
+    height: int
+    src: str  # the fallback (JPEG or PNG) rendition the <img> names
+    renditions: tuple[PublishedRendition, ...]
+    og_image: str  # 1200 x 630, cropped around the focal point
+
+
+@dataclass(frozen=True)
 class ReviewInfo:
     """The review line of a page: who reviewed it and when, when it is due again, and the date its
     short answers say they were last updated."""
@@ -147,6 +176,7 @@ class PublishedPage:
     references: tuple[PublishedReference, ...]
     review: ReviewInfo
     codes: tuple[str, ...] = ()  # the condition's codes as approved (conditions.codes), written form
+    images: tuple[PublishedImage, ...] = ()  # in the order the page first shows them
 
     def to_json(self) -> dict:
         """The stored form (``Publication.structured_data``): plain JSON, dates as ISO 8601."""
@@ -168,6 +198,7 @@ class PublishedPage:
             references=tuple(_read(PublishedReference, ref) for ref in current["references"]),
             review=_read(ReviewInfo, current["review"]),
             codes=tuple(current["codes"]),
+            images=tuple(_read(PublishedImage, image) for image in current["images"]),
         )
 
 
@@ -195,6 +226,8 @@ def _read(cls: type, data: Mapping) -> Any:
         value = data[keys.get(f.name, f.name)]
         if f.name in _DATES and value is not None:
             value = date.fromisoformat(value)
+        elif f.name == "renditions":
+            value = tuple(_read(PublishedRendition, rendition) for rendition in value)
         elif f.name in _TUPLES:
             value = tuple(value)
         values[f.name] = value
@@ -261,10 +294,16 @@ def _with_codes(data: Mapping, fallback: Callable[[], Mapping] | None) -> dict:
     return {**data, "schema_version": 2, "codes": []}
 
 
+def _with_images(data: Mapping, fallback: Callable[[], Mapping] | None) -> dict:
+    """Version 2 -> version 3: pages approved before images existed showed none."""
+    return {**data, "schema_version": 3, "images": []}
+
+
 # Each step takes a page of its version to the next one.
 _UPGRADES: dict[int, Callable[[Mapping, Callable[[], Mapping] | None], dict]] = {
     0: _from_unversioned,
     1: _with_codes,
+    2: _with_images,
 }
 
 

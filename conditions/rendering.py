@@ -18,14 +18,20 @@ from conditions.pagecontent import PageContent, ReferenceContent, content_of, ma
 from conditions.publishedpage import (
     SCHEMA_VERSION,
     PublishedAnswer,
+    PublishedImage,
     PublishedPage,
     PublishedReference,
+    PublishedRendition,
     PublishedSection,
     ReviewInfo,
     question_slugs,
     section_anchors,
 )
-from medsite.markdown import render
+from images import renditions
+from images.content import ImageContent
+from images.figures import Figures
+from images.models import Image
+from medsite.markdown import image_keys, render
 from references.citations import CitationNumbering, format_reference
 from references.models import Reference
 
@@ -52,6 +58,12 @@ def known_references(keys: list[str]) -> dict[str, Reference]:
     return {ref.key: ref for ref in Reference.objects.filter(key__in=set(keys))}
 
 
+def page_figures(texts: list[str]) -> Figures:
+    """The images ``texts`` name, as the library holds them now, for rendering a working copy."""
+    keys = {key for text in texts for key in image_keys(text)}
+    return Figures({image.key: ImageContent.of(image) for image in Image.objects.filter(key__in=keys)})
+
+
 @dataclass
 class RenderedTexts:
     """Every Markdown text of a page rendered with one citation numbering, in reading order."""
@@ -61,6 +73,7 @@ class RenderedTexts:
     references: list[ReferenceContent]  # the reference list, in its order
     reference_html: list[SafeString]  # each of them formatted
     numbering: CitationNumbering
+    figures: Figures  # the images shown, unknown, undescribed or misplaced
 
     @property
     def keys_by_number(self) -> dict[str, str]:
@@ -72,7 +85,8 @@ def render_texts(content: PageContent) -> RenderedTexts:
     page; the reference list the cited references in that order, then the listed ones not cited."""
     references = content.reference_by_key()
     numbering = CitationNumbering(references)
-    html = [render(text, citations=numbering) for text in content.texts()]
+    figures = Figures(content.images)
+    html = [render(text, citations=numbering, images=figures) for text in content.texts()]
     count = len(content.sections)
     listed = [content.references[pk] for pk in content.listed if pk in content.references]
     ordered = [references[key] for key in numbering.cited_keys]
@@ -83,6 +97,7 @@ def render_texts(content: PageContent) -> RenderedTexts:
         references=ordered,
         reference_html=[format_reference(ref.as_reference()) for ref in ordered],
         numbering=numbering,
+        figures=figures,
     )
 
 
@@ -116,6 +131,38 @@ def _reference(
         pages=ref.pages,
         accessed_on=ref.accessed_on,
     )
+
+
+def published_images(figures: Figures) -> tuple[PublishedImage, ...]:
+    """Each image the page shows, in order of first use, with its renditions' addresses now."""
+    shown = []
+    for key in figures.used:
+        image = figures.images[key]
+        alt, caption = figures.first_use[key]
+        all_renditions = renditions.renditions(image.sha256, image.format, image.width, image.height)
+        fallback = [r for r in all_renditions if r.format == image.format][-1]
+        shown.append(
+            PublishedImage(
+                key=image.key,
+                alt=alt,
+                caption=caption,
+                credit=image.credit,
+                licence=image.licence,
+                licence_name=image.licence_name,
+                licence_url=image.licence_url,
+                source_url=image.source_url,
+                copyright_notice=image.copyright_notice,
+                width=fallback.width,
+                height=fallback.height,
+                src=figures.url(fallback.name),
+                renditions=tuple(
+                    PublishedRendition(figures.url(r.name), r.width, r.height, r.mime_type)
+                    for r in all_renditions
+                ),
+                og_image=figures.url(renditions.og_name(image.sha256, image.focal_x, image.focal_y)),
+            )
+        )
+    return tuple(shown)
 
 
 def render_page(content: PageContent, review: ReviewInfo | None = None) -> RenderedPage:
@@ -154,6 +201,7 @@ def render_page(content: PageContent, review: ReviewInfo | None = None) -> Rende
         ),
         review=review,
         codes=tuple(code.key for code in parse_codes(content.codes)),
+        images=published_images(texts.figures),
     )
     context = {
         "condition": content,

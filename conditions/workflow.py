@@ -66,6 +66,7 @@ from conditions.submissions import ReviewedVersion, check_reviewed, submitted_co
 from conditions.submissions import contributors as contributors
 from conditions.submissions import reviewed_version as reviewed_version
 from conditions.submissions import submission_label as submission_label
+from images.models import Image
 from references.models import Reference
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def save_draft(condition: Condition, *, by: User, comment: str = "", lock_versio
 def submit(condition: Condition, *, by: User, comment: str = "") -> None:
     """Send the draft to expert review; its content is frozen until a decision.
 
-    The submission's revision holds the page and every reference it shows, so the page a
+    The submission's revision holds the page and every reference and image it shows, so the page a
     reviewer approves is built from exactly what was submitted; the event records the content's
     hash and who wrote it (:mod:`conditions.authorship`).
     """
@@ -156,6 +157,8 @@ def submit(condition: Condition, *, by: User, comment: str = "") -> None:
         content = content_of(locked)
         for reference in Reference.objects.filter(pk__in=list(content.references)):
             reversion.add_to_revision(reference)
+        for image in Image.objects.filter(pk__in=[image.id for image in content.images.values()]):
+            reversion.add_to_revision(image)
         locked.status = Status.EXPERT_REVIEW
         locked.save(update_fields=["status", "updated_at"])
         step.event = _event(

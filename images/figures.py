@@ -43,6 +43,7 @@ class Figures:
     url: Callable[[str], str] = renditions.url
     eager: int = 1  # the page's first figures load at once (above the fold); the rest lazily
     used: list[str] = field(default_factory=list)  # keys, in the order the page shows them
+    first_use: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (alt, caption) written
     unknown: list[str] = field(default_factory=list)  # keys the library does not hold
     undescribed: list[str] = field(default_factory=list)  # shown without alt text or decision
     misplaced: list[str] = field(default_factory=list)  # images in running text, or from elsewhere
@@ -57,6 +58,7 @@ class Figures:
             return None
         if key not in self.used:
             self.used.append(key)
+            self.first_use[key] = (image.alt_for(alt), caption.strip() or image.caption.strip())
         if not image.described_for(alt) and key not in self.undescribed:
             self.undescribed.append(key)
         self.count += 1

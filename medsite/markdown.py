@@ -325,6 +325,20 @@ def render(
     return mark_safe(clean.rstrip("\n"))  # noqa: S308 - sanitised by nh3 just above
 
 
+def image_keys(text: str) -> list[str]:
+    """The library keys of every ``![alt](image:key)`` in ``text`` (figures and misplaced ones), in
+    order: the images a text shows, parsed as :func:`render` parses them."""
+    state = _Render(CitationNumbering(), Figures(), "")
+    keys = []
+    for block in _MD.parse(text or "", {_ENV: state}):
+        if block.type == "figure":
+            keys.append(block.meta["key"])
+        for token in block.children or []:
+            if token.type == "image" and (key := library_key(str(token.attrGet("src") or ""))):
+                keys.append(key)
+    return list(dict.fromkeys(keys))
+
+
 def markdownify(text: str) -> SafeString:
     """The ``MARKDOWNX_MARKDOWNIFY_FUNCTION`` hook: the same renderer."""
     return render(text)

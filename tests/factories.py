@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from itertools import count
+
+import reversion
 
 from conditions import workflow
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
 from conditions.models import Condition, Publication
+from images.models import Image
 from references.models import Reference
 
 _numbers = count(1)
@@ -25,6 +29,26 @@ def make_reference(key: str | None = None, **fields) -> Reference:
         "pages": "100-110",
     }
     return Reference.objects.create(key=key or f"doe{2000 + n}", **{**defaults, **fields})
+
+
+def make_image(key: str | None = None, **fields) -> Image:
+    """A library image row as if uploaded (its fields only: no file is written; tests of files and
+    renditions upload through images.library)."""
+    key = key or f"image-{next(_numbers)}"
+    sha = fields.pop("sha256", None) or hashlib.sha256(key.encode()).hexdigest()
+    values = {
+        "title": key.replace("-", " ").capitalize(),
+        "format": "jpeg",
+        "width": 1600,
+        "height": 1200,
+        "alt": f"Drawing of {key.replace('-', ' ')}",
+        "credit": "Example Clinic",
+        "licence": "cc-by-4.0",
+        **fields,
+    }
+    values.setdefault("file", f"images/{sha[:2]}/{sha}/original.jpg")
+    with reversion.create_revision():
+        return Image.objects.create(key=key, sha256=sha, **values)
 
 
 def make_condition(

@@ -19,7 +19,7 @@ from conditions.publishedpage import (
     section_anchors,
 )
 from conditions.rendering import render_condition
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import make_condition, make_image, make_reference, publish
 
 # --- every shape a publication was ever stored in ------------------------------------------------
 # Copied from what conditions/rendering.py wrote at each stage (git log -p conditions/rendering.py).
@@ -102,7 +102,26 @@ VERSION_1 = {
 }
 # Schema version 2: the condition's codes.
 VERSION_2 = {**VERSION_1, "schema_version": 2, "codes": ["ICD10CM:M10.9", "SNOMEDCT:90560007"]}
-STORED_SHAPES = [FOUNDATION, QUESTION_PAGES, REVIEW_INTEGRITY, VERSION_1, VERSION_2]
+_RENDITION = {"url": "/media/images/ab/abab/w320.webp", "width": 320, "height": 240, "type": "image/webp"}
+_IMAGE = {
+    "key": "gout-toe",
+    "alt": "A red, swollen joint at the base of the big toe",
+    "caption": "Gout often starts in the big toe.",
+    "credit": "Example Clinic",
+    "licence": "cc-by-4.0",
+    "licence_name": "CC BY 4.0",
+    "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+    "source_url": "",
+    "copyright_notice": "",
+    "width": 1440,
+    "height": 1080,
+    "src": "/media/images/ab/abab/w1440.jpg",
+    "renditions": [_RENDITION],
+    "og_image": "/media/images/ab/abab/og-50-50.jpg",
+}
+# Schema version 3: the images the page shows, their renditions' addresses frozen.
+VERSION_3 = {**VERSION_2, "schema_version": 3, "images": [_IMAGE]}
+STORED_SHAPES = [FOUNDATION, QUESTION_PAGES, REVIEW_INTEGRITY, VERSION_1, VERSION_2, VERSION_3]
 
 
 def _shape(value):
@@ -115,7 +134,7 @@ def _shape(value):
 
 
 @pytest.mark.parametrize(
-    "stored", STORED_SHAPES, ids=["foundation", "question-pages", "integrity", "v1", "v2"]
+    "stored", STORED_SHAPES, ids=["foundation", "question-pages", "integrity", "v1", "v2", "v3"]
 )
 def test_every_stored_shape_loads(stored):
     page = PublishedPage.from_json(copy.deepcopy(stored))
@@ -185,15 +204,16 @@ def test_the_newest_stored_shape_is_what_the_site_writes(editor):
     publishedpage._UPGRADES that fills it in older pages), and add the new shape to STORED_SHAPES.
     Until then this test, and loading the shapes above, fail."""
     assert STORED_SHAPES[-1]["schema_version"] == SCHEMA_VERSION
-    assert PublishedPage.from_json(VERSION_2).to_json() == VERSION_2
+    assert PublishedPage.from_json(VERSION_3).to_json() == VERSION_3
     make_reference("doe2020", accessed_on=date(2024, 5, 1))
+    make_image("gout-toe")
     condition = make_condition(
         editor,
-        sections=[("overview", "Gout hurts [@doe2020].")],
+        sections=[("overview", "Gout hurts [@doe2020].\n\n![](image:gout-toe)")],
         short_answers=[("Is gout curable?", "It can be *controlled*.", "")],
     )
     review = ReviewInfo("Rita Reviewer, MD", date(2025, 3, 1), date(2028, 3, 1), date(2025, 3, 2))
-    assert _shape(render_condition(condition, review).structured_data) == _shape(VERSION_2)
+    assert _shape(render_condition(condition, review).structured_data) == _shape(VERSION_3)
 
 
 def test_pages_stored_before_codes_have_none_and_codes_are_kept():
@@ -316,3 +336,11 @@ def test_published_pages_cannot_be_changed_in_place():
         page.references[0].title = "Changed"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         page.sections.append(page.sections[0])  # type: ignore[attr-defined]
+
+
+def test_pages_stored_before_images_show_none_and_images_are_kept():
+    assert PublishedPage.from_json(VERSION_2).images == ()
+    (image,) = PublishedPage.from_json(VERSION_3).images
+    assert (image.key, image.licence_name, image.width, image.height) == ("gout-toe", "CC BY 4.0", 1440, 1080)
+    assert image.renditions[0].url == "/media/images/ab/abab/w320.webp"
+    assert image.renditions[0].type == "image/webp"
