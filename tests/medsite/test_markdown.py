@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from bench import hostile_inputs
 from medsite.limits import MARKDOWN_FIELD_MAX_CHARS, MAX_NESTING_DEPTH
-from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, RenderTooSlow, render
+from images.content import ImageContent
+from images.figures import Figures
+from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, RenderTooSlow, image_keys, render
 from references.citations import CitationNumbering
 from tests.xss_checks import assert_inert, parse_fragment
 from tests.xss_corpus import MARKUP, TEXT
@@ -211,3 +213,85 @@ def test_hostile_shapes_at_the_field_limit_render_inert(shape):
     html = render(hostile_inputs.MARKDOWN_SHAPES[shape](MARKDOWN_FIELD_MAX_CHARS))
     assert_inert(html)
     assert_only_allowed_markup(html)
+
+
+# --- images: ![alt](image:key "caption") --------------------------------------------------------
+
+TOE = ImageContent(
+    id=1,
+    key="gout-toe",
+    sha256="ab" * 32,
+    format="jpeg",
+    width=1600,
+    height=1200,
+    alt="A red, swollen joint at the base of the big toe",
+    caption="Gout often starts in the big toe.",
+    credit="Example Clinic",
+    licence="cc-by-4.0",
+)
+
+
+def test_an_image_alone_in_its_paragraph_is_a_figure_with_its_library_fields():
+    figures = Figures({"gout-toe": TOE})
+    html = render("Before.\n\n![](image:gout-toe)\n\nAfter.", images=figures)
+    (figure,) = parse_fragment(html).iter("figure")
+    (img,) = figure.iter("img")
+    assert img.get("alt") == TOE.alt
+    assert (img.get("width"), img.get("height")) == ("1440", "1080")
+    assert "Gout often starts in the big toe." in "".join(figure.find("figcaption").itertext())
+    assert html.startswith("<p>Before.</p>") and html.endswith("<p>After.</p>")
+    assert figures.used == ["gout-toe"] and not figures.unknown and not figures.misplaced
+
+
+def test_the_text_may_give_its_own_alt_text_and_caption():
+    html = render(
+        '![Where the pain is](image:gout-toe "Pain at night is common.")', images=Figures({"gout-toe": TOE})
+    )
+    (img,) = parse_fragment(html).iter("img")
+    assert img.get("alt") == "Where the pain is"
+    assert "Pain at night is common." in html and "Gout often starts" not in html
+
+
+def test_an_image_in_running_text_or_from_elsewhere_is_a_visible_notice_not_an_image():
+    figures = Figures({"gout-toe": TOE})
+    html = render(
+        "See ![toe](image:gout-toe) here, and ![tracker](https://example.com/a.png).", images=figures
+    )
+    assert "<img" not in html and "example.com" not in html
+    assert "put it on a line of its own" in html
+    assert "insert images from the image library" in html
+    assert figures.misplaced == ["image:gout-toe", "https://example.com/a.png"]
+
+
+def test_an_unknown_image_key_is_named_and_recorded():
+    figures = Figures({})
+    html = render("![](image:nowhere)", images=figures)
+    assert "No image “nowhere” in the image library" in html and "<img" not in html
+    assert figures.unknown == ["nowhere"]
+
+
+def test_written_markup_cannot_forge_a_figure_or_an_image():
+    figures = Figures({"gout-toe": TOE})
+    hostile = (
+        '<img src="https://example.com/x.png" onerror="alert(1)">\n\n'
+        '<figure><picture><img src="/media/x.jpg"></picture></figure>\n\n'
+        "medsitefigure0000000000000000n0\n\n"
+        '![" onerror="alert(1)](image:gout-toe "<script>alert(1)</script>")'
+    )
+    html = render(hostile, images=figures)
+    assert_inert(html)
+    images = list(parse_fragment(html).iter("img"))
+    assert len(images) == 1 and images[0].get("alt") == '" onerror="alert(1)'
+    assert "<script" not in html and "&lt;script&gt;" in html
+
+
+def test_only_the_pages_first_figure_loads_at_once():
+    figures = Figures({"gout-toe": TOE})
+    first = render("![](image:gout-toe)", images=figures)
+    second = render("![](image:gout-toe)", images=figures)
+    assert 'loading="lazy"' not in first and 'loading="lazy"' in second
+
+
+def test_image_keys_are_those_the_parser_reads():
+    text = "Text ![a](image:one) and\n\n![](image:two)\n\n`![](image:in-code)`\n\n- ![](image:three)"
+    assert image_keys(text) == ["one", "two", "three"]
