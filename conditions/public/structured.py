@@ -6,7 +6,9 @@ working copy, and a medical fact is stated only as :mod:`conditions.facts` reads
 section of its kind: the list the editor's preview showed under "What search engines will read".
 
 Who publishes the pages and on what terms comes from settings (``MEDSITE_PUBLISHER_NAME``,
-``MEDSITE_CONTENT_LICENSE``, ``MEDSITE_COPYRIGHT_HOLDER``).
+``MEDSITE_CONTENT_LICENSE``, ``MEDSITE_COPYRIGHT_HOLDER``). Each image a page shows carries its
+own terms instead (its licence, credit and copyright notice as approval froze them), as the
+ImageObject Google reads for its image licence details.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from conditions.facts import KindFacts, page_facts
 from conditions.models import Condition, Publication
-from conditions.publishedpage import PublishedAnswer, PublishedPage, PublishedReference
+from conditions.publishedpage import PublishedAnswer, PublishedImage, PublishedPage, PublishedReference
+from images.licences import Licence
 from medsite import htmltext
+from medsite.siteurl import absolute
 
 SCHEMA = "https://schema.org/"
 
@@ -140,6 +145,74 @@ def citation(ref: PublishedReference) -> dict:
     return work
 
 
+# Words that mark a credit as an organisation's ("Example Clinic", "MedSite demo"); any other
+# credit of two to four capitalised words is a person's name ("Jane Doe").
+_ORGANISATION = re.compile(
+    r"\b(?:clinic|hospital|trust|library|university|college|institute|society|association|"
+    r"foundation|centre|center|department|agency|service|services|ltd|inc|llc|gmbh|group|"
+    r"press|media|studio|studios|archive|museum|nhs|demo|team|staff|health|medical)\b",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(r"^(?:[A-Z][\w'’.-]*\s){1,3}[A-Z][\w'’.-]*$")
+
+
+def _creator(credit: str) -> dict:
+    kind = "Person" if _PERSON.match(credit) and not _ORGANISATION.search(credit) else "Organization"
+    return {"@type": kind, "name": credit}
+
+
+def _pixels(value: int) -> dict:
+    # schema.org's width and height are a Distance or a QuantitativeValue, not a bare number;
+    # E37 is UN/CEFACT's code for the pixel.
+    return {"@type": "QuantitativeValue", "value": value, "unitCode": "E37"}
+
+
+def image_id(page_url: str, image: PublishedImage) -> str:
+    return f"{page_url}#image-{image.key}"
+
+
+def image_object(image: PublishedImage, page_url: str) -> dict:
+    """One image the page shows, as approval froze it: its largest fallback rendition, what it
+    shows (its alt text) and its caption, and its terms. ``license`` is the licence's deed, or,
+    for an image used with permission (all rights reserved), the page that gives the permission;
+    ``acquireLicensePage`` is the image's source."""
+    terms_url = image.licence_url
+    if not terms_url and image.licence == Licence.ALL_RIGHTS_RESERVED:
+        terms_url = image.source_url
+    node: dict[str, Any] = {
+        "@type": "ImageObject",
+        "@id": image_id(page_url, image),
+        "contentUrl": absolute(image.src),
+        "encodingFormat": next((r.type for r in image.renditions if r.url == image.src), ""),
+        "width": _pixels(image.width),
+        "height": _pixels(image.height),
+        "description": image.alt,
+        "caption": image.caption,
+        "license": terms_url,
+        "acquireLicensePage": image.source_url,
+        "creditText": image.credit,
+        "creator": _creator(image.credit) if image.credit.strip() else None,
+        "copyrightNotice": image.copyright_notice,
+    }
+    return _present(node)
+
+
+def _images(images: Sequence[PublishedImage], page_url: str) -> dict[str, Any]:
+    """``image``: every image shown, in page order; ``primaryImageOfPage``: the first (the lead
+    image, also the page's Open Graph image)."""
+    if not images:
+        return {}
+    return {
+        "image": [image_object(image, page_url) for image in images],
+        "primaryImageOfPage": {"@id": image_id(page_url, images[0])},
+    }
+
+
+def shown_in(page: PublishedPage, html: str) -> list[PublishedImage]:
+    """The images of ``page`` that ``html`` (a part of it) shows, in page order."""
+    return [image for image in page.images if f'src="{escape(image.src)}"' in html]
+
+
 def _fact_values(kind_facts: KindFacts) -> list:
     if kind_facts.item_type is None:
         return list(kind_facts.items)
@@ -250,6 +323,7 @@ def condition_graph(
         **_review(publication, reviewer_specialty),
         **_terms(home_url),
         "citation": [citation(ref) for ref in frozen.references],
+        **_images(frozen.images, page_url),
     }
     trail = [("Home", home_url), ("Conditions A–Z", index_url), (publication.title, page_url)]
     graph: list[dict] = [_present(page), _breadcrumbs(trail)]
@@ -302,6 +376,7 @@ def question_graph(
         **_review(publication, reviewer_specialty),
         **_terms(home_url),
         "citation": [citation(ref) for ref, _ in cited_references(frozen, answer)],
+        **_images(shown_in(frozen, answer.answer_html + answer.details_html), page_url),
     }
     trail = [
         ("Home", home_url),

@@ -18,7 +18,7 @@ from conditions.models import Condition
 from conditions.public import structured
 from conditions.publishedpage import PublishedReference
 from tests import schema_vocabulary
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import make_condition, make_image, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -497,3 +497,133 @@ def test_no_public_page_type_carries_json_ld_schema_org_does_not_allow(client, g
         assert response.status_code == 200, url
         documents = schema_vocabulary.json_ld(response.content.decode())
         assert schema_vocabulary.errors(documents) == [], url
+
+
+# --- images ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def illustrated(editor, reviewer, settings):
+    """A page with two figures (an openly licensed drawing first, then a photograph used with
+    permission) and a third image in a short answer."""
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+    make_image(
+        "bunion-sketch",
+        width=1600,
+        height=1000,
+        alt="Outline of a foot with the big toe joint bulging outwards",
+        caption="Where a bunion forms",
+        credit="Jane Doe",
+        licence="cc-by-sa-4.0",
+        source_url="https://drawings.example.org/bunion",
+        copyright_notice="© 2025 Jane Doe",
+    )
+    make_image(
+        "bunion-photo",
+        format="png",
+        width=900,
+        height=600,
+        alt="Photograph of a red, swollen big toe joint",
+        credit="Northfield Clinic",
+        licence="all-rights-reserved",
+        source_url="https://northfield.example.org/permissions/1234",
+    )
+    make_image("shoe-fit", alt="A wide shoe beside a narrow one", credit="", licence="cc0-1.0")
+    condition = make_condition(
+        editor,
+        name="Bunion",
+        sections=[
+            ("overview", "A bunion is a bony bump at the base of the big toe.\n\n![](image:bunion-sketch)"),
+            ("symptoms", '- A bump\n- Pain in shoes\n\n![](image:bunion-photo "A bunion in an adult")'),
+        ],
+        short_answers=[("Do wide shoes help?", "Yes, often.", "![](image:shoe-fit)")],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition.refresh_from_db()
+    return condition
+
+
+def _image_nodes(page: dict) -> dict[str, dict]:
+    return {node["@id"].rsplit("#image-", 1)[1]: node for node in page["image"]}
+
+
+def test_each_image_shown_is_an_image_object_with_its_licence_and_credit(client, illustrated):
+    _html, document = _page(client, illustrated.get_absolute_url())
+    page = _node(document, "MedicalWebPage")
+    images = _image_nodes(page)
+    assert list(images) == ["bunion-sketch", "bunion-photo", "shoe-fit"]
+    sketch = images["bunion-sketch"]
+    assert sketch["contentUrl"].startswith("https://health.example.org/media/images/")
+    assert sketch["contentUrl"].endswith("/w1440.jpg")
+    assert sketch["encodingFormat"] == "image/jpeg"
+    assert sketch["width"] == {"@type": "QuantitativeValue", "value": 1440, "unitCode": "E37"}
+    assert sketch["height"] == {"@type": "QuantitativeValue", "value": 900, "unitCode": "E37"}
+    assert sketch["description"] == "Outline of a foot with the big toe joint bulging outwards"
+    assert sketch["caption"] == "Where a bunion forms"
+    assert sketch["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+    assert sketch["acquireLicensePage"] == "https://drawings.example.org/bunion"
+    assert sketch["creditText"] == "Jane Doe"
+    assert sketch["creator"] == {"@type": "Person", "name": "Jane Doe"}
+    assert sketch["copyrightNotice"] == "© 2025 Jane Doe"
+
+
+def test_an_image_used_with_permission_is_licensed_by_its_source_page(client, illustrated):
+    _html, document = _page(client, illustrated.get_absolute_url())
+    photo = _image_nodes(_node(document, "MedicalWebPage"))["bunion-photo"]
+    assert photo["license"] == "https://northfield.example.org/permissions/1234"
+    assert photo["acquireLicensePage"] == "https://northfield.example.org/permissions/1234"
+    assert photo["caption"] == "A bunion in an adult"  # the page's own caption
+    assert photo["encodingFormat"] == "image/png" and photo["contentUrl"].endswith("/w900.png")
+    assert photo["creator"] == {"@type": "Organization", "name": "Northfield Clinic"}
+    assert "copyrightNotice" not in photo
+
+
+def test_an_uncredited_image_names_no_creator(client, illustrated):
+    _html, document = _page(client, illustrated.get_absolute_url())
+    shoe = _image_nodes(_node(document, "MedicalWebPage"))["shoe-fit"]
+    assert shoe["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
+    assert not {"creator", "creditText", "acquireLicensePage"} & set(shoe)
+
+
+def test_the_first_image_shown_is_the_primary_image_of_the_page(client, illustrated):
+    _html, document = _page(client, illustrated.get_absolute_url())
+    page = _node(document, "MedicalWebPage")
+    assert page["primaryImageOfPage"] == {
+        "@id": "https://health.example.org/conditions/bunion/#image-bunion-sketch"
+    }
+    assert page["image"][0]["@id"] == page["primaryImageOfPage"]["@id"]
+
+
+def test_the_image_objects_are_the_frozen_figures_the_page_shows(client, illustrated):
+    html, document = _page(client, illustrated.get_absolute_url())
+    figures = lxml.html.fromstring(html).cssselect("figure.figure img")
+    shown = ["https://health.example.org" + img.get("src") for img in figures]
+    assert [node["contentUrl"] for node in _node(document, "MedicalWebPage")["image"]] == shown
+
+
+def test_a_page_without_images_states_none(client, gout):
+    _html, document = _page(client, gout.get_absolute_url())
+    page = _node(document, "MedicalWebPage")
+    assert "image" not in page and "primaryImageOfPage" not in page
+
+
+def test_a_short_answers_page_states_only_the_images_its_answer_shows(client, illustrated):
+    _html, document = _page(client, _question_url(illustrated))
+    page = _node(document, "MedicalWebPage")
+    assert list(_image_nodes(page)) == ["shoe-fit"]
+    assert page["primaryImageOfPage"]["@id"].endswith("#image-shoe-fit")
+
+
+@pytest.mark.parametrize(
+    ("credit", "kind"),
+    [
+        ("Jane Doe", "Person"),
+        ("Amara N. Okafor", "Person"),
+        ("Example Clinic", "Organization"),
+        ("MedSite demo", "Organization"),
+        ("Jane Doe / Example Clinic", "Organization"),
+        ("wikimedia user foot123", "Organization"),
+    ],
+)
+def test_a_credit_names_a_person_only_when_it_reads_as_a_name(credit, kind):
+    assert structured._creator(credit) == {"@type": kind, "name": credit}
