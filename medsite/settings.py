@@ -345,7 +345,8 @@ STORAGES = {
 }
 # WhiteNoise serves the content-hashed names with a ten-year, immutable max-age by itself; its
 # WHITENOISE_MAX_AGE (60 s by default) then applies only to names without a hash.
-MEDIA_ROOT = BASE_DIR / "media"
+# Where local image files are written (the benchmarks point it into their own folder).
+MEDIA_ROOT = Path(os.environ.get("MEDSITE_MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # What one uploaded image may be (images/processing.py): bytes, checked before anything decodes
 # it; pixels and the longer side, read from its header before its pixels are decoded.

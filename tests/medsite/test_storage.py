@@ -88,6 +88,12 @@ def test_local_files_by_default(no_s3_env):
     assert env_image_store(debug=False) == ({"BACKEND": "django.core.files.storage.FileSystemStorage"}, None)
 
 
+def test_local_files_go_where_medsite_media_root_says(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.MEDIA_ROOT)"
+    assert run_with_settings(code, MEDSITE_MEDIA_ROOT=str(tmp_path)).stdout.strip() == str(tmp_path)
+    assert run_with_settings(code, unset={"MEDSITE_MEDIA_ROOT"}).stdout.strip() == str(ROOT / "media")
+
+
 def test_a_bucket_with_a_cdn_in_front(no_s3_env):
     no_s3_env.setenv("MEDSITE_S3_BUCKET", "health-images")
     no_s3_env.setenv("MEDSITE_S3_REGION", "eu-west-1")
