@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import formats, timezone
 
 from conditions.errors import WorkflowError
-from conditions.models import Condition, Publication, ReviewEvent, display_name
+from conditions.models import Condition, Publication, PublicationImage, ReviewEvent, display_name
 from conditions.pagecontent import PageContent, content_of
 from conditions.rendering import RenderedPage
 from medsite.dates import add_months
@@ -143,7 +143,8 @@ def freeze(
     locked: Condition, content: PageContent, page: RenderedPage, submission: ReviewEvent, **decision
 ) -> Publication:
     """The approved version, frozen: the next numbered Publication of the page, holding the
-    submitted ``content`` as rendered in ``page`` with the references it shows numbered as there.
+    submitted ``content`` as rendered in ``page`` with the references it shows numbered as there, and
+    the library images it shows linked (where-used; an image a version shows cannot be deleted).
     ``decision`` holds the approval's own fields (approver, kind, times, review dates, checklist).
     """
     publication = Publication.objects.create(
@@ -164,5 +165,9 @@ def freeze(
     PublicationReference.objects.bulk_create(
         PublicationReference(publication=publication, reference_id=reference.id, number=number)
         for number, reference in enumerate(page.references, start=1)
+    )
+    PublicationImage.objects.bulk_create(
+        PublicationImage(publication=publication, image_id=content.images[image.key].id, position=number)
+        for number, image in enumerate(page.page.images, start=1)
     )
     return publication

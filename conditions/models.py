@@ -457,6 +457,24 @@ class Publication(models.Model):
         return {"name": self.title, "slug": self.slug, "summary": self.summary, "also_called": self.synonyms}
 
 
+class PublicationImage(models.Model):
+    """A library image as one publication shows it: where-used and protected delete read these."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="image_links")
+    # PROTECT: an image an approved version shows keeps its row (and so its files) for good.
+    image = models.ForeignKey("images.Image", on_delete=models.PROTECT, related_name="publication_links")
+    position = models.PositiveIntegerField(help_text="Its place among the images the version shows.")
+
+    class Meta:
+        ordering = ["publication", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "image"], name="unique_image_per_publication")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} image {self.position}"
+
+
 class ReviewEvent(models.Model):
     """One line of a page's review log: an edit or a workflow transition."""
 

@@ -16,6 +16,7 @@ from conditions.models import (
     Condition,
     EditingSession,
     Publication,
+    PublicationImage,
     ReviewEvent,
     SearchDocument,
     Section,
@@ -50,6 +51,10 @@ APPENDED: tuple[type[models.Model], ...] = (AuditRecord,)
 SKIPPED: dict[type[models.Model], str] = {
     SearchDocument: "derived from the live publications; search.rebuild() remakes it after a restore",
     EditingSession: "who has an edit page open this minute; it means nothing on another site or day",
+    PublicationImage: (
+        "which library image each version shows: its frozen page names them, and "
+        "conditions.imageuse.link_published() links them again once the image library is restored"
+    ),
 }
 # What a backup says about a user: no password, and nothing a restore could not apply.
 USER_FIELDS = (
