@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from conditions.publishedpage import PublishedImage
 from medsite.siteurl import absolute
 
 register = template.Library()
@@ -35,6 +36,15 @@ def meta_description(text: str) -> SafeString:
         cut = window.rsplit(" ", 1)[0] if " " in window else window[:-1]
         plain = cut.rstrip(" ,;:.–—-") + "…"
     return escape(plain)
+
+
+@register.simple_tag
+def lead_image(publication: object) -> PublishedImage | None:
+    """The first image a publication shows (its Open Graph image), as approval froze it; None
+    for a page without images, or no publication (the staff preview)."""
+    page = getattr(publication, "page", None)
+    images = getattr(page, "images", ())
+    return images[0] if images else None
 
 
 class CaptureNode(template.Node):
