@@ -223,6 +223,16 @@ def _refuse_markup_file(data: bytes, name: str) -> None:
     )
 
 
+def refuse_bytes(size: int, name: str = "") -> None:
+    """Refuse a file of ``size`` bytes if it is over the limit: before anything reads it."""
+    if size > max_bytes():
+        raise ImageRefused(
+            f"{_named(name)} is {_megabytes(size)}: the library takes files of up to "
+            f"{_megabytes(max_bytes())}. Save it smaller (pages show images at most 1,440 pixels "
+            "wide) and upload it again."
+        )
+
+
 def _refuse_size(width: int, height: int, name: str) -> None:
     if width * height > max_pixels() or max(width, height) > max_side():
         raise ImageRefused(
@@ -272,12 +282,7 @@ def read_image(data: bytes, name: str = "") -> Processed:
     """Check ``data`` and re-encode it, or raise :class:`ImageRefused` saying why not."""
     if not data:
         raise ImageRefused(f"{_named(name)} is empty. Choose the image file again.")
-    if len(data) > max_bytes():
-        raise ImageRefused(
-            f"{_named(name)} is {_megabytes(len(data))}: the library takes files of up to "
-            f"{_megabytes(max_bytes())}. Save it smaller (pages show images at most 1,440 pixels "
-            "wide) and upload it again."
-        )
+    refuse_bytes(len(data), name)
     _refuse_markup_file(data, name)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -393,38 +398,37 @@ def _flatten(image: Image.Image) -> Image.Image:
 # --- renditions --------------------------------------------------------------------------------
 
 
-def _open_own(data: bytes) -> Image.Image:
-    """One of the library's own stored files (already checked)."""
+def open_stored(data: bytes) -> Image.Image:
+    """One of the library's own stored files (already checked), decoded once for its renditions."""
     image = Image.open(io.BytesIO(data), formats=("PNG", "JPEG"))
     image.load()
     return image
 
 
-def resized(data: bytes, width: int, height: int, format: str) -> bytes:
-    """A stored original at ``width`` × ``height``, as ``format`` ("webp", "jpeg" or "png")."""
-    image = _open_own(data)
+def resized(image: Image.Image, width: int, height: int, format: str) -> bytes:
+    """A stored image at ``width`` × ``height``, as ``format`` ("webp", "jpeg" or "png")."""
     if image.size != (width, height):
         image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    image.info = {}
-    out = io.BytesIO()
-    if format == "webp":
-        image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
     else:
+        image = image.copy()
+    image.info = {}
+    if format != "webp":
         return _encode(image, format)
+    out = io.BytesIO()
+    image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
     return out.getvalue()
 
 
-def og_crop(data: bytes, focal_x: float, focal_y: float, size: tuple[int, int]) -> bytes:
+def og_crop(image: Image.Image, focal_x: float, focal_y: float, size: tuple[int, int]) -> bytes:
     """The Open Graph image: ``size`` (1200 × 630), the largest crop of that shape around the
     focal point, scaled to fit (up, if the image is smaller), as JPEG on white."""
-    image = _open_own(data)
     width, height = image.size
     target_w, target_h = size
     ratio = target_w / target_h
     crop_w, crop_h = (width, width / ratio) if width / height <= ratio else (height * ratio, height)
     left = min(max(focal_x * width - crop_w / 2, 0), width - crop_w)
     top = min(max(focal_y * height - crop_h / 2, 0), height - crop_h)
-    box = (round(left), round(top), round(left + crop_w), round(top + crop_h))
+    box = (left, top, left + crop_w, top + crop_h)
     cropped = image.resize(size, Image.Resampling.LANCZOS, box=box)
     cropped.info = {}
-    return _encode(_flatten(cropped) if cropped.mode != "RGB" else cropped, "jpeg")
+    return _encode(cropped if cropped.mode == "RGB" else _flatten(cropped), "jpeg")

@@ -233,7 +233,7 @@ def test_the_exif_orientation_is_applied():
 
 
 def test_a_rendition_has_its_size_and_format():
-    original = read_image(jpeg((1600, 1200))).data
+    original = processing.open_stored(read_image(jpeg((1600, 1200))).data)
     webp = _open(processing.resized(original, 640, 480, "webp"))
     assert (webp.format, webp.size) == ("WEBP", (640, 480))
     fallback = _open(processing.resized(original, 320, 240, "jpeg"))
@@ -241,15 +241,15 @@ def test_a_rendition_has_its_size_and_format():
 
 
 def test_a_transparent_png_keeps_its_transparency_in_webp():
-    original = read_image(png((800, 600), mode="RGBA")).data
+    original = processing.open_stored(read_image(png((800, 600), mode="RGBA")).data)
     webp = _open(processing.resized(original, 320, 240, "webp"))
     assert webp.mode == "RGBA" and webp.getpixel((2, 238))[3] == 0
 
 
-def _halves(size: tuple[int, int]) -> bytes:
+def _halves(size: tuple[int, int]) -> Image.Image:
     image = Image.new("RGB", size, (220, 30, 30))
     image.paste((30, 30, 220), (size[0] // 2, 0, size[0], size[1]))
-    return read_image(encoded(image, "PNG")).data
+    return processing.open_stored(read_image(encoded(image, "PNG")).data)
 
 
 def test_the_open_graph_image_is_cropped_around_the_focal_point():
