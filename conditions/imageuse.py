@@ -119,7 +119,7 @@ class ImageUse:
             return None
         stored = Image.objects.filter(pk=image.pk).first()
         pages = pages_in_review(stored) if stored is not None else []
-        if not pages:
+        if stored is None or not pages:
             return None
         return (
             f"The image “{stored.key}” is shown by pages in expert review ({_names(pages)}), so it "
