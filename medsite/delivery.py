@@ -75,6 +75,8 @@ class DeliveryMiddleware:
             return response
         if request.path_info == "/healthz":
             return response  # for load balancers, never cached (never_cache)
+        if request.path_info.startswith(settings.MEDIA_URL):
+            return response  # image files (images/views.py): content-addressed, a year's caching of their own
         set_cache_control(request, response)
         patch_vary_headers(response, ["Cookie"])
         if _may_compress(request, response):

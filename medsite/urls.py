@@ -11,6 +11,7 @@ from django.urls import include, path
 from conditions.admin import dashboard, presence, preview
 from conditions.public import discovery, infobutton, views
 from conditions.public.caching import cached_page
+from images import views as image_files
 from medsite import health
 from medsite.accounts.admin import preferences_view
 from medsite.contentchecks.views import content_checks
@@ -52,6 +53,10 @@ urlpatterns = [
     ),
     path(settings.MEDSITE_ADMIN_URL, admin.site.urls),
 ]
+
+# Image files from local storage (images/views.py); an S3-compatible store serves its own.
+if settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", image_files.media, name="media"))
 
 handler404 = "conditions.public.views.not_found"
 handler500 = "medsite.errorlog.server_error"
