@@ -12,6 +12,7 @@ A mirror follows ``updated_since`` (with its ``removed`` addresses) or the chang
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from conditions.public.caching import BROWSER_CACHE_CONTROL, cached_page, set_la
 from conditions.public.discovery import question_path
 from conditions.public.structured import first_published
 from conditions.public.views import Gone, _get_live_condition, _letter
-from conditions.publishedpage import PublishedPage, PublishedReference
+from conditions.publishedpage import PublishedImage, PublishedPage, PublishedReference
 from medsite.htmltext import html_to_text
 from medsite.siteurl import absolute
 
@@ -439,9 +440,12 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "version": publication.number,
             "first_published": _date(getattr(condition, "first_published", None)),
             "updated": _date(publication.went_live_at),
-            "sections": [_fields(section, _SECTION_FIELDS) for section in page.sections],
+            "sections": [
+                _with_absolute_images(_fields(section, _SECTION_FIELDS), page) for section in page.sections
+            ],
             "short_answers": _short_answers(request, condition, page),
             "references": [_reference(reference) for reference in page.references],
+            "images": [_image(image) for image in page.images],
             "review": {
                 "reviewed_by": publication.reviewed_by_name,
                 "last_reviewed": _date(publication.reviewed_on),
@@ -502,7 +506,7 @@ def _fields(part: object, names: tuple[str, ...]) -> dict:
 def _short_answers(request: HttpRequest, condition: Condition, page: PublishedPage) -> list[dict]:
     answers = []
     for answer in page.short_answers:
-        item = _fields(answer, _ANSWER_FIELDS)
+        item = _with_absolute_images(_fields(answer, _ANSWER_FIELDS), page)
         path = question_path(condition.public_slug, answer.slug)
         if path is not None:
             item["url"] = absolute(path)
@@ -518,4 +522,51 @@ def _reference(reference: PublishedReference) -> dict:
         "accessed_on": _date(reference.accessed_on),
         "text": html_to_text(reference.html),
         "html": reference.html,
+    }
+
+
+def _image(image: PublishedImage) -> dict:
+    """One image the page shows, as approval froze it: its renditions at absolute addresses (the
+    storage's, for an S3 store; the site's, for local files), what it shows, and its terms."""
+    fallback = next((r for r in image.renditions if r.url == image.src), None)
+    return {
+        "key": image.key,
+        "url": absolute(image.src),
+        "width": image.width,
+        "height": image.height,
+        "type": fallback.type if fallback else "",
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "licence": {
+            "code": image.licence,
+            "name": image.licence_name,
+            "url": image.licence_url or None,
+        },
+        "source_url": image.source_url or None,
+        "copyright_notice": image.copyright_notice,
+        "renditions": [
+            {"url": absolute(r.url), "width": r.width, "height": r.height, "type": r.type}
+            for r in image.renditions
+        ],
+        "og_image": absolute(image.og_image),
+    }
+
+
+def _with_absolute_images(fields: dict, page: PublishedPage) -> dict:
+    """``fields`` with the images in their HTML at absolute addresses: the public page names
+    local renditions by path (``/media/…``), which means nothing to a program that reads the
+    HTML elsewhere."""
+    relative = {r.url for image in page.images for r in image.renditions if r.url.startswith("/")}
+    if not relative:
+        return fields
+    # Whole addresses only, as src and srcset write them: after a quote, a space or a comma.
+    pattern = re.compile(
+        r'(?<=[",\s])('
+        + "|".join(re.escape(url) for url in sorted(relative, key=len, reverse=True))
+        + r')(?=[",\s])'
+    )
+    return {
+        name: pattern.sub(lambda found: absolute(found.group(1)), value) if name.endswith("html") else value
+        for name, value in fields.items()
     }

@@ -21,10 +21,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from conditions.public.api import CACHE_SECONDS, PAGE_SIZE, read_only
+from images.licences import Licence
 
 # The description's own version: bump the minor number when an operation, parameter or field is
 # added, the major one when a field changes meaning or goes away.
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 JSON = "application/json"
 
@@ -119,7 +120,7 @@ SCHEMAS: dict[str, dict] = {
         optional=("parameter", "slug", "name", "status", "withdrawn_at"),
     ),
     "ConditionListItem": _object(
-        "One live condition page, as the list shows it.",
+        "One live condition page, as the list shows it (its text and images are in getCondition).",
         {
             "name": _string("The page's name (its title)."),
             "slug": _string("The page's address part; use it with getCondition."),
@@ -290,7 +291,10 @@ SCHEMAS: dict[str, dict] = {
             ),
             "heading": _string("The section's heading."),
             "markdown": _string("The text as the editor wrote it (Markdown, citations as [@key])."),
-            "html": _string("The text as published: sanitised HTML, citations as numbered links."),
+            "html": _string(
+                "The text as published: sanitised HTML, citations as numbered links, images as "
+                "<figure> elements naming their renditions at absolute addresses."
+            ),
         },
     ),
     "ShortAnswer": _object(
@@ -330,6 +334,66 @@ SCHEMAS: dict[str, dict] = {
             "html": _string("The formatted entry as published (sanitised HTML)."),
         },
     ),
+    "Rendition": _object(
+        "One size of an image, in one format.",
+        {
+            "url": {**URI, "description": "Where to fetch it; it never changes (cache it for a year)."},
+            "width": {"type": "integer", "minimum": 1, "description": "Its width in pixels."},
+            "height": {"type": "integer", "minimum": 1, "description": "Its height in pixels."},
+            "type": {
+                "type": "string",
+                "enum": ["image/webp", "image/jpeg", "image/png"],
+                "description": "WebP, or the image's own JPEG or PNG for browsers without WebP.",
+            },
+        },
+    ),
+    "Licence": _object(
+        "The terms an image may be reused on.",
+        {
+            "code": {
+                "type": "string",
+                "enum": list(Licence.values),
+                "description": "The licence: all-rights-reserved (used with the holder's permission: "
+                "ask the source before reusing it), a Creative Commons licence or public domain.",
+            },
+            "name": _string("The licence's short name, as the caption prints it (CC BY 4.0)."),
+            "url": {**_nullable(URI), "description": "The licence's deed; null for all rights reserved."},
+        },
+    ),
+    "Image": _object(
+        "One image the page shows (in the order it first shows them; the first is its lead "
+        "image), every field as the reviewer approved it.",
+        {
+            "key": _string("The image's name in the site's library, as pages write ![alt](image:key)."),
+            "url": {**URI, "description": "The largest JPEG or PNG rendition, the one <img src> names."},
+            "width": {"type": "integer", "minimum": 1, "description": "Its width in pixels."},
+            "height": {"type": "integer", "minimum": 1, "description": "Its height in pixels."},
+            "type": _string("Its media type (image/jpeg or image/png)."),
+            "alt": _string(
+                "What the image shows, for people who cannot see it; empty for a decorative image "
+                "(one that adds nothing the text does not say)."
+            ),
+            "caption": _string("The caption under the image on the page; may be empty."),
+            "credit": _string("Who made the image, to be credited next to it; may be empty."),
+            "licence": _ref("Licence"),
+            "source_url": {
+                **_nullable(URI),
+                "description": "Where the image and its licence or permission come from.",
+            },
+            "copyright_notice": _string(
+                "The copyright notice to keep with it (© 2026 Example Clinic); may be empty."
+            ),
+            "renditions": {
+                "type": "array",
+                "items": _ref("Rendition"),
+                "description": "Every width made: WebP, then JPEG or PNG, narrowest first in each.",
+            },
+            "og_image": {
+                **URI,
+                "description": "A 1200 × 630 JPEG crop around the image's focal point, for link previews.",
+            },
+        },
+    ),
     "Review": _object(
         "Who reviewed the version shown, and when.",
         {
@@ -361,6 +425,7 @@ SCHEMAS: dict[str, dict] = {
             "sections": {"type": "array", "items": _ref("Section")},
             "short_answers": {"type": "array", "items": _ref("ShortAnswer")},
             "references": {"type": "array", "items": _ref("Reference")},
+            "images": {"type": "array", "items": _ref("Image")},
             "review": _ref("Review"),
             **TERMS,
         },

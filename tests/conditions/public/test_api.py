@@ -12,7 +12,8 @@ from conditions import workflow
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
 from conditions.models import Publication
 from conditions.public import api, discovery
-from tests.factories import make_condition, make_reference, publish
+from images.models import Image
+from tests.factories import make_condition, make_image, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -600,3 +601,115 @@ def test_last_modified_moves_when_a_page_is_withdrawn(client, live, editor, revi
     after = client.get(LIST, {"page": 1}, headers={"If-Modified-Since": before["Last-Modified"]})
     assert after.status_code == 200
     assert [item["name"] for item in after.json()["results"]] == ["Carcinoid syndrome"]
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def illustrated(editor, reviewer, settings):
+    settings.MEDSITE_BASE_URL = "https://health.example.org"
+    make_image(
+        "flush-areas",
+        width=1200,
+        height=800,
+        alt="Outline of a face and chest with the flushed areas shaded pink",
+        caption="Where flushing shows",
+        credit="Jane Doe",
+        licence="cc-by-4.0",
+        source_url="https://drawings.example.org/flushing",
+        copyright_notice="© 2025 Jane Doe",
+        focal_x=0.5,
+        focal_y=0.25,
+    )
+    make_image(
+        "scan-liver",
+        format="png",
+        width=400,
+        height=300,
+        alt="A scan of a liver with small bright spots",
+        credit="Northfield Clinic",
+        licence="all-rights-reserved",
+        source_url="https://northfield.example.org/permissions/77",
+    )
+    condition = make_condition(
+        editor,
+        name="Carcinoid syndrome",
+        sections=[
+            ("overview", "Hormones from a tumour cause flushing.\n\n![](image:flush-areas)"),
+            ("diagnosis", 'Scans find the tumour.\n\n![Scan](image:scan-liver "A liver scan")'),
+        ],
+        short_answers=[("Is flushing harmful?", "Rarely.", "![](image:flush-areas)")],
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    return condition
+
+
+def test_detail_lists_each_image_shown_with_its_terms_and_absolute_renditions(client, illustrated):
+    first, second = client.get("/api/conditions/carcinoid-syndrome/").json()["images"]
+    base = "https://health.example.org/media/images/"
+    assert first["key"] == "flush-areas"
+    assert first["url"].startswith(base) and first["url"].endswith("/w1200.jpg")
+    assert (first["width"], first["height"], first["type"]) == (1200, 800, "image/jpeg")
+    assert first["alt"] == "Outline of a face and chest with the flushed areas shaded pink"
+    assert first["caption"] == "Where flushing shows"
+    assert first["credit"] == "Jane Doe"
+    assert first["licence"] == {
+        "code": "cc-by-4.0",
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert first["source_url"] == "https://drawings.example.org/flushing"
+    assert first["copyright_notice"] == "© 2025 Jane Doe"
+    assert first["og_image"].startswith(base) and first["og_image"].endswith("/og-50-25.jpg")
+    assert [(r["width"], r["type"]) for r in first["renditions"]] == [
+        (w, kind) for kind in ("image/webp", "image/jpeg") for w in (320, 480, 640, 960, 1200)
+    ]
+    assert all(r["url"].startswith(base) for r in first["renditions"])
+    assert first["renditions"][0]["height"] == 213
+    # Used with permission: no deed, the source says on what terms.
+    assert second["key"] == "scan-liver" and second["type"] == "image/png"
+    assert second["alt"] == "Scan" and second["caption"] == "A liver scan"  # as the page writes them
+    assert second["licence"] == {"code": "all-rights-reserved", "name": "All rights reserved", "url": None}
+    assert second["source_url"] == "https://northfield.example.org/permissions/77"
+
+
+def test_detail_images_are_the_frozen_ones_not_the_librarys_now(client, illustrated):
+    Image.objects.filter(key="flush-areas").update(caption="Changed after approval", credit="Someone else")
+    [first, _second] = client.get("/api/conditions/carcinoid-syndrome/").json()["images"]
+    assert (first["caption"], first["credit"]) == ("Where flushing shows", "Jane Doe")
+
+
+def test_the_html_of_sections_and_answers_names_images_at_absolute_addresses(client, illustrated):
+    body = client.get("/api/conditions/carcinoid-syndrome/").json()
+    image = body["images"][0]
+    for html in (body["sections"][0]["html"], body["short_answers"][0]["details_html"]):
+        assert f'src="{image["url"]}"' in html
+        assert "/media/" in html and '"/media/' not in html and " /media/" not in html
+    # The public page keeps its own paths.
+    page = client.get("/conditions/carcinoid-syndrome/").content.decode()
+    assert 'src="/media/images/' in page
+
+
+def test_images_in_the_api_keep_an_s3_stores_addresses(client, illustrated):
+    """Addresses the storage gave as absolute (an S3 store's) are served as they were frozen."""
+    publication = illustrated.live_publication
+    data = publication.structured_data
+    store = "https://cdn.example.net/medsite"
+    for image in data["images"]:
+        image["src"] = image["src"].replace("/media", store)
+        for rendition in image["renditions"]:
+            rendition["url"] = rendition["url"].replace("/media", store)
+    Publication.objects.filter(pk=publication.pk).update(structured_data=data)
+    [first, _second] = client.get("/api/conditions/carcinoid-syndrome/").json()["images"]
+    assert first["url"].startswith(store + "/images/")
+    assert all(r["url"].startswith(store) for r in first["renditions"])
+
+
+def test_a_page_without_images_lists_none(client, live):
+    assert client.get("/api/conditions/carcinoid-syndrome/").json()["images"] == []
+
+
+def test_list_items_carry_no_images(client, illustrated):
+    [item] = client.get(LIST).json()["results"]
+    assert "images" not in item and "image" not in item

@@ -26,7 +26,7 @@ from conditions import workflow
 from conditions.codes import verhoeff_valid
 from conditions.models import Condition
 from conditions.public import api, changes, openapi
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import make_condition, make_image, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,16 @@ def site(editor, reviewer):
         accessed_on=date(2025, 2, 3),
         year=2025,
     )
+    make_image(
+        "swollen-knee",
+        alt="Drawing of a knee, swollen on one side",
+        caption="A swollen knee",
+        credit="Jane Doe",
+        licence="cc-by-4.0",
+        source_url="https://drawings.example.org/knee",
+        copyright_notice="© 2025 Jane Doe",
+    )
+    make_image("red-eye", alt="", decorative=True, credit="", licence="all-rights-reserved", source_url="")
     reactive = make_condition(
         editor,
         name="Reactive arthritis",
@@ -70,7 +80,10 @@ def site(editor, reviewer):
         also_called=["Reiter's syndrome"],
         sections=[
             ("overview", "Joints swell after an infection of the gut or bladder [@okoro2019]."),
-            ("symptoms", "- Painful knees\n- Sore, red eyes"),
+            (
+                "symptoms",
+                "- Painful knees\n- Sore, red eyes\n\n![](image:swollen-knee)\n\n![](image:red-eye)",
+            ),
         ],
         short_answers=[
             ("Is it contagious?", "No: the *joint* pain is not passed on.", "The infection may be.")
