@@ -72,9 +72,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 def make_roles() -> None:
     """The roles as the data migrations make them: the groups and their permissions on pages and
-    references, then on the content checks' term list."""
+    references, then on the content checks' term list and the image library."""
     importlib.import_module("conditions.migrations.0002_roles").create_roles(apps, None)
     importlib.import_module("medsite.contentchecks.migrations.0003_roles").grant(apps, None)
+    importlib.import_module("images.migrations.0002_roles").grant(apps, None)
 
 
 def make_migrated_data() -> None:
