@@ -64,6 +64,7 @@ from conditions.models import (
 )
 from conditions.public import search
 from conditions.rendering import ReviewInfo, render_condition
+from images.figures import Figures
 from medsite.dates import add_months
 from references.citations import CITATION_RE, CitationNumbering, parse_group, render_group
 from references.models import ConditionReference, PublicationReference, Reference
@@ -424,7 +425,11 @@ def _is_simple(text: str) -> bool:
 
 
 def fast_render(
-    text: str, *, citations: CitationNumbering | None = None, budget: float | None = None
+    text: str,
+    *,
+    citations: CitationNumbering | None = None,
+    images: Figures | None = None,
+    budget: float | None = None,
 ) -> SafeString:
     """``medsite.markdown.render`` for the Markdown the generator writes (paragraphs, "- **Lead.**"
     lists, ``[@key]`` citations), without the parser's cost; other text goes to the real one.
@@ -432,7 +437,7 @@ def fast_render(
     Same output, byte for byte: ``build`` renders a sample of pages both ways and compares them.
     """
     if not _is_simple(text):
-        return _real_render(text, citations=citations, budget=budget)
+        return _real_render(text, citations=citations, images=images, budget=budget)
     numbering = citations if citations is not None else CitationNumbering()
     html = []
     # Citations are numbered in document order, as markdown-it's inline pass meets them.
