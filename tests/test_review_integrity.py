@@ -6,6 +6,7 @@ their own: each reproduces the route and asserts it is closed.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from io import StringIO
@@ -13,21 +14,27 @@ from io import StringIO
 import pytest
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.mail import BadHeaderError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
 from reversion.models import Version
 
 from conditions import history, workflow
 from conditions.content import ConditionData, SectionData, write_condition
 from conditions.models import Condition, Publication, Section, Status
 from conditions.workflow import StaleDecision, WorkflowError
+from images import library, renditions, usage
+from images.models import Image
+from images.processing import ImageRefused
 from medsite import audit
 from medsite.audit.models import AuditRecord
 from references.models import Reference
-from tests.factories import CHECKED, make_condition, make_reference, publish, reviewed_fields
+from tests.factories import CHECKED, make_condition, make_image, make_reference, publish, reviewed_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -471,3 +478,160 @@ def test_a_go_live_time_in_the_past_is_refused(editor, reviewer, past):
     with pytest.raises(WorkflowError, match="has already passed"):
         workflow.approve(condition, by=reviewer, attestation=CHECKED, go_live_at=when)
     assert not Publication.objects.exists()
+
+
+# --- 11. images are reviewed with the page that shows them ----------------------------------------
+
+
+def _drawing(colour: tuple[int, int, int], size: tuple[int, int] = (900, 600)) -> bytes:
+    """A made-up sketch: a pale ground, a coloured joint, a bar under it (PNG bytes)."""
+    picture = PILImage.new("RGB", size, (244, 240, 232))
+    draw = ImageDraw.Draw(picture)
+    w, h = size
+    draw.ellipse((w * 0.3, h * 0.25, w * 0.7, h * 0.65), fill=colour)
+    draw.rectangle((w * 0.2, h * 0.8, w * 0.8, h * 0.85), fill=(40, 40, 40))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def _edit_image(image: Image, *, by, **fields) -> None:
+    """A change of an image's fields, saved with its history as the library's form saves it."""
+    for name, value in fields.items():
+        setattr(image, name, value)
+    with reversion.create_revision():
+        reversion.set_user(by)
+        image.save()
+
+
+def _showing_image(editor, key: str = "swollen-toe") -> Condition:
+    return make_condition(
+        editor, name="Gout", sections=[("overview", f"The joint swells.\n\n![](image:{key})")]
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"alt": "A big toe, red and swollen at its base"},
+        {"caption": "The first attack often starts at night."},
+        {"credit": "Another Clinic"},
+        {"licence": "cc-by-sa-4.0"},
+        {"sha256": "f" * 64, "width": 1200, "height": 800},  # a new file
+    ],
+    ids=["alt", "caption", "credit", "licence", "file"],
+)
+def test_a_reviewer_who_changed_an_image_the_page_shows_cannot_approve_it(
+    editor, reviewer, reviewer2, fields
+):
+    image = make_image("swollen-toe", alt="A swollen toe")
+    condition = _showing_image(editor)
+    _edit_image(image, by=reviewer, **fields)
+    workflow.submit(condition, by=editor)
+    assert not workflow.can_approve(condition, reviewer)
+    with pytest.raises(WorkflowError, match="another medical reviewer"):
+        workflow.approve(condition, by=reviewer, attestation=CHECKED)
+    publication = workflow.approve(condition, by=reviewer2, attestation=CHECKED)
+    shown = publication.page.images[0]
+    assert (shown.alt, shown.caption, shown.credit, shown.licence) == (
+        image.alt,
+        image.caption,
+        image.credit,
+        image.licence,
+    )
+    assert image.sha256 in shown.src
+
+
+def test_an_image_change_already_approved_and_live_does_not_block_its_writer(editor, reviewer, reviewer2):
+    image = make_image("swollen-toe", alt="A swollen toe")
+    condition = _showing_image(editor)
+    _edit_image(image, by=reviewer, alt="A big toe, red and swollen")
+    publish(condition, editor=editor, reviewer=reviewer2)
+    _write(
+        condition,
+        editor,
+        summary="Sudden pain in a joint.",
+        body="The joint swells.\n\n![](image:swollen-toe)",
+    )
+    workflow.submit(condition, by=editor)
+    assert workflow.can_approve(condition, reviewer)  # their alt text was reviewed and went live
+
+
+def test_an_image_a_page_in_review_shows_cannot_change_and_its_submission_is_published(
+    editor, reviewer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = library.add_image(
+        _drawing((200, 40, 40)),
+        title="Swollen toe",
+        key="swollen-toe",
+        alt="A swollen toe",
+        licence="cc-by-4.0",
+        by=editor,
+    )
+    submitted_sha = image.sha256
+    condition = _showing_image(editor)
+    workflow.submit(condition, by=editor)
+    with pytest.raises(ImageRefused, match="shown by pages in expert review \\(“Gout”\\)"):
+        library.replace_file(image, _drawing((40, 40, 200)), by=editor)
+    assert usage.refusal_change(image) is not None  # what the library's form asks before a save
+    image.refresh_from_db()
+    assert image.sha256 == submitted_sha
+    publication = workflow.approve(condition, by=reviewer, attestation=CHECKED)
+    assert submitted_sha in publication.html and publication.page.images[0].alt == "A swollen toe"
+
+
+def test_an_image_changed_behind_the_workflow_during_review_is_never_approved(editor, reviewer):
+    image = make_image("swollen-toe", alt="A swollen toe")
+    condition = _showing_image(editor)
+    workflow.submit(condition, by=editor)
+    Image.objects.filter(pk=image.pk).update(alt="An unreviewed description")
+    with pytest.raises(WorkflowError, match="changed after it was submitted"):
+        workflow.approve(condition, by=reviewer, attestation=CHECKED)
+    assert not Publication.objects.exists()
+
+
+def test_replacing_an_image_leaves_the_approved_page_byte_for_byte_unchanged_until_approved_again(
+    client, editor, reviewer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = library.add_image(
+        _drawing((200, 40, 40)),
+        title="Swollen toe",
+        key="swollen-toe",
+        alt="A swollen toe",
+        credit="Example Clinic",
+        licence="cc-by-4.0",
+        by=editor,
+    )
+    old = renditions.url(renditions.renditions(image.sha256, image.format, image.width, image.height)[0].name)
+    condition = _showing_image(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(condition, editor=editor, reviewer=reviewer)
+    before = client.get("/conditions/gout/")
+    api_before = client.get("/api/conditions/gout/").content
+    assert before.status_code == 200
+    assert old in before.content.decode() and 'alt="A swollen toe"' in before.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        image = library.replace_file(image, _drawing((40, 40, 200), size=(1000, 700)), by=editor)
+        _edit_image(image, by=editor, alt="A big toe, red and swollen at its base")
+    new = renditions.url(renditions.renditions(image.sha256, image.format, image.width, image.height)[0].name)
+    assert new != old
+    caches["default"].clear()  # rendered again from the publication, not served from the cache
+    after = client.get("/conditions/gout/")
+    assert after.content == before.content
+    assert client.get("/api/conditions/gout/").content == api_before
+    assert (tmp_path / old.removeprefix(settings.MEDIA_URL)).is_file()  # its files are still served
+
+    _write(
+        condition,
+        editor,
+        summary="Sudden pain in a joint.",
+        body="The joint swells.\n\n![](image:swollen-toe)",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(condition, editor=editor, reviewer=reviewer)
+    page = client.get("/conditions/gout/").content.decode()
+    assert new in page and old not in page
+    assert 'alt="A big toe, red and swollen at its base"' in page
