@@ -440,3 +440,40 @@ def test_two_app_servers_share_the_files(s3_storage, bucket_env):
     ]
     with s3_storage.open(theirs) as written:
         assert written.read() == data
+
+
+@pytest.mark.django_db
+def test_an_image_added_to_the_library_is_stored_in_the_bucket(s3_storage, bucket_env, django_user_model):
+    from images.library import add_image, stored_names
+
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    image = add_image(
+        drawing(1000, 640, "PNG"),
+        title="Knee joint, front view",
+        key="knee-joint",
+        alt="A knee joint: the capsule between thigh and shin bones",
+        credit="Example Clinic illustration team",
+        licence="cc-by-4.0",
+        by=editor,
+    )
+    names = stored_names(image)
+    assert names[0] == renditions.original_name(image.sha256, "png")
+    assert names[-1].endswith("/og-50-50.jpg")
+    listed = s3_storage.connection.meta.client.list_objects_v2(Bucket=s3_storage.bucket_name)
+    assert sorted(entry["Key"] for entry in listed["Contents"]) == sorted(names)
+    for name in names:
+        stored = head(s3_storage, name)
+        assert stored["CacheControl"] == CACHE_CONTROL, name
+        assert stored["ContentType"] == content_type(name), name
+    # What the page's figure links is what a reader fetches from the bucket.
+    html = figure_html(ImageContent.of(image), alt="", caption="", lazy=False)
+    parser = _Addresses()
+    parser.feed(html)
+    fallback = f"{bucket_env['MEDSITE_S3_PUBLIC_URL']}/{renditions.rendition_name(image.sha256, 1000, 'png')}"
+    assert f'<img src="{fallback}"' in html
+    assert all(url.startswith(bucket_env["MEDSITE_S3_PUBLIC_URL"]) for url in parser.urls)
+    status, headers, body = fetch(fallback)
+    assert (status, headers["Content-Type"]) == (200, "image/png")
+    assert PILImage.open(io.BytesIO(body)).size == (1000, 640)
+    # The row names the original, which the store serves from its own address.
+    assert image.file.url == f"{bucket_env['MEDSITE_S3_PUBLIC_URL']}/{names[0]}"
