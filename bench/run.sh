@@ -5,7 +5,7 @@
 #   BENCH_QUICK=1 bash bench/run.sh          # smoke run: 1,000 pages, short load rounds
 #   BENCH_STEPS="load memory report" bash bench/run.sh   # re-run parts on the existing data
 #
-# Steps (BENCH_STEPS, in this order): data public load memory admin search postgres import
+# Steps (BENCH_STEPS, in this order): data figures public load memory admin search postgres import
 # refimport approve mixed hostile lighthouse cluster report. Each writes $OUT/<step>.json (or a folder) and report.py reads what is there.
 # Sizes: BENCH_CONDITIONS BENCH_VERSIONS BENCH_IMPORT_FILES BENCH_SEARCH_QUERIES
 # BENCH_ADMIN_REQUESTS BENCH_APPROVE_RUNS BENCH_MEM_WARMUP BENCH_MEM_REQUESTS; load rounds:
@@ -19,7 +19,7 @@ OUT=${BENCH_OUT:-$HERE/out}
 WORK=$OUT/work
 PY=$ROOT/.venv/bin/python
 GUNICORN=$ROOT/.venv/bin/gunicorn
-STEPS=${BENCH_STEPS:-data public load memory admin search postgres import refimport approve mixed hostile lighthouse cluster report}
+STEPS=${BENCH_STEPS:-data figures public load memory admin search postgres import refimport approve mixed hostile lighthouse cluster report}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   : "${BENCH_CONDITIONS:=1000}" "${BENCH_VERSIONS:=10000}" "${BENCH_IMPORT_FILES:=200}"
@@ -43,6 +43,7 @@ STATIC_TMP=$(mktemp -d)
 export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1 \
   SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60)" \
   DATABASE_URL="sqlite:///$WORK/bench.sqlite3" DJANGO_STATIC_ROOT=$STATIC_TMP LOG_LEVEL=WARNING \
+  MEDSITE_MEDIA_ROOT="$WORK/media" \
   EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend PYTHONDONTWRITEBYTECODE=1
 # Workflow email is still composed (its cost counts), but kept in memory instead of printed.
 # The access log line is still formatted, as in production, but not kept (the harness's own
@@ -106,10 +107,17 @@ fi
 [ -x "$PY" ] || make -C "$ROOT" setup
 (cd "$ROOT" && "$PY" bench/report.py --machine "$OUT/machine.json")
 
+# Static files first: a page rendered in-process (the seed's approval, the figures and public
+# steps) names them through the production manifest.
+if has_step data || has_step figures || has_step public || has_step load || has_step memory || has_step admin || has_step mixed || has_step hostile || has_step lighthouse; then
+  manage collectstatic --noinput -v0
+fi
+
 # --- 1. data: the 10,000-page set, the seed page imported and published -----------------------
 if has_step data; then
   step "data: $CONDITIONS conditions, $VERSIONS versions -> $WORK/bench.sqlite3"
-  rm -f "$WORK"/bench.sqlite3*
+  rm -f "$WORK"/bench.sqlite3* "$OUT/figures.json"
+  rm -rf "$WORK/media"
   manage migrate --noinput -v0
   manage bench_data --conditions "$CONDITIONS" --versions "$VERSIONS" --summary-json "$OUT/data.json"
   manage import_condition "$SHARED"/seeds/000_*.txt "$SHARED"/seeds/001_*.txt
@@ -119,8 +127,12 @@ if ! has_step data; then
   # Re-measuring the data of an earlier run: bring its schema up to date (new indexes, say).
   manage migrate --noinput -v0
 fi
-if has_step load || has_step memory || has_step admin || has_step mixed || has_step hostile || has_step lighthouse; then
-  manage collectstatic --noinput -v0
+
+# --- 1b. figures: three library images on the seed page, and its twin without them (bench/figures.py)
+if has_step figures; then
+  step "figures: three images on the seed page, and a copy of it without them"
+  (cd "$ROOT" && "$PY" -m bench.figures "$OUT/figures.json") > "$OUT/figures.log" 2>&1 \
+    || { tail -20 "$OUT/figures.log" >&2; exit 1; }
 fi
 
 # --- 2. public page: SQL queries per view, in-process and the suite's test -------------------------
@@ -143,7 +155,12 @@ if has_step load; then
   start_medsite gunicorn_load
   curl -s "http://127.0.0.1:$PORT/conditions/carcinoid-syndrome/" > "$OUT/ours_page.html"
   rm -rf "$OUT/load"
-  WORKDIR=$WORK/wagtail EXTRA_TARGETS="ours=http://127.0.0.1:$PORT/conditions/carcinoid-syndrome/" \
+  EXTRA="ours=http://127.0.0.1:$PORT/conditions/carcinoid-syndrome/"
+  # With the figures step's pages: the same page without its three figures, in the same rounds.
+  if [ -f "$OUT/figures.json" ]; then
+    EXTRA="$EXTRA ours_text=http://127.0.0.1:$PORT/conditions/carcinoid-syndrome-without-figures/"
+  fi
+  WORKDIR=$WORK/wagtail EXTRA_TARGETS="$EXTRA" \
     bash "$SHARED/bench/wagtail_anchor.sh" > "$OUT/wagtail_anchor.md" 2> "$OUT/wagtail_anchor.log" \
     || { tail -20 "$OUT/wagtail_anchor.log" >&2; exit 1; }
   cp -r "$WORK/wagtail/out/load" "$OUT/load"
