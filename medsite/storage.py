@@ -32,12 +32,15 @@ CONTENT_TYPES = {
 }
 
 
+def _extension(name: str) -> str:
+    return name.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+
+
 def content_type(name: str) -> str:
     """The content type a stored name is served with; other kinds of file are refused."""
-    extension = name.rsplit("/", 1)[-1].rpartition(".")[2].lower()
-    if extension not in CONTENT_TYPES:
+    if _extension(name) not in CONTENT_TYPES:
         raise SuspiciousFileOperation(f"The image store holds JPEG, PNG and WebP files only, not {name!r}.")
-    return CONTENT_TYPES[extension]
+    return CONTENT_TYPES[_extension(name)]
 
 
 class ImageStore(S3Storage):
@@ -49,13 +52,14 @@ class ImageStore(S3Storage):
     querystring_auth = False
 
     def get_object_parameters(self, name: str) -> dict[str, Any]:
-        return {
-            **super().get_object_parameters(name),
-            "CacheControl": CACHE_CONTROL,
-            "ContentType": content_type(name),
-        }
+        # Also asked when reading: a name of another kind is not refused here, only when written.
+        params = {**super().get_object_parameters(name), "CacheControl": CACHE_CONTROL}
+        if _extension(name) in CONTENT_TYPES:
+            params["ContentType"] = CONTENT_TYPES[_extension(name)]
+        return params
 
     def _save(self, name: str, content: Any) -> str:
+        content_type(name)  # refuses anything but an image, before a byte is sent
         cleaned = clean_name(name)
         key = self._normalize_name(cleaned)
         params = self._get_write_parameters(key, content)

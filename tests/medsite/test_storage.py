@@ -215,8 +215,10 @@ def test_each_image_format_is_served_with_its_own_type():
     "name", ["images/ab/x/page.html", "images/ab/x/logo.svg", "images/ab/x/original", "x.js"]
 )
 def test_the_store_holds_images_only(name):
+    # Refused before anything is sent: there is no server at this address.
+    store = ImageStore(bucket_name="b", region_name="eu-west-1", endpoint_url="http://127.0.0.1:9")
     with pytest.raises(SuspiciousFileOperation):
-        ImageStore(bucket_name="b", region_name="eu-west-1").get_object_parameters(name)
+        store.save(name, ContentFile(b"<svg onload=alert(1)>"))
 
 
 # --- a real S3-compatible server ------------------------------------------------------------------
