@@ -9,6 +9,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from conditions.admin import dashboard, presence, preview
+from conditions.admin import images as image_picker
 from conditions.public import discovery, infobutton, views
 from conditions.public.caching import cached_page
 from images import views as image_files
@@ -34,6 +35,8 @@ urlpatterns = [
     path("editor/markdownify/", preview.editor_preview, name="editor-preview"),
     path("editor/upload/", preview.editor_upload, name="editor-upload"),
     path("editor/page-preview/", preview.editor_page_preview, name="editor-page-preview"),
+    path("editor/images/", image_picker.search, name="editor-image-search"),
+    path("editor/images/upload/", image_picker.upload, name="editor-image-upload"),
     path("editor/editing/<int:condition_id>/", presence.editing_session, name="editor-editing-session"),
     # Staff only (admin_view), within the previews' limits.
     path("editor/content-checks/", admin.site.admin_view(content_checks), name="editor-content-checks"),

@@ -481,6 +481,23 @@ SPECIAL_ROWS = [
         cells(EDITORS, ok="400", logged_out="403") | {ANONYMOUS: LOGIN},
         "post",
     ),
+    # The image picker: staff who may insert images or edit pages. The upload here has no file,
+    # so it is refused as incomplete and writes nothing (tests/conditions/admin/test_images.py
+    # uploads real ones).
+    Row(
+        "image picker search",
+        url("editor-image-search"),
+        cells(EDITORS, logged_out="403") | {ANONYMOUS: LOGIN},
+    ),
+    Row("image picker search: POST", url("editor-image-search"), everyone("405"), "post"),
+    Row("image picker upload: GET", url("editor-image-upload"), everyone("405")),
+    Row(
+        "image picker upload",
+        url("editor-image-upload"),
+        cells(EDITORS, ok="400", logged_out="403") | {ANONYMOUS: LOGIN},
+        "post",
+        const({"title": "Knee", "alt": "A knee.", "licence": "cc0-1.0"}),
+    ),
     # The edit page's heartbeat (who else has the page open) answers JSON to everybody, a
     # visitor included, and records a session only for those who may edit pages.
     Row("editing session: GET", url("editor-editing-session", pk("draft")), everyone("405")),

@@ -2,8 +2,8 @@
 the address markdownx's widget names, is answered too).
 
 Staff with the right to edit pages only; every preview passes the limits of medsite/limits.py
-(size, rate, a free slot, a time budget) and renders with the one renderer, so what an editor
-previews is what the public will read.
+(size, rate, a free slot, a time budget) and renders with the one renderer and the library's
+images, so what an editor previews is what the public will read.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from conditions import facts
 from conditions.models import Section, lines
-from conditions.rendering import known_references
+from conditions.rendering import known_references, page_figures
 from medsite import limits
 from medsite.markdown import RenderTooSlow
 from medsite.markdown import render as render_markdown
@@ -42,7 +42,8 @@ def editor_preview(request: HttpRequest) -> HttpResponse:
     try:
         with limits.preview_work(request.user, [("content", text)]) as budget:
             numbering = CitationNumbering(known_references(find_keys(text)))
-            return HttpResponse(render_markdown(text, citations=numbering, budget=budget()))
+            figures = page_figures([text])
+            return HttpResponse(render_markdown(text, citations=numbering, images=figures, budget=budget()))
     except limits.Refused as refused:
         response = HttpResponse(
             format_html('<p class="preview-refused" role="alert">{}</p>', str(refused)), status=refused.status
@@ -61,8 +62,11 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
     short answers), so each preview shows the numbers the published page will show. With each
     section's ``kind`` and ``heading`` (in the same order) and the page's ``name`` and
     ``also_called``, the answer's ``facts`` is the "What search engines will read" panel: the
-    facts the page's structured data will state, read as from the published page. A refusal is
-    ``{"error": sentence, "field": name or null}`` with its status.
+    facts the page's structured data will state, read as from the published page. Images are
+    shown from the library; ``unknown_images`` lists the keys it does not hold and
+    ``misplaced_images`` the images that are not on a line of their own (the previews say so
+    where they stand too). A refusal is ``{"error": sentence, "field": name or null}`` with its
+    status.
     """
     if not _may_edit(request):
         return JsonResponse({"error": "You do not have permission to preview condition pages."}, status=403)
@@ -74,10 +78,12 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
         with limits.preview_work(request.user, fields) as budget:
             keys = [key for text in texts for key in find_keys(text)]
             numbering = CitationNumbering(known_references(keys))
+            figures = page_figures(texts)
             previews = {}
             for name, text in fields:
                 try:
-                    previews[name] = str(render_markdown(text, citations=numbering, budget=budget()))
+                    html = render_markdown(text, citations=numbering, images=figures, budget=budget())
+                    previews[name] = str(html)
                 except RenderTooSlow as slow:
                     slow.field = name
                     raise
@@ -86,7 +92,12 @@ def editor_page_preview(request: HttpRequest) -> HttpResponse:
         if refused.retry_after:
             response["Retry-After"] = str(refused.retry_after)
         return response
-    answer = {"previews": previews, "unknown": numbering.unknown}
+    answer = {
+        "previews": previews,
+        "unknown": numbering.unknown,
+        "unknown_images": figures.unknown,
+        "misplaced_images": figures.misplaced,
+    }
     sections = [html for name, html in previews.items() if name.startswith("sections-")]
     kinds, headings = request.POST.getlist("kind"), request.POST.getlist("heading")
     if sections and len(kinds) == len(sections) == len(headings):
@@ -110,17 +121,22 @@ def _facts_panel(request: HttpRequest, kinds: list[str], headings: list[str], se
     return render_to_string("admin/conditions/condition/_search_facts_results.html", {"facts": found})
 
 
-NO_IMAGES = "Images can't be added to pages yet: pages carry text and references only."
+USE_THE_PICKER = (
+    "Images are added through “Insert image” on the field's toolbar, or by dropping the file on the "
+    "field: the library needs its alt text and licence with the file."
+)
 
 
 @require_POST
 @login_required
 def editor_upload(request: HttpRequest) -> HttpResponse:
-    """Image uploads are not offered: pages carry text and references only.
+    """markdownx's upload address, refused: an image enters pages only through the library's
+    upload (conditions/admin/images.py), which asks for its alt text and licence with the file.
 
-    markdownx's widget names this address; the editor's script never posts to it (it refuses a
-    dropped image itself), and whatever is posted here is refused and never stored.
+    markdownx's widget names this address and its upload stores any file it is given
+    (CVE-2024-2319); the editor's script never posts here, and whatever is posted is refused,
+    never stored.
     """
     if not _may_edit(request):
         return JsonResponse({"image": ["You do not have permission to upload files."]}, status=403)
-    return JsonResponse({"image": [NO_IMAGES]}, status=400)
+    return JsonResponse({"image": [USE_THE_PICKER]}, status=400)

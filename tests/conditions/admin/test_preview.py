@@ -51,7 +51,7 @@ class TestEditorEndpoints:
         client.force_login(editor)
         response = client.post("/editor/upload/")
         assert response.status_code == 400
-        assert "Images can't be added to pages yet" in response.json()["image"][0]
+        assert "“Insert image”" in response.json()["image"][0]
 
     def test_an_uploaded_image_is_refused_and_never_stored(self, client, editor, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
