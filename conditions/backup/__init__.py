@@ -6,7 +6,8 @@ A backup is JSON Lines: a header line, one record per line in Django's serializa
 stay valid), and a closing line with the number of records of each kind, so a file cut short is
 recognised. Users, groups and content types are written by natural key (username, group name,
 app label and model), since a restored database numbers them its own way; users never carry a
-password.
+password. The image library's rows come with their original files (base64, one line each), from
+which a restore makes the renditions again.
 
 Restoring is one transaction into a database without content: any bad record writes nothing
 and is named by its line. Each record is checked as the admin checks what people type (every
@@ -20,7 +21,7 @@ The modules: :mod:`.contents` (what a backup holds, in which order), :mod:`.expo
 from __future__ import annotations
 
 from .contents import APPENDED, FORMAT, FORMAT_VERSION, MODELS, SKIPPED, BackupSummary
-from .export import export_backup, write_backup
+from .export import ExportProblem, export_backup, write_backup
 from .restore import import_backup
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "MODELS",
     "SKIPPED",
     "BackupSummary",
+    "ExportProblem",
     "export_backup",
     "import_backup",
     "write_backup",

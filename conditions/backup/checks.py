@@ -3,6 +3,7 @@ HTML against the site's sanitiser: a record that fails is refused, naming its fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
@@ -12,6 +13,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 
 from conditions.models import Publication
+from images import renditions
+from images.models import Image
 from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_CLASSES, ALLOWED_TAGS, URL_SCHEMES
 from medsite.textfiles import ImportProblem
 from references.models import Reference
@@ -26,7 +29,24 @@ def check_record(obj: models.Model, record: dict, where: str) -> None:
     _check_choices(obj, record, where)
     if isinstance(obj, Publication):
         _check_frozen_html(obj, where)
+    if isinstance(obj, Image):
+        _check_image_file(obj, where)
     _validate(obj, record, where)
+
+
+def _check_image_file(image: Image, where: str) -> None:
+    """An image's file is named by its content's hash and format, and by nothing else: a name the
+    backup chose (another folder, ``../``) would be read from storage as this image's."""
+    sha = image.sha256
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise ImportProblem(f"{where}: its “sha256” is not a SHA-256 hash (64 hexadecimal digits).")
+    if image.format in renditions.EXTENSIONS and image.file.name != renditions.original_name(
+        sha, image.format
+    ):
+        raise ImportProblem(
+            f"{where}: its “file” is not the name the library gives its content "
+            f"({renditions.original_name(sha, image.format)})."
+        )
 
 
 def _check_numbers(obj: models.Model, where: str) -> None:
@@ -93,24 +113,33 @@ def _validate(obj: models.Model, record: dict, where: str) -> None:
 # data) is checked against the renderer's own allow-lists (medsite/markdown.py). "rel" is kept as
 # written rather than added: the reference list's links (references/formatting.py) have none.
 _LINK_ATTRIBUTES = {"a": ALLOWED_ATTRIBUTES["a"] | {"rel"}}
+# Figures are written after the sanitiser, by images.figures, from the image's fields: the
+# elements and attributes it writes, and (checked below) only the renditions the page froze.
+_FIGURE_TAGS = {"figure", "picture", "source", "img", "figcaption", "small"}
+_FIGURE_ATTRIBUTES = {
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "decoding", "loading"},
+    "source": {"type", "srcset", "sizes"},
+}
+_FIGURE_CLASSES = {"figure": {"figure"}, "small": {"figure-credit"}}
 _FRAGMENT_RULES: dict[str, Any] = {
-    "tags": ALLOWED_TAGS,
-    "attributes": {**ALLOWED_ATTRIBUTES, **_LINK_ATTRIBUTES},
-    "allowed_classes": ALLOWED_CLASSES,
+    "tags": ALLOWED_TAGS | _FIGURE_TAGS,
+    "attributes": {**ALLOWED_ATTRIBUTES, **_LINK_ATTRIBUTES, **_FIGURE_ATTRIBUTES},
+    "allowed_classes": {**ALLOWED_CLASSES, **_FIGURE_CLASSES},
 }
 # The page body (Publication.html) is that Markdown inside the page template
 # (templates/conditions/_page_body.html): landmarks, headings, the review line, question cards.
 # Inert structure only: what runs, loads or styles (script, style, iframe, img, form, event
 # handlers, style attributes, javascript: URLs) is refused here as in the Markdown.
 _PAGE_TAGS = {
-    "article", "aside", "details", "div", "figcaption", "figure", "footer", "h1", "h2", "header",
-    "nav", "section", "small", "summary", "time",
+    "article", "aside", "details", "div", "footer", "h1", "h2", "header", "nav", "section",
+    "summary", "time",
 }  # fmt: skip
 _PAGE_RULES: dict[str, Any] = {
-    "tags": ALLOWED_TAGS | _PAGE_TAGS,
+    "tags": ALLOWED_TAGS | _PAGE_TAGS | _FIGURE_TAGS,
     "attributes": {
         **ALLOWED_ATTRIBUTES,
         **_LINK_ATTRIBUTES,
+        **_FIGURE_ATTRIBUTES,
         "*": {"class", "id", "role"},
         "time": {"datetime"},
     },
@@ -131,8 +160,15 @@ def _check_frozen_html(publication: Publication, where: str) -> None:
         (f"“structured_data” ({name})", html, _FRAGMENT_RULES)
         for name, html in _html_in(publication.structured_data)
     ]
+    frozen = _frozen_image_urls(publication.structured_data)
     for name, html, rules in pieces:
         written = _Markup.of(html)
+        stray = next((url for url in _image_urls(written) if url not in frozen), None)
+        if stray is not None:
+            raise ImportProblem(
+                f"{where}: its {name} shows an image the page did not freeze ({stray[:120]}); a "
+                "publication shows only the renditions its structured data lists."
+            )
         sanitised = _Markup.of(nh3.clean(html, url_schemes=URL_SCHEMES, link_rel=None, **rules))
         if written != sanitised:
             first = next(
@@ -143,6 +179,39 @@ def _check_frozen_html(publication: Publication, where: str) -> None:
                 f"{where}: its {name} holds markup the site does not write (first: {first[:80]}); "
                 "a publication is restored only as the site's sanitiser would leave it."
             )
+
+
+def _frozen_image_urls(data: Any) -> set[str]:
+    """The rendition addresses a publication's structured data froze (schema 3's ``images``)."""
+    images = data.get("images") if isinstance(data, dict) else None
+    urls: set[str] = set()
+    for image in images if isinstance(images, list) else []:
+        if not isinstance(image, dict):
+            continue
+        urls.add(str(image.get("src")))
+        for rendition in image.get("renditions") or []:
+            if isinstance(rendition, dict):
+                urls.add(str(rendition.get("url")))
+    return urls
+
+
+_ATTRIBUTE = re.compile(r" (src|srcset)='([^']*)'| (src|srcset)=\"([^\"]*)\"")
+
+
+def _image_urls(markup: list[str]) -> Iterator[str]:
+    """The addresses the img and source elements of ``markup`` (as :class:`_Markup` gives it)
+    load: their src, and each candidate of their srcset."""
+    for item in markup:
+        if not item.startswith(("<img ", "<source ")):
+            continue
+        for found in _ATTRIBUTE.finditer(item):
+            name, value = (
+                (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+            )
+            if name == "src":
+                yield value
+            else:
+                yield from (candidate.split()[0] for candidate in value.split(",") if candidate.strip())
 
 
 def _html_in(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -23,6 +24,8 @@ from conditions.models import (
     ShortAnswer,
     SlugHistory,
 )
+from images import renditions
+from images.models import Image
 from medsite.audit.models import AuditRecord
 from references.models import ConditionReference, PublicationReference, Reference
 
@@ -34,6 +37,7 @@ FORMAT_VERSION = 1
 MODELS: tuple[type[models.Model], ...] = (
     Revision,
     Reference,
+    Image,
     Condition,
     Section,
     ShortAnswer,
@@ -71,7 +75,7 @@ USER_FIELDS = (
     "user_permissions",
 )
 # Apps whose schema a backup's rows follow; the header names each one's latest migration.
-SCHEMA_APPS = ("auth", "contenttypes", "reversion", "audit", "references", "conditions")
+SCHEMA_APPS = ("auth", "contenttypes", "reversion", "audit", "references", "images", "conditions")
 # Models that moved to another app, by the label an older backup names them with: such a backup
 # still restores (restore.upgraded() renames them wherever a record names them).
 RENAMED_MODELS = {"conditions.auditrecord": "audit.auditrecord"}
@@ -89,6 +93,7 @@ class BackupSummary:
     users_created: list[str] = field(default_factory=list)
     users_kept: list[str] = field(default_factory=list)
     search_documents: int = 0
+    image_files: int = 0
 
     def lines(self) -> list[str]:
         out = [f"{count} {label}" for label, count in self.counts.items()]
@@ -133,3 +138,56 @@ def version_rows(data: str, fmt: str) -> list[dict]:
     except ValueError:
         return []
     return [row for row in rows if isinstance(row, dict) and isinstance(row.get("fields"), dict)]
+
+
+# --- the image library's files -------------------------------------------------------------------
+
+# The closing line counts the file lines under this name.
+FILES = "files"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass
+class LibraryFile:
+    """One original file the library holds, or held (an image's earlier file, which its versions
+    and the pages approved with it still show); its renditions are made again from it."""
+
+    name: str  # images/<sha[:2]>/<sha>/original.jpg|png
+    sha256: str
+    format: str
+    width: int
+    height: int
+    key: str  # the image's, for messages
+    focal_points: set[tuple[float, float]] = field(default_factory=set)  # of its Open Graph crops
+
+
+def library_files() -> dict[str, LibraryFile]:
+    """Every original the library's rows and their stored versions name, by storage name; each
+    named by its content's hash and format (never by the row's own ``file`` text)."""
+    found: dict[str, LibraryFile] = {}
+
+    def add(values: dict) -> None:
+        sha, fmt = values.get("sha256"), values.get("format")
+        if not isinstance(sha, str) or not _SHA256.match(sha) or not isinstance(fmt, str):
+            return
+        if fmt not in Image.Format.values:
+            return
+        name = renditions.original_name(sha, fmt)
+        entry = found.setdefault(
+            name,
+            LibraryFile(
+                name, sha, fmt, values.get("width") or 0, values.get("height") or 0, str(values.get("key"))
+            ),
+        )
+        focal = (values.get("focal_x", 0.5), values.get("focal_y", 0.5))
+        if all(isinstance(v, int | float) and 0 <= v <= 1 for v in focal):
+            entry.focal_points.add((float(focal[0]), float(focal[1])))
+
+    fields = ("sha256", "format", "width", "height", "key", "focal_x", "focal_y")
+    for values in Image._base_manager.order_by("pk").values(*fields).iterator(chunk_size=500):
+        add(values)
+    versions = Version.objects.filter(content_type=ContentType.objects.get_for_model(Image)).order_by("pk")
+    for data, fmt in versions.values_list("serialized_data", "format").iterator(chunk_size=500):
+        for row in version_rows(data, fmt):
+            add(row["fields"])
+    return found

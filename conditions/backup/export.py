@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -14,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -25,17 +28,24 @@ from medsite.audit.models import AuditRecord
 
 from .contents import (
     APPENDED,
+    FILES,
     FORMAT,
     FORMAT_VERSION,
     MODELS,
     SCHEMA_APPS,
     USER_FIELDS,
     BackupSummary,
+    LibraryFile,
     foreign_keys,
+    library_files,
     user_content_type,
     user_foreign_keys,
     version_rows,
 )
+
+
+class ExportProblem(Exception):
+    """The site cannot be backed up as it stands (an image file missing or damaged in storage)."""
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -75,9 +85,33 @@ def export_backup(out: TextIOBase, *, path: str = "-") -> BackupSummary:
             for record in _records(queryset, fields):
                 out.write(_line(record))
                 counts[record["model"]] += 1
+        for library_file in library_files().values():
+            out.write(_line(_file_record(library_file)))
+            counts[FILES] += 1
         summary.counts = dict(counts)
         out.write(_line({"end": FORMAT, "counts": summary.counts}))
     return summary
+
+
+def _file_record(library_file: LibraryFile) -> dict:
+    """One original image file, its bytes in base64; its renditions are made again on restore."""
+    name = library_file.name
+    try:
+        with default_storage.open(name, "rb") as stored:
+            data = stored.read()
+    except (FileNotFoundError, OSError) as exc:
+        raise ExportProblem(
+            f"The file of the image “{library_file.key}” ({name}) is missing from the image storage, "
+            "so a backup would not restore it. Restore the file from the storage's own copies, or "
+            "upload the image again, then export."
+        ) from exc
+    if hashlib.sha256(data).hexdigest() != library_file.sha256:
+        raise ExportProblem(
+            f"The file of the image “{library_file.key}” ({name}) in the image storage is not the "
+            "file the library stored (its content does not match its name): it was changed or "
+            "damaged. Restore it from the storage's own copies, or upload the image again, then export."
+        )
+    return {"file": name, "sha256": library_file.sha256, "base64": base64.b64encode(data).decode("ascii")}
 
 
 def write_backup(path: str | Path) -> BackupSummary:

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, TypeGuard, TypeVar
 
@@ -22,8 +27,11 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from reversion.models import Version
 
+from conditions import imageuse
 from conditions.models import ReviewerProfile, system_user
 from conditions.public import caching, search
+from images import library, processing, renditions
+from images.processing import ImageRefused, Processed
 from medsite import audit
 from medsite.audit.models import AuditRecord
 from medsite.textfiles import ImportProblem, decode_text, open_file, refuse_binary
@@ -31,6 +39,7 @@ from medsite.textfiles import ImportProblem, decode_text, open_file, refuse_bina
 from .checks import check_record
 from .contents import (
     APPENDED,
+    FILES,
     FORMAT,
     FORMAT_VERSION,
     MODELS,
@@ -38,6 +47,7 @@ from .contents import (
     USER_FIELDS,
     BackupSummary,
     foreign_keys,
+    library_files,
     target,
     user_content_type,
     user_foreign_keys,
@@ -62,12 +72,14 @@ def import_backup(path: str | Path, *, dry_run: bool = False) -> BackupSummary:
         lines = _lines(file, path.name)
         _check_header(next(lines, None), path.name)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), tempfile.TemporaryDirectory(prefix="medsite-restore-") as held:
                 _refuse_if_not_empty()
-                restorer = _Restorer(path.name)
+                restorer = _Restorer(path.name, Path(held))
                 for number, value in lines:
                     restorer.add(number, value)
                 summary = restorer.finish()
+                # Only once every record and file has been checked: storage is not transactional.
+                summary.image_files = restorer.restore_files(write=not dry_run)
                 _reset_sequences()
                 summary.search_documents = search.rebuild()
                 # After the restore, so a system user the backup holds is the one named.
@@ -169,11 +181,22 @@ def _reset_sequences() -> None:
             cursor.execute(sql)
 
 
+@dataclass(frozen=True)
+class _HeldFile:
+    """An image file of the backup, checked, and kept aside until the whole backup is."""
+
+    where: str
+    path: Path
+    processed: Processed
+
+
 class _Restorer:
     """Writes a backup's records one by one, checking what the database alone would not."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, held: Path) -> None:
         self.source = source
+        self.held = held  # a folder for the image files read, until they are written to storage
+        self.files: dict[str, _HeldFile] = {}
         self.models = {model._meta.label_lower: model for model in (*MODELS, *APPENDED)}
         self.counts: Counter[str] = Counter()
         self.seen: dict[type[models.Model], set] = {model: set() for model in MODELS}
@@ -193,6 +216,10 @@ class _Restorer:
             raise ImportProblem(f"{where}: comes after the closing line; the file was altered.")
         if isinstance(value, dict) and "end" in value:
             self.footer = (number, value)
+            return
+        if isinstance(value, dict) and "file" in value:
+            self._file(value, where)
+            self.counts[FILES] += 1
             return
         if not isinstance(value, dict) or not isinstance(value.get("model"), str):
             raise ImportProblem(f"{where}: is not a record (an object with “model”, “pk” and “fields”).")
@@ -242,6 +269,75 @@ class _Restorer:
             users_created=self.users_created,
             users_kept=self.users_kept,
         )
+
+    # The image library's files: checked as an upload is, written once everything is.
+
+    def _file(self, value: dict, where: str) -> None:
+        name, sha, encoded = value.get("file"), value.get("sha256"), value.get("base64")
+        if not (isinstance(name, str) and isinstance(sha, str) and isinstance(encoded, str)):
+            raise ImportProblem(
+                f"{where}: an image file needs its “file” name, “sha256” and “base64” content."
+            )
+        where = f"{where} (image file {name[:120]})"
+        formats = (
+            {renditions.original_name(sha, fmt): fmt for fmt in ("jpeg", "png")} if len(sha) == 64 else {}
+        )
+        if name not in formats or not all(c in "0123456789abcdef" for c in sha):
+            raise ImportProblem(
+                f"{where}: is not the name of an original image file "
+                "(images/<ab>/<sha256>/original.jpg or .png)."
+            )
+        if name in self.files:
+            raise ImportProblem(f"{where}: the file is in the backup twice.")
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ImportProblem(f"{where}: its content is not valid base64 ({exc}).") from exc
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise ImportProblem(
+                f"{where}: its content does not match its SHA-256 hash: the file was damaged or altered."
+            )
+        try:
+            processed = processing.read_image(data, name)
+        except ImageRefused as refused:
+            raise ImportProblem(f"{where}: {refused.message}") from refused
+        if processed.format != formats[name]:
+            raise ImportProblem(f"{where}: is a {processed.format.upper()} image, not what its name says.")
+        held = self.held / f"{sha}.{processed.format}"
+        held.write_bytes(data)
+        # The original as stored, not the re-encoding: its hash is its name, which pages froze.
+        kept = Processed(
+            data=b"", format=processed.format, width=processed.width, height=processed.height, sha256=sha
+        )
+        self.files[name] = _HeldFile(where, held, kept)
+
+    def restore_files(self, *, write: bool) -> int:
+        """Check that the backup holds every file its images (and their versions) name, and
+        nothing else; then, unless ``write`` is false, store each with its renditions."""
+        needed = library_files()
+        for name, wanted in needed.items():
+            held = self.files.get(name)
+            if held is None:
+                raise ImportProblem(
+                    f"{self.source}: the file of the image “{wanted.key}” ({name}) is not in the "
+                    "backup: it is incomplete or was altered."
+                )
+            if (held.processed.width, held.processed.height) != (wanted.width, wanted.height):
+                raise ImportProblem(
+                    f"{held.where}: is {held.processed.width} × {held.processed.height} pixels, but the "
+                    f"image “{wanted.key}” says {wanted.width} × {wanted.height}."
+                )
+        for name, held in self.files.items():
+            if name not in needed:
+                raise ImportProblem(f"{held.where}: no image in the backup has this file.")
+        if write:
+            for name, held in self.files.items():
+                processed = replace(held.processed, data=held.path.read_bytes())
+                for focal_x, focal_y in sorted(needed[name].focal_points) or [(0.5, 0.5)]:
+                    library.write_files(processed, focal_x=focal_x, focal_y=focal_y)
+        # Which library image each version shows (left out of the backup: derived from its page).
+        imageuse.link_published()
+        return len(self.files)
 
     # Rows restored as they were, with their ids.
 

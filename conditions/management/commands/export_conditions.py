@@ -25,15 +25,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output: str | None, **options) -> None:
-        if output is None or output == "-":
-            summary = backup.export_backup(self.stdout)
-            report = self.stderr  # standard output carries the backup itself
-        else:
-            try:
-                summary = backup.write_backup(output)
-            except OSError as exc:
-                raise CommandError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
-            report = self.stdout
+        try:
+            if output is None or output == "-":
+                summary = backup.export_backup(self.stdout)
+                report = self.stderr  # standard output carries the backup itself
+            else:
+                try:
+                    summary = backup.write_backup(output)
+                except OSError as exc:
+                    raise CommandError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+                report = self.stdout
+        except backup.ExportProblem as exc:
+            raise CommandError(f"No backup was written.\n{exc}") from exc
         # After the export, not in its transaction: that one is the backup's read-only snapshot.
         audit.record(
             audit.Action.EXPORT,
