@@ -2,9 +2,10 @@
 
 A :class:`Snapshot` (:mod:`.snapshots`) is one state of a page reduced to what a reader sees,
 built from a reversion version (any point in the history), the working copy, or a publication's
-frozen page, so any two of them can be compared. :func:`compare` matches sections, short answers
-and references between two snapshots (:mod:`.matching`), finds the ones added, removed and
-moved, and diffs their text word by word (:mod:`.diff`). The result is plain data that the admin
+frozen page, so any two of them can be compared. :func:`compare` matches sections, short answers,
+references and images between two snapshots (:mod:`.matching`), finds the ones added, removed and
+moved, and diffs their text (an image's alt text, caption, credit, licence) word by word
+(:mod:`.diff`). The result is plain data that the admin
 templates lay out.
 """
 
@@ -18,6 +19,7 @@ from conditions.compare.diff import DELETE, EQUAL, INSERT, Segment, TextDiff, di
 from conditions.compare.matching import Keyer, kept_order, pair, rows
 from conditions.compare.snapshots import (
     AnswerText,
+    ImageText,
     ReferenceText,
     SectionText,
     Snapshot,
@@ -40,6 +42,8 @@ __all__ = [
     "AnswerText",
     "Comparison",
     "FieldChange",
+    "ImageChange",
+    "ImageText",
     "ItemChange",
     "ReferenceChange",
     "ReferenceText",
@@ -108,6 +112,24 @@ class FieldChange:
     diff: TextDiff
 
 
+@dataclass(kw_only=True)
+class ImageChange(ItemChange):
+    """One library image: both sides' thumbnails, and each field a reader is given, diffed."""
+
+    key: str
+    old: ImageText | None
+    new: ImageText | None
+    fields: list[FieldChange]  # every field either side has, changed or not
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [change.label for change in self.fields if change.diff.changed]
+
+    @property
+    def file_replaced(self) -> bool:
+        return self.old is not None and self.new is not None and self.old.file != self.new.file
+
+
 @dataclass
 class Comparison:
     old: Snapshot
@@ -116,10 +138,11 @@ class Comparison:
     sections: list[SectionChange]
     short_answers: list[AnswerChange]
     references: list[ReferenceChange]
+    images: list[ImageChange]
 
     @property
     def has_changes(self) -> bool:
-        items = [*self.sections, *self.short_answers, *self.references]
+        items = [*self.sections, *self.short_answers, *self.references, *self.images]
         return bool(self.fields) or any(item.status != UNCHANGED or item.moved for item in items)
 
     def overview(self) -> list[str]:
@@ -129,6 +152,7 @@ class Comparison:
             ("Sections", self.sections),
             ("Short answers", self.short_answers),
             ("References", self.references),
+            ("Images", self.images),
         ):
             counts = [
                 f"{sum(1 for item in items if item.status == status)} {status}"
@@ -150,7 +174,7 @@ def _status(old: object | None, new: object | None, changed: bool) -> str:
     return CHANGED if changed else UNCHANGED
 
 
-_Item = TypeVar("_Item", SectionText, AnswerText, ReferenceText)
+_Item = TypeVar("_Item", SectionText, AnswerText, ReferenceText, ImageText)
 
 
 def _shown(old: _Item | None, new: _Item | None) -> _Item:
@@ -211,6 +235,31 @@ def _reference_change(old: ReferenceText | None, new: ReferenceText | None, **pl
     )
 
 
+# What a reader is given of an image, by the name the comparison shows.
+IMAGE_FIELDS = (
+    ("Alt text", lambda i: i.alt or "(none: the image is decorative)"),
+    ("Caption", lambda i: i.caption),
+    ("Credit", lambda i: i.credit),
+    ("Copyright notice", lambda i: i.copyright_notice),
+    ("Licence", lambda i: i.licence),
+    ("Source URL", lambda i: i.source_url),
+    ("File", lambda i: i.file_text),
+)
+
+
+def _image_change(old: ImageText | None, new: ImageText | None, **place: Any) -> ImageChange:
+    fields = []
+    for label, value in IMAGE_FIELDS:
+        before = [value(old)] if old is not None and value(old) else []
+        after = [value(new)] if new is not None and value(new) else []
+        if before or after:
+            fields.append(FieldChange(label, diff_paragraphs(before, after)))
+    changed = any(change.diff.changed for change in fields)
+    return ImageChange(
+        status=_status(old, new, changed), key=_shown(old, new).key, old=old, new=new, fields=fields, **place
+    )
+
+
 def _compare_items(old: Sequence, new: Sequence, keyers: Sequence[Keyer], build: Callable) -> list:
     pairs = pair(old, new, keyers)
     kept = kept_order(pairs)
@@ -235,6 +284,7 @@ SECTION_KEYS: tuple[Keyer, ...] = (
 )
 ANSWER_KEYS: tuple[Keyer, ...] = (lambda a: a.row_id, lambda a: a.question.casefold())
 REFERENCE_KEYS: tuple[Keyer, ...] = (lambda r: r.key,)
+IMAGE_KEYS: tuple[Keyer, ...] = (lambda i: i.key,)
 
 
 def _address(slug: str) -> str:
@@ -242,7 +292,7 @@ def _address(slug: str) -> str:
 
 
 def compare(old: Snapshot, new: Snapshot) -> Comparison:
-    """What changed from ``old`` to ``new``: fields, sections, short answers and references."""
+    """What changed from ``old`` to ``new``: fields, sections, short answers, references and images."""
     fields = [
         FieldChange(label, diff)
         for label, before, after in (
@@ -261,4 +311,5 @@ def compare(old: Snapshot, new: Snapshot) -> Comparison:
         sections=_compare_items(old.sections, new.sections, SECTION_KEYS, _section_change),
         short_answers=_compare_items(old.short_answers, new.short_answers, ANSWER_KEYS, _answer_change),
         references=_compare_items(old.references, new.references, REFERENCE_KEYS, _reference_change),
+        images=_compare_items(old.images, new.images, IMAGE_KEYS, _image_change),
     )

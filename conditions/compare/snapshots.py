@@ -1,13 +1,17 @@
 """One state of a page as a reader sees it, from a reversion version, the working copy or a publication.
 
 A :class:`Snapshot` is the text of each paragraph and list item after Markdown rendering,
-citations shown by their source key. Versions and the working copy are rendered by
-``conditions.rendering.render_texts``, as the page itself is, so their citation numbers and
-reference list are the page's; a publication is read from its frozen page (``Publication.page``).
+citations shown by their source key, and each library image the page shows with every field
+a reader is given of it. Versions and the working copy are rendered by
+``conditions.rendering.render_texts``, as the page itself is, so their citation numbers, reference
+list and images are the page's; a publication is read from its frozen page (``Publication.page``).
+A version's images are read as that version held them (``content_at``), so an image given a new
+file later still shows its old file on the old side.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,8 +21,19 @@ from reversion.models import Version
 
 from conditions.codes import parse_codes
 from conditions.models import Condition, Publication
-from conditions.pagecontent import PageContent, ReferenceContent, RevisionRows, content_of, with_references
+from conditions.pagecontent import (
+    PageContent,
+    ReferenceContent,
+    RevisionRows,
+    content_at,
+    content_of,
+    with_images,
+    with_references,
+)
+from conditions.publishedpage import PublishedImage
 from conditions.rendering import render_texts
+from images import renditions
+from images.figures import Figures
 from medsite.accounts.display import display_name, when
 from medsite.htmltext import reader_paragraphs
 from references.models import Reference
@@ -46,6 +61,36 @@ class ReferenceText:
     text: str
 
 
+# How wide the comparison draws an image's thumbnail, in CSS pixels.
+THUMBNAIL_WIDTH = 160
+
+
+@dataclass(frozen=True)
+class ImageText:
+    """One library image as the page shows it: what a reader is given of it, and its thumbnail."""
+
+    key: str
+    alt: str  # as the page gives it ("" for a decorative image)
+    caption: str
+    credit: str
+    licence: str  # the licence's name
+    source_url: str
+    copyright_notice: str
+    file: str  # the file's SHA-256: a new file is a new one
+    width: int  # of the largest rendition the page shows
+    height: int
+    thumbnail: str  # the address of the smallest WebP rendition
+
+    @property
+    def file_text(self) -> str:
+        return f"{self.width} × {self.height} pixels, file {self.file[:12]}"
+
+    @property
+    def thumbnail_height(self) -> int:
+        """Its height drawn :data:`THUMBNAIL_WIDTH` pixels wide (the screen reserves the space)."""
+        return max(1, round(self.height * THUMBNAIL_WIDTH / max(self.width, 1)))
+
+
 @dataclass
 class Snapshot:
     """One state of a page as a reader sees it; an empty one stands for "nothing published yet"."""
@@ -59,6 +104,7 @@ class Snapshot:
     short_answers: list[AnswerText] = field(default_factory=list)
     references: list[ReferenceText] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # as a person reads them: "ICD-10-CM E34.0"
+    images: list[ImageText] = field(default_factory=list)  # in the order the page first shows them
 
 
 def _snapshot(content: PageContent, label: str) -> Snapshot:
@@ -85,6 +131,53 @@ def _snapshot(content: PageContent, label: str) -> Snapshot:
             ReferenceText(ref.key, _reference_text(html))
             for ref, html in zip(texts.references, texts.reference_html, strict=True)
         ],
+        images=_images(texts.figures),
+    )
+
+
+def _images(figures: Figures) -> list[ImageText]:
+    shown = []
+    for key in figures.used:
+        image = figures.images[key]
+        alt, caption = figures.first_use[key]
+        every = renditions.renditions(image.sha256, image.format, image.width, image.height)
+        largest = every[-1]
+        shown.append(
+            ImageText(
+                key=key,
+                alt=alt,
+                caption=caption,
+                credit=image.credit,
+                licence=image.licence_name,
+                source_url=image.source_url,
+                copyright_notice=image.copyright_notice,
+                file=image.sha256,
+                width=largest.width,
+                height=largest.height,
+                thumbnail=figures.url(every[0].name),
+            )
+        )
+    return shown
+
+
+# A rendition's stored name holds its file's hash: images/<sha[:2]>/<sha>/w320.webp.
+_FILE_HASH = re.compile(r"/([0-9a-f]{64})/")
+
+
+def _published_image(image: PublishedImage) -> ImageText:
+    found = _FILE_HASH.search(image.src)
+    return ImageText(
+        key=image.key,
+        alt=image.alt,
+        caption=image.caption,
+        credit=image.credit,
+        licence=image.licence_name,
+        source_url=image.source_url,
+        copyright_notice=image.copyright_notice,
+        file=found.group(1) if found else image.src,
+        width=image.width,
+        height=image.height,
+        thumbnail=image.renditions[0].url if image.renditions else image.src,
     )
 
 
@@ -127,9 +220,17 @@ def snapshots_from_versions(versions: Sequence[Version]) -> list[Snapshot]:
         contents.append(content)
     available = _current_references(contents)
     return [
-        _snapshot(with_references(content, available), version_label(version))
+        _snapshot(with_references(_images_held(content, version), available), version_label(version))
         for content, version in zip(contents, versions, strict=True)
     ]
+
+
+def _images_held(content: PageContent, version: Version) -> PageContent:
+    """``content`` with its images as its revision held them (a page without images: no query)."""
+    if not content.image_keys():
+        return content
+    held = content_at(version.revision_id, int(version.object_id))
+    return with_images(content, {image.id: image for image in held.images.values()} if held else {})
 
 
 def _current_references(contents: Sequence[PageContent]) -> dict[int, ReferenceContent]:
@@ -167,4 +268,5 @@ def snapshot_from_publication(publication: Publication, *, label: str = "") -> S
             for a in page.short_answers
         ],
         references=[ReferenceText(ref.key, _reference_text(ref.html)) for ref in page.references],
+        images=[_published_image(image) for image in page.images],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import reversion
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,9 +15,10 @@ from reversion.models import Version
 
 from conditions import workflow
 from conditions.models import Condition
+from images import renditions
 from medsite.contentchecks.models import PlainTerm
 from tests.conditions.admin.test_conditions import _change_url, _form_data
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import make_condition, make_image, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -388,3 +390,69 @@ def test_review_screen_shows_the_reviewer_what_search_engines_will_read(client, 
     assert "What search engines will read" in panel
     assert "<li>Kidneys that clear too little uric acid</li>" in panel
     assert "Left out: the list after “Flares can be set off by:” (Drinking alcohol)" in panel
+
+
+# --- images ------------------------------------------------------------------------------------
+
+FIGURE = "Gout causes joint pain.\n\n![](image:swollen-toe)"
+
+
+def _thumbnail(image) -> str:
+    return renditions.url(
+        renditions.renditions(image.sha256, image.format, image.width, image.height)[0].name
+    )
+
+
+def test_the_review_screen_shows_each_submitted_image_for_the_reviewer_to_read(client, editor, reviewer):
+    image = make_image(
+        "swollen-toe",
+        alt="A red, swollen big toe",
+        caption="An attack often starts at night.",
+        credit="Jane Doe / Example Clinic",
+        licence="cc-by-sa-4.0",
+    )
+    condition = make_condition(editor, sections=[("overview", FIGURE)])
+    workflow.submit(condition, by=editor)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    images = page[page.index('<h2 id="compare-images">') :]
+    assert "Image “swollen-toe”" in images and "Added." in images
+    assert f'<img src="{_thumbnail(image)}" width="160" height="120"' in images
+    for text in ("A red, swollen big toe", "An attack often starts at night.", "Jane Doe / Example Clinic"):
+        assert text in images
+    assert "CC BY-SA 4.0" in images
+    assert "Images: 1 added." in page
+
+
+def test_the_review_screen_shows_an_image_changed_since_the_public_version(client, editor, reviewer):
+    image = make_image("swollen-toe", alt="A swollen toe")
+    old_thumbnail = _thumbnail(image)
+    condition = make_condition(editor, sections=[("overview", FIGURE)])
+    publish(condition, editor=editor, reviewer=reviewer)
+    with reversion.create_revision():  # the library's form: a new file and a better description
+        reversion.set_user(editor)
+        image.sha256, image.width, image.height = "d" * 64, 1200, 800
+        image.alt = "A red, swollen big toe"
+        image.save()
+    client.force_login(editor)
+    condition.refresh_from_db()
+    _edit_overview(client, condition, FIGURE.replace("joint pain.", "joint pain (flares)."))
+    workflow.submit(condition, by=editor)
+    client.force_login(reviewer)
+    page = client.get(_review_url(condition)).content.decode()
+    assert "Images: 1 changed." in page
+    images = page[page.index('<h2 id="compare-images">') :]
+    assert "Changed. Changed: alt text, file." in images
+    assert f'<img src="{old_thumbnail}"' in images and "<figcaption>Before</figcaption>" in images
+    assert f'<img src="{_thumbnail(image)}"' in images and "<figcaption>After</figcaption>" in images
+    assert '<ins><span class="visually-hidden">added: </span>red,</ins> swollen' in images
+
+
+def test_comparing_versions_shows_an_image_added(client, editor):
+    make_image("swollen-toe")
+    condition = make_condition(editor, sections=[("overview", "Gout causes joint pain.")])
+    client.force_login(editor)
+    _edit_overview(client, condition, FIGURE)
+    first, second = _versions(condition)
+    page = client.get(_compare_url(condition, first, second)).content.decode()
+    assert "Images: 1 added." in page and "Image “swollen-toe”" in page

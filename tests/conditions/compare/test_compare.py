@@ -9,6 +9,7 @@ from conditions.compare import (
     REMOVED,
     UNCHANGED,
     AnswerText,
+    ImageText,
     ReferenceText,
     SectionText,
     Snapshot,
@@ -248,3 +249,82 @@ def test_publication_snapshot_matches_the_working_copy_it_came_from(editor, revi
     assert published.sections[0].paragraphs == ("Seen in runners [lee2019].",)
     comparison = compare(published, snapshot_from_working_copy(condition))
     assert not comparison.has_changes, comparison.overview()
+
+
+# --- images ------------------------------------------------------------------------------------
+
+
+def _image(key="swollen-toe", *, file="a" * 64, **fields) -> ImageText:
+    values = {
+        "alt": "A red, swollen big toe",
+        "caption": "",
+        "credit": "Example Clinic",
+        "licence": "CC BY 4.0",
+        "source_url": "",
+        "copyright_notice": "",
+        "width": 1440,
+        "height": 1080,
+        **fields,
+    }
+    return ImageText(key=key, file=file, thumbnail=f"/media/images/{file[:2]}/{file}/w320.webp", **values)
+
+
+def test_images_added_and_removed():
+    comparison = compare(_page(images=[_image("old-drawing")]), _page(images=[_image("new-drawing")]))
+    assert [(i.key, i.status) for i in comparison.images] == [
+        ("old-drawing", REMOVED),
+        ("new-drawing", ADDED),
+    ]
+    assert "Images: 1 added, 1 removed." in comparison.overview()
+    assert comparison.has_changes
+
+
+def test_a_changed_alt_text_is_diffed_word_by_word():
+    old = _page(images=[_image(alt="A swollen toe")])
+    new = _page(images=[_image(alt="A red, swollen big toe")])
+    [image] = compare(old, new).images
+    assert image.status == CHANGED and image.changed_fields == ["Alt text"]
+    alt = next(field for field in image.fields if field.label == "Alt text")
+    assert str(alt.diff.html) == (
+        '<p>A <ins><span class="visually-hidden">added: </span>red,</ins> swollen '
+        '<ins><span class="visually-hidden">added: </span>big</ins> toe</p>'
+    )
+    assert not image.file_replaced
+
+
+def test_a_new_file_is_a_change_with_both_thumbnails():
+    old = _page(images=[_image(file="a" * 64)])
+    new = _page(images=[_image(file="b" * 64, width=1200, height=900)])
+    [image] = compare(old, new).images
+    assert image.status == CHANGED and image.file_replaced
+    assert image.changed_fields == ["File"]
+    assert image.old.thumbnail != image.new.thumbnail
+    assert "bbbbbbbbbbbb" in str(image.fields[-1].diff.html)
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("caption", "Caption"),
+        ("credit", "Credit"),
+        ("licence", "Licence"),
+        ("copyright_notice", "Copyright notice"),
+        ("source_url", "Source URL"),
+    ],
+)
+def test_every_field_a_reader_is_given_is_compared(field, label):
+    [image] = compare(_page(images=[_image()]), _page(images=[_image(**{field: "Something else"})])).images
+    assert image.changed_fields == [label]
+
+
+def test_an_unchanged_image_is_listed_with_its_fields_and_no_change():
+    comparison = compare(_page(images=[_image()]), _page(images=[_image()]))
+    [image] = comparison.images
+    assert image.status == UNCHANGED and image.changed_fields == []
+    assert [field.label for field in image.fields] == ["Alt text", "Credit", "Licence", "File"]
+    assert not comparison.has_changes
+
+
+def test_a_decorative_image_says_so_instead_of_alt_text():
+    [image] = compare(Snapshot(label="none"), _page(images=[_image(alt="")])).images
+    assert "(none: the image is decorative)" in str(image.fields[0].diff.html)
