@@ -42,8 +42,8 @@ Item = TypeVar("Item", SectionContent, AnswerContent)
 
 
 def describe_changes(before: PageContent | None, after: PageContent) -> str:
-    """One sentence naming each field, section, short answer and listed reference that differs
-    between ``before`` and ``after`` (``before`` None: the page was added)."""
+    """One sentence naming each field, section, short answer, listed reference and library image
+    that differs between ``before`` and ``after`` (``before`` None: the page was added)."""
     if before is None:
         return _describe_new(after)
     changes = [
@@ -61,6 +61,7 @@ def describe_changes(before: PageContent | None, after: PageContent) -> str:
         lambda a: _one_line(a.question),
     )
     changes += _listed_changes(before, after)
+    changes += _image_changes(before, after)
     if not changes:
         return "Saved with no changes."
     return "Changed: " + "; ".join(changes) + "."
@@ -74,6 +75,8 @@ def _describe_new(after: PageContent) -> str:
         parts.append(_named("short answer", [_one_line(a.question) for a in after.answers]))
     if after.listed:
         parts.append(_named("listed reference", [_reference_name(after, pk) for pk in after.listed]))
+    if after.image_keys():
+        parts.append(_named("image", after.image_keys()))
     return "Added the page" + (", with " + "; ".join(parts) if parts else "") + "."
 
 
@@ -116,6 +119,13 @@ def _listed_changes(before: PageContent, after: PageContent) -> list[str]:
     if kept_old != kept_new:
         changes.append("order of the listed references")
     return changes
+
+
+def _image_changes(before: PageContent, after: PageContent) -> list[str]:
+    """Library images the texts started or stopped showing (by key, as the renderer reads them)."""
+    old, new = before.image_keys(), after.image_keys()
+    changes = [f"added image “{key}”" for key in new if key not in old]
+    return changes + [f"removed image “{key}”" for key in old if key not in new]
 
 
 def _reference_name(content: PageContent, pk: int) -> str:

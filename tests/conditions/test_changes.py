@@ -117,3 +117,26 @@ def test_write_condition_history_gives_the_reason_then_what_changed(editor):
         "Imported from gout.txt. Changed: section “Symptoms” (text); added short answer “Is it common?”; "
         "added listed reference “dalbeth2021”."
     )
+
+
+def test_images_a_save_added_or_removed_are_named():
+    before = _page(sections=_section(_page(), 0, body="Gout is arthritis.\n\n![](image:swollen-toe)"))
+    after = _page(
+        sections=_section(_page(), 0, body="Gout is arthritis.\n\n![A toe](image:toe-x-ray)"),
+        answers=(AnswerContent(7, "Is gout common?", "Yes.", "![](image:urate-crystals)"),),
+    )
+    assert describe_changes(before, after) == (
+        "Changed: section “Overview” (text); short answer “Is gout common?” (details); "
+        "added image “toe-x-ray”; added image “urate-crystals”; removed image “swollen-toe”."
+    )
+
+
+def test_an_image_only_moved_or_described_again_is_not_added_or_removed():
+    before = _page(sections=_section(_page(), 0, body="![](image:swollen-toe)\n\nGout is arthritis."))
+    after = _page(sections=_section(_page(), 0, body="Gout is arthritis.\n\n![A red toe](image:swollen-toe)"))
+    assert describe_changes(before, after) == "Changed: section “Overview” (text)."
+
+
+def test_a_new_page_names_its_images():
+    page = _page(sections=_section(_page(), 2, body="Rest the joint.\n\n![](image:ice-pack)"))
+    assert describe_changes(None, page).endswith("; image “ice-pack”.")
