@@ -142,7 +142,8 @@ class ReviewScreens(ModelAdminMixin):
         """Two versions from the page's history, section by section (``?from=<id>&to=<id>``).
 
         Queries, whatever the size of the page: session, user, permissions (2), the condition, the two
-        versions with their revisions and users, every version in those revisions, the references.
+        versions with their revisions and users, every version in those revisions, the references;
+        and, for a version showing images, those images as its revision held them.
         """
         condition = self._get_condition_for_user(request, object_id)
         ids = _version_ids(request)
@@ -176,8 +177,10 @@ class ReviewScreens(ModelAdminMixin):
         Queries, whatever the size of the page: session, user, permissions (2), the condition, its
         live publication, last editor, sections, short answers, listed references, references; the
         reviewer's last decision (and, compared with it, its version, the versions of its
-        revision and their references); then the publish gate's reference check and the
-        predicates' review-log queries.
+        revision and their references); then the publish gate's reference check (and, for a page
+        showing images, the images) and the predicates' review-log queries. The comparison lists
+        every image the page shows, with its alt text, caption, credit and licence, for the
+        reviewer to read.
         """
         condition = self._get_condition_for_user(request, object_id)
         # Shared by the snapshot and the publish gate, so each is read once.
