@@ -145,6 +145,12 @@ def _write_renditions(data: bytes, spec: _Spec) -> list[str]:
     return written
 
 
+def attach_file(image: Image, processed: Processed) -> None:
+    """Store ``processed`` and make it ``image``'s file (the caller saves ``image``)."""
+    write_files(processed, focal_x=image.focal_x, focal_y=image.focal_y)
+    _set_file(image, processed)
+
+
 def stored_names(image: Image) -> list[str]:
     """Every name of ``image``'s current file and renditions."""
     return [image.file.name, *_Spec.of(image).names()]

@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -34,10 +34,13 @@ from reversion.models import Version
 from conditions import history, workflow
 from conditions.content import ConditionData, write_condition
 from conditions.models import Condition, ReviewerProfile, Status
+from images.library import add_image
+from images.models import Image
 from medsite import audit
 from medsite.contentchecks.models import PlainTerm
 from references.models import Reference
 from tests.factories import CHECKED, make_condition, make_reference, publish
+from tests.images.conftest import png
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +151,10 @@ def _build_world() -> SimpleNamespace:
     w.plain_term = PlainTerm.objects.create(term="zygomycosis", alternatives="a fungal infection")
     w.member = _user("mia")  # a user the superuser edits and deletes
     w.group = Group.objects.create(name="Translators")
+    w.image = add_image(png((60, 40)), title="Matrix knee", alt="A knee", by=editor)
+    gone_image = add_image(png((50, 40)), title="Gone knee", alt="A knee", by=editor)
+    gone_image.delete()
+    w.deleted_image_version = Version.objects.get_deleted(Image).get()
     w.objects = {
         "auth.user": w.member,
         "auth.group": w.group,
@@ -158,6 +165,7 @@ def _build_world() -> SimpleNamespace:
         "conditions.reviewerprofile": w.profile,
         "audit.auditrecord": w.audit_record,
         "contentchecks.plainterm": w.plain_term,
+        "images.image": w.image,
         **_axes_objects(),
     }
     for condition in (w.draft, w.review, w.live, w.scheduled, w.own_edit, w.revised, w.citing_review):
@@ -188,10 +196,11 @@ def _axes_objects() -> dict:
 
 
 @pytest.fixture(scope="class")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the matrix, in a transaction undone after it; each cell runs in a
-    savepoint of its own on top, undone after the request."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    savepoint of its own on top, undone after the request. Image files go to a folder of its own."""
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         yield _build_world()
         transaction.set_rollback(True)
 
@@ -253,6 +262,8 @@ MODEL_ACCESS = {
     "audit.auditrecord": (SUPER, NOBODY, NOBODY, NOBODY),
     # The plain-language term list of the content checks: kept by editors and reviewers.
     "contentchecks.plainterm": (EDITORS, EDITORS, EDITORS, EDITORS),
+    # The image library: kept by editors and reviewers; deleting it is for superusers.
+    "images.image": (EDITORS, EDITORS, EDITORS, SUPER),
     # Failed logins and lockouts (django-axes): every field is read-only, and deleting one lifts
     # a lockout (Django's admin log records who did, and when).
     "axes.accessattempt": (SUPER, NOBODY, SUPER, SUPER),
@@ -277,6 +288,10 @@ def _condition_form(condition: Condition, **changes) -> dict:
 INLINES = ("sections", "short_answers", "condition_references")
 
 
+def _image_form(**changes) -> dict:
+    return {"title": "Matrix knee", "alt": "A knee", "focal_x": 0.5, "focal_y": 0.5, **changes}
+
+
 def _reference_form(reference: Reference, **changes) -> dict:
     return {"key": reference.key, "kind": reference.kind, "title": reference.title, **changes}
 
@@ -290,6 +305,7 @@ ADD_FORMS = {
     },
     "auth.group": lambda w: {"name": "Proofreaders"},
     "contentchecks.plainterm": lambda w: {"term": "haemarthrosis", "alternatives": "bleeding into a joint"},
+    "images.image": lambda w: _image_form(upload=SimpleUploadedFile("elbow.png", png((40, 30)), "image/png")),
     "references.reference": lambda w: {"key": "new2024", "kind": "other", "title": "New"},
     "conditions.condition": lambda w: _condition_form(
         Condition(name="New page", slug="new-page", summary="S")
@@ -309,6 +325,7 @@ CHANGE_FORMS = {
     },
     "auth.group": lambda w: {"name": "Translators and interpreters"},
     "contentchecks.plainterm": lambda w: {"term": "zygomycosis", "alternatives": "a rare fungal infection"},
+    "images.image": lambda w: _image_form(title="Matrix knee, renamed"),
     "references.reference": lambda w: _reference_form(w.unused_reference, title="Retitled"),
     "conditions.condition": lambda w: _condition_form(w.draft, name="Draft page, renamed"),
     "conditions.reviewerprofile": lambda w: {"user": w.users[REVIEWER].pk, "display_name": "Rita R, MD"},
@@ -711,6 +728,35 @@ SPECIAL_ROWS = [
         "reference look-up by DOI or PMID",
         lambda w: reverse("admin:references_reference_identifier_lookup") + "?identifier=",
         cells(EDITORS, ok="400"),
+    ),
+    # Image files from local storage: the same for everybody, read only.
+    Row("image file", lambda w: f"/media/{w.image.file.name}", everyone("200")),
+    Row("image file: POST", lambda w: f"/media/{w.image.file.name}", everyone("405"), "post"),
+    # The image library's history: the one image restored, for those who may change images.
+    Row("image: deleted", url("admin:images_image_recoverlist"), cells(EDITORS)),
+    Row(
+        "image: recover form", url("admin:images_image_recover", pk("deleted_image_version")), cells(EDITORS)
+    ),
+    Row(
+        "image: recover",
+        url("admin:images_image_recover", pk("deleted_image_version")),
+        cells(EDITORS, ok="302"),
+        "post",
+        lambda w: _image_form(title="Gone knee"),
+        EDITORS,
+    ),
+    Row(
+        "image: old version",
+        url("admin:images_image_revision", pk("image"), lambda w: _first_version(w.image)),
+        cells(EDITORS),
+    ),
+    Row(
+        "image: revert",
+        url("admin:images_image_revision", pk("image"), lambda w: _first_version(w.image)),
+        cells(EDITORS, ok="302"),
+        "post",
+        lambda w: _image_form(),
+        EDITORS,
     ),
     Row("reference: deleted", url("admin:references_reference_recoverlist"), cells(EDITORS)),
     Row(
