@@ -123,14 +123,15 @@ def check_reviewed(locked: Condition, reviewed: ReviewedVersion | None) -> Revie
 
 
 def submitted_content(locked: Condition, submission: ReviewEvent) -> PageContent:
-    """The content of ``submission``, refused if the page or a reference it shows changed since."""
+    """The content of ``submission``, refused if the page, or a reference or image it shows, changed
+    since."""
     content = content_at(submission.revision_id, locked.pk) if submission.revision_id else None
     content = content or content_of(locked)
     digest = content.content_hash()
     as_submitted = not submission.content_hash or digest == submission.content_hash
     if not as_submitted or digest != content_of(locked).content_hash():
         raise WorkflowError(
-            f"“{locked}”, or a reference it shows, changed after it was submitted, so what you would "
-            "approve is not what was submitted. Withdraw it and submit it again."
+            f"“{locked}”, or a reference or image it shows, changed after it was submitted, so what you "
+            "would approve is not what was submitted. Withdraw it and submit it again."
         )
     return content

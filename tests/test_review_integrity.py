@@ -39,6 +39,7 @@ from tests.factories import CHECKED, make_condition, make_image, make_reference,
 pytestmark = pytest.mark.django_db
 
 HARMFUL = "Take ten times the usual dose."
+CHANGED_SINCE_SUBMITTED = "or a reference or image it shows, changed after it was submitted"
 
 
 def _write(condition: Condition, by, *, body: str | None = None, **fields) -> None:
@@ -185,7 +186,7 @@ def test_an_import_refuses_to_update_a_reference_a_page_in_review_shows(tmp_path
 def test_a_reference_changed_behind_the_workflow_during_review_is_never_approved(editor, reviewer):
     condition, reference = _in_review_citing(editor)
     Reference.objects.filter(pk=reference.pk).update(title="Ask the forum", url="https://forum.example/")
-    with pytest.raises(WorkflowError, match="or a reference it shows, changed after it was submitted"):
+    with pytest.raises(WorkflowError, match=CHANGED_SINCE_SUBMITTED):
         workflow.approve(condition, by=reviewer, attestation=CHECKED)
 
 
@@ -586,7 +587,7 @@ def test_an_image_changed_behind_the_workflow_during_review_is_never_approved(ed
     condition = _showing_image(editor)
     workflow.submit(condition, by=editor)
     Image.objects.filter(pk=image.pk).update(alt="An unreviewed description")
-    with pytest.raises(WorkflowError, match="changed after it was submitted"):
+    with pytest.raises(WorkflowError, match=CHANGED_SINCE_SUBMITTED):
         workflow.approve(condition, by=reviewer, attestation=CHECKED)
     assert not Publication.objects.exists()
 
