@@ -1,12 +1,15 @@
 """The demo site: local accounts for each role, and condition pages published through the real workflow.
 
 :func:`load_demo` is safe to run again: accounts are brought back to their demo role and password,
-references and pages that already exist are left exactly as they are. The passwords are fixed and
-printed, so the management command refuses to run unless ``DEBUG`` is on.
+references, images and pages that already exist are left exactly as they are (an image whose files
+are gone, with a fresh media folder, gets them back: its drawing is the same bytes again). The
+passwords are fixed and printed, so the management command refuses to run unless ``DEBUG`` is on.
 
 Every page is written by the demo editor with :func:`content.write_condition`, submitted by the
 editor and approved by a medical reviewer (clinical review), the way a real page goes live. One
-page is left in expert review, so the admin shows work in progress.
+page is left in expert review, so the admin shows work in progress. Two pages show illustrations
+drawn for the demo (:mod:`conditions.demo.illustrations`), put into the image library the way an
+editor's upload is (:func:`images.library.add_image`), so the public pages show figures.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from conditions import workflow
 from conditions.content import write_condition
-from conditions.demo.pages import PAGES, REFERENCES, DemoPage
+from conditions.demo.pages import IMAGES, PAGES, REFERENCES, DemoImage, DemoPage
 from conditions.models import Condition, ReviewerProfile
+from images import library, processing
+from images.models import Image
 from references.models import Reference
 
 EDITORS = "Editors"
@@ -127,6 +133,42 @@ def _ensure_references(by: User) -> list[str]:
     return created
 
 
+def _ensure_images(by: User) -> list[str]:
+    """Draw and add the demo images that are missing; existing ones (perhaps edited) are kept."""
+    created = []
+    for demo in IMAGES:
+        image = Image.objects.filter(key=demo.key).first()
+        if image is None:
+            library.add_image(
+                demo.draw(),
+                title=demo.title,
+                key=demo.key,
+                alt=demo.alt,
+                caption=demo.caption,
+                credit=demo.credit,
+                licence=demo.licence,
+                focal_x=demo.focal_x,
+                focal_y=demo.focal_y,
+                by=by,
+                name=f"{demo.key}.png",
+            )
+            created.append(demo.key)
+        else:
+            _ensure_files(image, demo)
+    return created
+
+
+def _ensure_files(image: Image, demo: DemoImage) -> None:
+    """An image loaded before whose files are gone (a fresh media folder) gets them back, when
+    its file is still the demo's drawing; renditions missing beside its file are made again."""
+    if default_storage.exists(image.file.name):
+        library.write_renditions(image)
+        return
+    drawn = processing.read_image(demo.draw(), f"{demo.key}.png")
+    if drawn.sha256 == image.sha256:
+        library.write_files(drawn, focal_x=image.focal_x, focal_y=image.focal_y)
+
+
 # --- loading ---------------------------------------------------------------------------------
 
 
@@ -134,6 +176,7 @@ def _ensure_references(by: User) -> list[str]:
 class DemoReport:
     accounts: list[DemoAccount] = field(default_factory=list)
     created_references: list[str] = field(default_factory=list)
+    created_images: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     in_review: list[str] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)
@@ -170,6 +213,7 @@ def load_demo() -> DemoReport:
         users = {account.username: _ensure_account(account) for account in ACCOUNTS}
         editor = users["editor"]
         report.created_references = _ensure_references(editor)
+        report.created_images = _ensure_images(editor)
         for page in PAGES:
             _add_page(page, editor=editor, reviewer=users[page.reviewer], report=report)
     return report

@@ -1,15 +1,19 @@
 """The demo site's content: references and condition pages, written for the demo.
 
-Real, well-known sources; page text written for MedSite. Loaded by :mod:`conditions.demo`.
+Real, well-known sources; page text written for MedSite; illustrations drawn for it when the demo
+loads (:mod:`conditions.demo.illustrations`). Loaded by :mod:`conditions.demo`.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from conditions.content import ConditionData, SectionData, ShortAnswerData
+from conditions.demo import illustrations
+from images.licences import Licence
 from references.models import Reference
 
 
@@ -166,6 +170,8 @@ MIGRAINE = ConditionData(
               quiet room.
             - **Feeling drained afterwards.** Tiredness and poor concentration can last for a day or
               so after the pain has gone.
+
+            ![](image:migraine-pain-side)
         """),
         ),
         S(
@@ -575,6 +581,8 @@ PLANTAR_FASCIITIS = ConditionData(
             the ages of 40 and 60 and in runners [@trojian2019]. It can be slow to settle, but it
             usually gets better without surgery: more than 8 in 10 people recover within a year
             [@buchbinder2004].
+
+            ![](image:plantar-fasciitis-heel-pain)
         """),
         ),
         S(
@@ -776,6 +784,62 @@ SHINGLES = ConditionData(
     ],
     reference_keys=["cohen2013", "patil2022", "nice-cks-shingles"],
 )
+
+
+# --- illustrations ------------------------------------------------------------------------------
+
+DEMO_CREDIT = "MedSite demo"
+
+
+@dataclass(frozen=True)
+class DemoImage:
+    """A library image the demo pages show, drawn by ``draw`` (PNG bytes) when the demo loads."""
+
+    key: str
+    title: str
+    alt: str
+    caption: str
+    draw: Callable[[], bytes]
+    focal_x: float = 0.5
+    focal_y: float = 0.5
+    credit: str = DEMO_CREDIT
+    licence: str = Licence.CC_BY
+
+
+IMAGES = [
+    DemoImage(
+        "plantar-fasciitis-heel-pain",
+        title="Plantar fasciitis: where it hurts",
+        alt=(
+            "Diagram of a foot seen from the inner side. The plantar fascia runs as a band along the "
+            "sole from the heel bone to the toes; the area under the heel, where the band joins the "
+            "heel bone, is shaded red and labelled: pain is felt here, under the heel."
+        ),
+        caption=(
+            "The plantar fascia runs along the sole of the foot. Plantar fasciitis pain is usually "
+            "felt under the heel, where the fascia joins the heel bone."
+        ),
+        draw=illustrations.plantar_fasciitis_heel_pain,
+        focal_x=0.35,
+        focal_y=0.7,
+    ),
+    DemoImage(
+        "migraine-pain-side",
+        title="Migraine: one-sided pain",
+        alt=(
+            "Diagram of a head seen from the front. One side of the forehead, the temple and the area "
+            "around the eye on that side are shaded red, labelled throbbing pain on one side; the "
+            "other side of the head is unshaded, labelled other side often clear."
+        ),
+        caption=(
+            "Migraine pain is often throbbing and on one side of the head, around the temple and "
+            "eye, although it can affect both sides."
+        ),
+        draw=illustrations.migraine_one_sided_pain,
+        focal_x=0.45,
+        focal_y=0.4,
+    ),
+]
 
 
 @dataclass(frozen=True)

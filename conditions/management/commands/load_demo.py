@@ -31,6 +31,8 @@ class Command(BaseCommand):
         out = self.stdout
         if report.created_references:
             out.write(f"References added: {len(report.created_references)}.")
+        if report.created_images:
+            out.write(f"Images added: {', '.join(report.created_images)}.")
         if report.published:
             out.write(self.style.SUCCESS(f"Published: {', '.join(report.published)}."))
         if report.in_review:

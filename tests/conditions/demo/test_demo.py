@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
@@ -9,8 +12,8 @@ from django.http import HttpRequest
 from reversion.models import Revision, Version
 
 from conditions.content import ConditionData, write_condition
-from conditions.demo import ACCOUNTS
-from conditions.demo.pages import PAGES
+from conditions.demo import ACCOUNTS, illustrations
+from conditions.demo.pages import IMAGES, PAGES
 from conditions.models import (
     Condition,
     Publication,
@@ -20,12 +23,26 @@ from conditions.models import (
     ShortAnswer,
     Status,
 )
+from images.models import Image
 from references.models import ConditionReference, Reference
 
 pytestmark = pytest.mark.django_db
 
 PASSWORDS = {account.username: account.password for account in ACCOUNTS}
 # (client.login() is given a request: the login-throttling backend, django-axes, needs one.)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    """The demo's image files go to a folder of the test's own, never the project's media/."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+def stored(root: Path) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +61,7 @@ def load_demo() -> str:
 def snapshot() -> dict:
     models = [
         User, ReviewerProfile, Condition, Section, ShortAnswer, Publication, ReviewEvent,
-        Reference, ConditionReference, Revision, Version,
+        Reference, ConditionReference, Revision, Version, Image,
     ]  # fmt: skip
     counts = {model.__name__: model.objects.count() for model in models}
     users = {
@@ -200,3 +217,67 @@ def test_refused_when_debug_is_off(settings):
         load_demo()
     assert not User.objects.filter(username__in=PASSWORDS).exists()
     assert not Condition.objects.exists()
+
+
+# --- illustrations ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "key", "words"),
+    [
+        ("plantar-fasciitis", "plantar-fasciitis-heel-pain", "under the heel"),
+        ("migraine", "migraine-pain-side", "one side of the head"),
+    ],
+)
+def test_two_demo_pages_show_a_described_credited_figure(client, media_root, slug, key, words):
+    load_demo()
+    page = lxml.html.fromstring(client.get(f"/conditions/{slug}/").content)
+    [figure] = page.cssselect("figure.figure")
+    image = Image.objects.get(key=key)
+    img = figure.cssselect("img")[0]
+    assert img.get("alt") == image.alt and len(image.alt) > 80
+    assert (img.get("width"), img.get("height")) == ("1200", "800")
+    caption = figure.cssselect("figcaption")[0].text_content()
+    assert words in caption
+    assert "Credit: MedSite demo" in caption and "CC BY 4.0" in caption
+    assert (
+        figure.cssselect('a[rel="license"]')[0].get("href") == "https://creativecommons.org/licenses/by/4.0/"
+    )
+    # Every rendition the figure names is stored and served.
+    for address in [img.get("src")] + [c.split()[0] for c in img.get("srcset").split(",")]:
+        assert client.get(address).status_code == 200, address
+    # The page shares its illustration as its Open Graph image.
+    og = page.cssselect('meta[property="og:image"]')[0].get("content")
+    assert og.endswith(".jpg") and f"/{image.sha256}/og-" in og
+
+
+def test_illustrations_are_drawn_the_same_every_time():
+    for demo in IMAGES:
+        assert demo.draw() == demo.draw()
+    assert illustrations.plantar_fasciitis_heel_pain() != illustrations.migraine_one_sided_pain()
+
+
+def test_running_again_keeps_the_images_and_their_files(media_root):
+    load_demo()
+    files = stored(media_root)
+    images = list(Image.objects.values())
+    output = load_demo()
+    assert list(Image.objects.values()) == images and stored(media_root) == files
+    assert "Images added" not in output
+
+
+def test_running_again_with_a_fresh_media_folder_brings_the_files_back(client, media_root):
+    first = load_demo()
+    assert "Images added: plantar-fasciitis-heel-pain, migraine-pain-side." in first
+    files = stored(media_root)
+    shutil.rmtree(media_root)
+    media_root.mkdir()
+    load_demo()
+    assert stored(media_root) == files
+
+
+def test_an_image_edited_after_loading_is_left_alone(media_root):
+    load_demo()
+    Image.objects.filter(key="migraine-pain-side").update(caption="Edited by a person.")
+    load_demo()
+    assert Image.objects.get(key="migraine-pain-side").caption == "Edited by a person."
