@@ -32,12 +32,14 @@ class DemoSite:
 
 
 @pytest.fixture
-def demo_site(roles) -> DemoSite:
+def demo_site(roles, settings, tmp_path) -> DemoSite:
     """The demo site moved on through the real workflow, so every kind of page has something to show.
 
     Migraine is approved a second time (so version 1 is archived) and then edited and submitted
-    again (so the review screen has a real comparison); Gout is taken offline.
+    again (so the review screen has a real comparison); Gout is taken offline. The demo's image
+    files go to a media folder of the test's own.
     """
+    settings.MEDIA_ROOT = str(tmp_path / "demo-media")
     load_demo()
     users = {user.username: user for user in User.objects.all()}
     editor, reviewer, admin = users["editor"], users["reviewer1"], users["admin"]
