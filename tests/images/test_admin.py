@@ -7,6 +7,8 @@ import pytest
 import reversion
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -319,3 +321,25 @@ def test_staff_without_the_role_cannot_upload(client, staff, media_root):
     response = client.post(ADD, _form(title="Sneaky", alt="x") | {"upload": _upload(png())})
     assert response.status_code == 403
     assert not Image.objects.exists() and stored_files(media_root) == []
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIST).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_list_reads_the_same_queries_however_many_images(client, editor):
+    _image(editor, title="First")
+    client.force_login(editor)
+    client.get(LIST)  # warm the content-type cache
+    one = _list_queries(client)
+    for title in ("Second", "Third", "Fourth"):
+        _image(editor, title=title)
+    # The session, the user, the user's group and own permissions, the transaction the admin view
+    # opens (SAVEPOINT and RELEASE), the count for the pager, the page of images: thumbnails are
+    # named from the rows, with no query of their own.
+    assert one == _list_queries(client) == 8
