@@ -265,3 +265,35 @@ def test_a_small_image_is_scaled_up_for_open_graph():
     small = _halves((300, 200))
     og = _open(processing.og_crop(small, 0.5, 0.5, (1200, 630)))
     assert og.size == (1200, 630)
+
+
+# --- other kinds of image, as cameras and editors write them -----------------------------------
+
+
+def test_a_script_in_an_exif_field_is_a_polyglot():
+    exif = Image.Exif()
+    exif[0x010E] = "<script>alert(1)</script>"  # ImageDescription
+    assert "web page code (HTML or script) hidden in it" in _refusal(jpeg(exif=exif))
+
+
+def test_a_cmyk_jpeg_is_stored_as_rgb():
+    kept = read_image(encoded(drawing((300, 200)).convert("CMYK"), "JPEG", quality=90))
+    stored = _open(kept.data)
+    assert (kept.format, stored.mode) == ("jpeg", "RGB")
+    red = stored.getpixel((150, 100))
+    assert red[0] > 150 and red[1] < 100
+
+
+def test_a_16_bit_greyscale_png_is_stored_as_8_bit():
+    deep = Image.new("I;16", (200, 100), 40000)
+    kept = read_image(encoded(deep, "PNG"))
+    stored = _open(kept.data)
+    assert stored.mode == "L" and 150 < stored.getpixel((10, 10)) < 160
+
+
+def test_a_palette_png_keeps_its_transparency():
+    palette = drawing((200, 100), "RGBA").convert("P")
+    palette.info["transparency"] = palette.getpixel((199, 99))
+    kept = read_image(encoded(palette, "PNG", transparency=palette.getpixel((199, 99))))
+    stored = _open(kept.data)
+    assert stored.mode == "RGBA" and stored.getpixel((199, 99))[3] == 0
