@@ -31,6 +31,11 @@ def test_public_pages_are_valid_html(client: Client, demo_site: DemoSite, tmp_pa
         file = tmp_path / f"{slugify(name)}.html"
         file.write_bytes(response.content)
         files[file.name] = f"{name} ({path})"
+    # The demo's illustrations: pages with a responsive figure are among those checked.
+    figures = [
+        name for name in files if b'<figure class="figure"><picture>' in (tmp_path / name).read_bytes()
+    ]
+    assert figures, "no public page shows a figure"
 
     # One call for every page: most of vnu's time is the JVM starting.
     result = subprocess.run(
