@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import io
+
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image, ImageDraw
 
 from conditions import workflow
 from conditions.content import ConditionData, SectionData, write_condition
+from images import library
+from images.models import Image as LibraryImage
 from tests.factories import CHECKED, make_condition, make_reference, publish
 from tests.xss_checks import assert_inert_page
 
@@ -189,3 +195,63 @@ def test_history_views_use_constant_queries(client, editor, reviewer, reviewer2,
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("conditions:publication", args=[condition.slug, 1])).status_code == 200
     assert len(queries) == 2 + PAGE_CACHE_QUERIES, [q["sql"] for q in queries]
+
+
+def _drawing(colour: tuple[int, int, int]) -> bytes:
+    """A made-up diagram: a pale square with a coloured disc in it."""
+    picture = Image.new("RGB", (700, 500), (245, 242, 236))
+    ImageDraw.Draw(picture).ellipse((200, 100, 500, 400), fill=colour)
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def _figure(html: str) -> str:
+    [figure] = lxml.html.fromstring(html).cssselect("figure.figure")
+    return lxml.html.tostring(figure, encoding="unicode")
+
+
+def test_an_archived_version_shows_the_figure_it_was_approved_with(
+    client, editor, reviewer, reviewer2, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    image = library.add_image(
+        _drawing((200, 40, 40)),
+        title="Rash on the cheeks",
+        key="cheek-rash",
+        alt="Drawing of a face with red patches on both cheeks",
+        caption="The first drawing",
+        credit="Jane Doe",
+        licence="cc-by-4.0",
+        by=editor,
+    )
+    first_sha = image.sha256
+    condition = make_condition(
+        editor, name="Slapped cheek", sections=[("overview", "A viral rash.\n\n![](image:cheek-rash)")]
+    )
+    publish(condition, editor=editor, reviewer=reviewer)
+    first = _figure(client.get(condition.get_absolute_url()).content.decode())
+    # The library's image changes (a new file, a new caption), and the page is approved again.
+    library.replace_file(image, _drawing((40, 90, 200)), by=editor)
+    LibraryImage.objects.filter(pk=image.pk).update(caption="The second drawing")
+    write_condition(
+        ConditionData(
+            name="Slapped cheek",
+            slug=condition.slug,
+            sections=[SectionData("overview", "A viral rash of childhood.\n\n![](image:cheek-rash)")],
+        ),
+        by=editor,
+        comment="Update",
+    )
+    workflow.submit(condition, by=editor)
+    workflow.approve(condition, by=reviewer2, comment="New drawing", attestation=CHECKED)
+
+    archived = client.get(reverse("conditions:publication", args=[condition.slug, 1])).content.decode()
+    current = client.get(condition.get_absolute_url()).content.decode()
+    assert _figure(archived) == first
+    assert first_sha in first and "The first drawing" in first
+    assert first_sha not in _figure(current) and "The second drawing" in _figure(current)
+    # The archived figure's files are still stored and served.
+    [img] = lxml.html.fromstring(archived).cssselect("figure.figure img")
+    for address in [img.get("src")] + [c.split()[0] for c in img.get("srcset").split(",")]:
+        assert client.get(address).status_code == 200, address
