@@ -555,6 +555,8 @@ def production_env(folder: Path, database_url: str, redis_port: int, varnish_por
         "CACHE_RETRY_SECONDS": "1",  # so the polls after a fault is lifted read through Redis again
         "PAGE_CACHE_SECONDS": "600",
         "DJANGO_STATIC_ROOT": str(folder / "static"),
+        # The demo's image files, shared by both servers as a shared store would be.
+        "MEDSITE_MEDIA_ROOT": str(folder / "media"),
         "LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         # The public origin: purges by address carry its host, which Varnish hashes with the path.

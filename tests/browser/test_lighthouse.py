@@ -69,6 +69,7 @@ def production_server(tmp_path: Path) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "MEDSITE_MEDIA_ROOT": str(tmp_path / "media"),  # the demo's image files
         "MEDSITE_NOTIFICATIONS": "0",
     }
     # The demo loader refuses to run in production (it prints fixed passwords), so the content

@@ -259,8 +259,9 @@ def test_the_application_explains_a_broken_link(pages):
     assert "This link does not say which health problem it is about" in response.content.decode()
 
 
-def test_the_demo_pages_answer_their_codes(settings):
+def test_the_demo_pages_answer_their_codes(settings, tmp_path):
     settings.DEBUG = True  # load_demo runs only on a local site
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # the demo's image files
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     call_command("load_demo", stdout=StringIO())
     assert titles("M10.9") == ["Gout"]
