@@ -142,7 +142,7 @@ def test_a_refusal_names_ten_pages_then_counts_the_rest(editor):
     image = make_image("swollen-toe")
     for n in range(12):
         _showing(editor, "swollen-toe", name=f"Page {n:02}")
-    refusal = imageuse.PROVIDER.refusal_delete(image)
+    refusal = imageuse.PROVIDER.refusal_delete(image) or ""
     assert "“Page 09” and 2 more: remove it from those pages first." in refusal
     assert "Page 10" not in refusal
 

@@ -298,6 +298,7 @@ def test_a_new_file_is_a_change_with_both_thumbnails():
     [image] = compare(old, new).images
     assert image.status == CHANGED and image.file_replaced
     assert image.changed_fields == ["File"]
+    assert image.old is not None and image.new is not None
     assert image.old.thumbnail != image.new.thumbnail
     assert "bbbbbbbbbbbb" in str(image.fields[-1].diff.html)
 
