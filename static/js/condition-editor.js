@@ -1,5 +1,5 @@
 /* The condition editor's Markdown fields: live previews of the whole page, the "Cite a source"
-   finder, and images refused with a message.
+   finder, and image files dropped or pasted handed to the image picker.
 
    - Every Markdown field previews as it is typed, rows added with "Add another…" included: one
      listener for the whole page, and one request to the page-wide preview (editor-page-preview)
@@ -7,11 +7,12 @@
      number them. markdownx's own script is not loaded (conditions/admin/inlines.py keeps only
      its markup and styles): it previewed each field separately, missed rows added later, and
      turned dropped images into the words "Invalid response". The same answer fills the "What
-     search engines will read" panel: the medical facts the page's structured data will state.
+     search engines will read" panel: the medical facts the page's structured data will state,
+     and names image keys the library does not hold.
    - "Cite a source" finds a reference and inserts its key at the cursor of the field being
      edited; opened from a field's toolbar (editor-toolbar.js) it sits beside that field.
-   - Pages carry text and references only: an image dropped or pasted into a field is refused with
-     a message, and nothing is inserted.
+   - An image file dropped or pasted on a field opens the image picker (editor-images.js) with the
+     file ready to upload; nothing is inserted until the library has accepted it.
 
    No inline script: the page's Content Security Policy allows only files like this one. */
 document.addEventListener("DOMContentLoaded", function () {
@@ -75,7 +76,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   var status = document.getElementById("medsite-cite-status");
-  var problem = null;
+  var problem = null, imageProblem = null;
   function say(message) { if (status) { status.textContent = message; } }
 
   function showProblem(message, fieldName) {
@@ -141,6 +142,7 @@ document.addEventListener("DOMContentLoaded", function () {
             previewOf(item.editor).innerHTML = data.previews[item.editor.name];
           }
         });
+        sayImageProblems(data);
         var facts = document.getElementById("medsite-search-facts-results");
         if (facts && data.facts !== undefined) { facts.innerHTML = data.facts; }
       })
@@ -182,8 +184,12 @@ document.addEventListener("DOMContentLoaded", function () {
 
   /* ---- images ---------------------------------------------------------------------------- */
 
-  var NO_IMAGES = "Images can't be added to pages yet: pages carry text and references only. " +
-    "Describe what the image shows in words, or link to where it is published.";
+  /* An image file dropped or pasted on a field opens the image picker (editor-images.js) with the
+     file chosen: it is uploaded to the library with its alt text and licence, and only then
+     inserted. Nothing goes into the text before the upload succeeds. */
+  var ONE_AT_A_TIME = "One image at a time: the first file is ready to upload; add the others one by one.";
+  var PASTED_PICTURE = "The picture in what you pasted was left out: to show it, save it as a file " +
+    "and drop it here, or use “Insert image”.";
 
   function messageOf(editor) {
     var widget = widgetOf(editor);
@@ -206,28 +212,53 @@ document.addEventListener("DOMContentLoaded", function () {
     return Boolean(transfer) && Array.prototype.indexOf.call(transfer.types || [], "Files") !== -1;
   }
 
-  /* A file dropped anywhere on the page would make the browser open it, leaving the form. */
+  function offerUpload(editor, files) {
+    clearMessage(editor);
+    if (files.length > 1) { messageOf(editor).textContent = ONE_AT_A_TIME; }
+    editor.dispatchEvent(new CustomEvent("medsite:image-file", { bubbles: true, detail: { file: files[0] } }));
+  }
+
+  /* A file dropped anywhere else would make the browser open it, leaving the form. */
   document.addEventListener("dragover", function (event) {
     if (!hasFiles(event.dataTransfer)) { return; }
     event.preventDefault();
-    event.dataTransfer.dropEffect = "none";
+    event.dataTransfer.dropEffect = isEditor(event.target) ? "copy" : "none";
   });
   document.addEventListener("drop", function (event) {
     if (!hasFiles(event.dataTransfer)) { return; }
     event.preventDefault();
-    if (isEditor(event.target)) { messageOf(event.target).textContent = NO_IMAGES; }
+    var files = event.dataTransfer.files;
+    if (isEditor(event.target) && files && files.length) { offerUpload(event.target, files); }
   });
   document.addEventListener("paste", function (event) {
     var clipboard = event.clipboardData;
     if (!isEditor(event.target) || !clipboard || !clipboard.files || !clipboard.files.length) { return; }
     if (clipboard.getData("text/plain")) {
       /* Text copied with a picture (from a word processor): the text goes in, the picture not. */
-      messageOf(event.target).textContent = "The picture in what you pasted was left out. " + NO_IMAGES;
+      messageOf(event.target).textContent = PASTED_PICTURE;
       return;
     }
     event.preventDefault();
-    messageOf(event.target).textContent = NO_IMAGES;
+    offerUpload(event.target, clipboard.files);
   });
+
+  /* The preview's answer names the image keys the library does not hold. */
+  function sayImageProblems(data) {
+    var unknown = data.unknown_images || [];
+    var misplaced = data.misplaced_images || [];
+    var messages = unknown.map(function (key) { return "No image “" + key + "” in the library."; });
+    if (misplaced.length) {
+      messages.push("An image in running text is not shown: put ![](image:key) on a line of its own.");
+    }
+    var message = messages.join(" ");
+    if (message) {
+      imageProblem = message;
+      say(message);
+    } else if (imageProblem && status && status.textContent === imageProblem) {
+      say("");
+      imageProblem = null;
+    }
+  }
 
   /* ---- Cite a source --------------------------------------------------------------------- */
 

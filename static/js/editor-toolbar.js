@@ -1,6 +1,6 @@
 /* A small formatting toolbar on each Markdown field of the condition editor: bold, italic,
-   bulleted list, link, and "Cite a source" (which opens the finder beside the field; see
-   condition-editor.js). Each acts on the field's selection, and so do Ctrl+B, Ctrl+I and Ctrl+K
+   bulleted list, link, "Cite a source" (which opens the finder beside the field; see
+   condition-editor.js) and "Insert image" (which opens the image picker; see editor-images.js). Each acts on the field's selection, and so do Ctrl+B, Ctrl+I and Ctrl+K
    in the field. The toolbar follows the ARIA toolbar pattern: one Tab stop, arrow keys between
    its buttons; a button hands the focus back to its field. Rows added with "Add another…" get
    theirs too. */
@@ -98,12 +98,17 @@
     field.dispatchEvent(new CustomEvent("medsite:cite", { bubbles: true }));
   }
 
+  function insertImage(field) {
+    field.dispatchEvent(new CustomEvent("medsite:insert-image", { bubbles: true }));
+  }
+
   var ACTIONS = [
     { name: "Bold", className: "medsite-tool-bold", key: "b", run: function (f) { wrap(f, "**", "bold text"); } },
     { name: "Italic", className: "medsite-tool-italic", key: "i", run: function (f) { wrap(f, "*", "italic text"); } },
     { name: "Bulleted list", run: bulletList },
     { name: "Link", key: "k", run: link },
     { name: "Cite a source", run: cite, keepFocus: true },
+    { name: "Insert image", run: insertImage, keepFocus: true },
   ];
 
   /* ---- the toolbar --------------------------------------------------------------------------- */

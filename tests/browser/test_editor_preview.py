@@ -1,6 +1,6 @@
 """The editor's live previews in real Chromium: every Markdown field, rows added after the page
-loaded included, previews through the one page-wide endpoint; dropped or pasted images are refused
-with a message and never turn into text."""
+loaded included, previews through the one page-wide endpoint; dropped or pasted images open the
+image picker and never turn into text by themselves."""
 
 from __future__ import annotations
 
@@ -84,23 +84,24 @@ DROP_IMAGE = """([selector, kind]) => {
 
 
 @pytest.mark.parametrize("kind", ["drop", "paste"])
-def test_an_image_gives_a_message_and_no_text(editor_page: Page, kind):
+def test_an_image_opens_the_picker_and_adds_no_text(editor_page: Page, kind):
     page = editor_page
     overview = page.locator("textarea[name='sections-0-body']")
     page.evaluate(DROP_IMAGE, ["textarea[name='sections-0-body']", kind])
-    message = page.locator(".markdownx", has=overview).get_by_role("alert")
-    expect(message).to_contain_text("Images can't be added to pages yet")
+    dialog = page.get_by_role("dialog", name="Insert an image")
+    expect(dialog).to_be_visible()
+    assert dialog.get_by_label("Image file").evaluate("input => input.files[0].name") == "scan.png"
     expect(overview).to_have_value("Overview [@smith2020].")
     expect(page.get_by_text("Invalid response")).to_have_count(0)
 
 
-def test_an_image_dropped_in_an_added_row_gives_the_message(editor_page: Page):
+def test_an_image_dropped_in_an_added_row_opens_the_picker(editor_page: Page):
     page = editor_page
     page.get_by_role("button", name="Add another Section").click()
     selector = "textarea[name='sections-2-body']"
     page.evaluate(DROP_IMAGE, [selector, "drop"])
+    expect(page.get_by_role("dialog", name="Insert an image")).to_be_visible()
+    page.keyboard.press("Escape")
     field = page.locator(selector)
-    expect(page.locator(".markdownx", has=field).get_by_role("alert")).to_contain_text(
-        "Images can't be added to pages yet"
-    )
+    expect(field).to_be_focused()
     expect(field).to_have_value("")
