@@ -456,3 +456,26 @@ def test_comparing_versions_shows_an_image_added(client, editor):
     first, second = _versions(condition)
     page = client.get(_compare_url(condition, first, second)).content.decode()
     assert "Images: 1 added." in page and "Image “swollen-toe”" in page
+
+
+def _page_with_images(editor, reviewer, count: int) -> Condition:
+    """A published page showing ``count`` images, then edited and submitted."""
+    images = [make_image() for _ in range(count)]
+    slug = f"images-{count}"
+    body = "\n\n".join(f"![](image:{image.key})" for image in images)
+    condition = make_condition(editor, slug=slug, sections=[("overview", f"First.\n\n{body}")])
+    publish(condition, editor=editor, reviewer=reviewer)
+    condition = make_condition(editor, slug=slug, sections=[("overview", f"Second.\n\n{body}")])
+    workflow.submit(condition, by=editor)
+    return condition
+
+
+def test_review_view_queries_do_not_grow_with_the_images(client, editor, reviewer):
+    small, large = _page_with_images(editor, reviewer, 1), _page_with_images(editor, reviewer, 8)
+    client.force_login(reviewer)
+    urls = [_review_url(small), _review_url(large)]
+    client.get(urls[0])  # warm the content-type cache, as above
+    # As for the page above, less its two reads of cited references (this page cites none: the
+    # references, the publish gate's cited ones), plus the images the working copy shows, read
+    # once for the comparison and once for the publish gate.
+    assert _count(client, urls[0]) == _count(client, urls[1]) == 17 - 2 + 2
