@@ -48,6 +48,12 @@
       });
       uploadForm.querySelectorAll("[aria-invalid]").forEach(function (input) {
         input.removeAttribute("aria-invalid");
+        var described = (input.getAttribute("aria-describedby") || "").replace(input.id + "_errors", "");
+        if (described.trim()) {
+          input.setAttribute("aria-describedby", described.trim());
+        } else {
+          input.removeAttribute("aria-describedby");
+        }
       });
     }
 
@@ -213,7 +219,12 @@
           }
         });
         if (input) {
+          /* Each field's own errors are read with it. */
           input.setAttribute("aria-invalid", "true");
+          if (list) {
+            input.setAttribute("aria-describedby",
+              ((input.getAttribute("aria-describedby") || "") + " " + list.id).trim());
+          }
           first = first || input;
         }
       });
@@ -222,7 +233,7 @@
         uploadError.textContent += " " + messages.join(" ");
       }
       uploadError.hidden = false;
-      if (first && first !== fileInput) { first.focus(); }
+      return first;
     }
 
     var sending = false;
@@ -248,14 +259,17 @@
         .then(function (result) {
           if (result.ok && result.data.image) {
             insert(result.data.image);
-          } else {
-            showErrors(result.data);
+            return null;
           }
+          return showErrors(result.data) || submit;
         })
-        .catch(function () { showErrors({ error: "The upload failed; try again." }); })
-        .then(function () {
+        .catch(function () { return showErrors({ error: "The upload failed; try again." }) || submit; })
+        .then(function (problem) {
           sending = false;
           submit.disabled = false;
+          /* The focus goes to the first field to correct (the button had it, and lost it while
+             disabled); the alert above the form says why. */
+          if (problem) { problem.focus(); }
         });
     });
   }

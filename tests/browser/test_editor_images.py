@@ -185,12 +185,20 @@ def test_a_dropped_web_page_named_png_is_refused_and_nothing_is_inserted(editor_
     assert dialog.get_by_label("Image file").evaluate("input => input.files[0].name") == "scan.png"
     expect(dialog.get_by_label("Title", exact=True)).to_be_focused()
     dialog.get_by_label("Title", exact=True).fill("Scan")
-    dialog.get_by_label("Alt text", exact=True).fill("A scan.")
     dialog.get_by_label("Licence", exact=True).select_option("cc0-1.0")
     dialog.get_by_role("button", name="Upload and insert").click()
-
+    # No alt text: asked for, at the field, before the file is even looked at.
     alert = dialog.get_by_role("alert")
+    expect(alert).to_contain_text("Alt text: Describe what the image shows, or mark it decorative.")
+    alt = dialog.get_by_label("Alt text", exact=True)
+    expect(alt).to_be_focused()
+    expect(alt).to_have_attribute("aria-invalid", "true")
+
+    alt.fill("A scan.")
+    dialog.get_by_role("button", name="Upload and insert").click()
     expect(alert).to_contain_text("is a web page (HTML), not an image")
+    expect(alert).not_to_contain_text("Alt text")
+    expect(dialog.get_by_label("Image file")).to_be_focused()
     expect(dialog).to_be_visible()
     found = {"the image dialog, with a refusal": violations(page)}
     dialog.get_by_role("button", name="Close").click()
