@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
@@ -9,9 +11,9 @@ from django.http import HttpRequest
 from reversion.models import Version
 
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
-from conditions.models import Condition, Section, display_name, system_user
+from conditions.models import Condition, PublicationImage, Section, display_name, system_user
 from conditions.rendering import render_condition
-from tests.factories import make_condition, make_reference, publish
+from tests.factories import make_condition, make_image, make_reference, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +207,28 @@ def test_write_condition_refuses_what_the_admin_refuses_and_writes_nothing(edito
     assert "U+0009 (tab)" in " ".join(errors["section 1 heading"])
     assert "U+2028" in " ".join(errors["short answer 1 question"])
     assert not Condition.objects.exists()
+
+
+# --- the images a publication shows ------------------------------------------------------------
+
+LINK_IMAGES = importlib.import_module("conditions.migrations.0014_publication_images")
+
+
+def test_an_image_a_publication_shows_cannot_be_deleted_under_it(editor, reviewer):
+    image = make_image("swollen-toe")
+    condition = make_condition(editor, sections=[("overview", "Swelling.\n\n![](image:swollen-toe)")])
+    publish(condition, editor=editor, reviewer=reviewer)
+    with pytest.raises(ProtectedError):
+        image.delete()
+
+
+def test_the_migration_links_versions_approved_before_links_existed(editor, reviewer):
+    first, second = make_image("swollen-toe"), make_image("toe-x-ray")
+    condition = make_condition(
+        editor, sections=[("overview", "Swelling.\n\n![](image:toe-x-ray)\n\n![](image:swollen-toe)")]
+    )
+    publication = publish(condition, editor=editor, reviewer=reviewer)
+    PublicationImage.objects.all().delete()
+    LINK_IMAGES.link_published_images(apps, None)
+    links = PublicationImage.objects.filter(publication=publication)
+    assert [(link.image, link.position) for link in links] == [(second, 1), (first, 2)]
