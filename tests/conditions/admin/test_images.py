@@ -326,3 +326,14 @@ def test_the_single_field_preview_shows_a_library_image(client, editor):
     response = client.post(reverse("editor-preview"), {"content": "![](image:red-toe)"})
     assert response.status_code == 200
     assert 'alt="A big toe, red at its base."' in response.content.decode()
+
+
+def test_search_reads_the_images_in_one_query(client, editor, django_assert_num_queries):
+    for n in range(5):
+        library_image(editor, f"Drawing {n}", alt=f"Drawing number {n}.")
+    client.force_login(editor)
+    # The session, its user, the user's own permissions and their groups' (use_image, then
+    # change_condition, from one cache), and the images: however many match.
+    with django_assert_num_queries(5):
+        response = client.get(SEARCH, {"q": "drawing"})
+    assert len(response.json()["results"]) == 5
