@@ -110,13 +110,16 @@ class ImageForm(forms.ModelForm):
             self.fields["key"].required = False
             self.fields["key"].help_text += " Left empty, it is made from the title."
 
+    # The upload as ImageAdmin.changeform_view checked it, before the admin's transaction.
+    checked_upload: processing.Processed | ImageRefused | None = None
+
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
-            try:
-                self.processed = library.read_upload(upload)
-            except ImageRefused as refused:
-                raise ValidationError(refused.message) from None
+            checked = self.checked_upload or _checked(upload)
+            if isinstance(checked, ImageRefused):
+                raise ValidationError(checked.message)
+            self.processed = checked
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -138,6 +141,16 @@ class ImageForm(forms.ModelForm):
 
     def _changes_what_pages_show(self) -> bool:
         return bool(self.processed) or any(name in IMAGE_FIELDS for name in self.changed_data)
+
+
+def _checked(upload) -> processing.Processed | ImageRefused:
+    """An upload checked, re-encoded and its files stored; or why it is refused (nothing stored)."""
+    try:
+        processed = library.read_upload(upload)
+    except ImageRefused as refused:
+        return refused
+    library.write_files(processed)
+    return processed
 
 
 class AltTextFilter(admin.SimpleListFilter):
@@ -283,6 +296,35 @@ class ImageAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         return render_to_string("admin/images/image/_where_used.html", {"usage": usage.usage(obj)})
 
     # --- saving ------------------------------------------------------------------------------
+
+    def add_view(self, request, form_url="", extra_context=None):
+        self._check_upload(request, None)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._check_upload(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _check_upload(self, request: HttpRequest, object_id) -> None:
+        """Check an upload and draw its renditions before the admin's transaction opens (the
+        revision's, which on SQLite holds the write lock): seconds, for a large photograph. Only
+        for those who may save. A refused file stores nothing; a good one is stored even if
+        another field is wrong, and found stored when the form is sent again."""
+        upload = request.FILES.get("upload") if request.method == "POST" else None
+        if upload is not None and self._may_save(request, object_id):
+            request._checked_image_upload = _checked(upload)  # type: ignore[attr-defined]
+
+    def _may_save(self, request: HttpRequest, object_id) -> bool:
+        if object_id is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        checked = getattr(request, "_checked_image_upload", None)
+        if checked is None:
+            return form
+        return type(form.__name__, (form,), {"checked_upload": checked})
 
     def save_model(self, request: HttpRequest, obj: Image, form: ImageForm, change: bool) -> None:
         if form.processed is not None:

@@ -133,15 +133,27 @@ def _write_renditions(data: bytes, spec: _Spec) -> list[str]:
         return []
     source = processing.open_stored(data)
     written = []
-    for rendition in renditions.renditions(spec.sha256, spec.format, spec.width, spec.height):
-        if rendition.name in missing:
-            drawn = processing.resized(source, rendition.width, rendition.height, rendition.format)
-            _write(rendition.name, drawn)
-            written.append(rendition.name)
     og = renditions.og_name(spec.sha256, spec.focal_x, spec.focal_y)
     if og in missing:
         _write(og, processing.og_crop(source, spec.focal_x, spec.focal_y, renditions.OG_SIZE))
         written.append(og)
+    # Each width is drawn once, for both its formats, and from the largest: a 6,000-pixel
+    # photograph is reduced to 1,440 pixels once, not ten times.
+    widths = renditions.renditions(spec.sha256, spec.format, spec.width, spec.height)
+    base = source
+    for width, height in sorted({(r.width, r.height) for r in widths}, reverse=True):
+        wanted = [
+            (name, format)
+            for format in (renditions.WEBP, spec.format)
+            if (name := renditions.rendition_name(spec.sha256, width, format)) in missing
+        ]
+        if not wanted:
+            continue
+        drawn = processing.scaled(base, width, height)
+        base = drawn
+        for name, format in wanted:
+            _write(name, processing.encoded_as(drawn.copy(), format))
+            written.append(name)
     return written
 
 

@@ -405,18 +405,26 @@ def open_stored(data: bytes) -> Image.Image:
     return image
 
 
-def resized(image: Image.Image, width: int, height: int, format: str) -> bytes:
-    """A stored image at ``width`` × ``height``, as ``format`` ("webp", "jpeg" or "png")."""
-    if image.size != (width, height):
-        image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    else:
-        image = image.copy()
+def scaled(image: Image.Image, width: int, height: int) -> Image.Image:
+    """``image`` at ``width`` × ``height`` (itself, copied, at its own size)."""
+    if image.size == (width, height):
+        return image.copy()
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encoded_as(image: Image.Image, format: str) -> bytes:
+    """A rendition's bytes: ``format`` is "webp", "jpeg" or "png"; no metadata."""
     image.info = {}
     if format != "webp":
         return _encode(image, format)
     out = io.BytesIO()
     image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
     return out.getvalue()
+
+
+def resized(image: Image.Image, width: int, height: int, format: str) -> bytes:
+    """A stored image at ``width`` × ``height``, as ``format`` ("webp", "jpeg" or "png")."""
+    return encoded_as(scaled(image, width, height), format)
 
 
 def og_crop(image: Image.Image, focal_x: float, focal_y: float, size: tuple[int, int]) -> bytes:

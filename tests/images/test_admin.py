@@ -102,7 +102,7 @@ def test_alt_text_is_required_unless_the_image_is_decorative(client, editor, med
     client.force_login(editor)
     response = client.post(ADD, _form(title="Swirl") | {"upload": _upload(png())})
     assert "Describe what the image shows" in response.context["adminform"].form.errors["alt"][0]
-    assert stored_files(media_root) == []
+    assert not Image.objects.exists()
     decorative = _form(title="Swirl", decorative="on") | {"upload": _upload(png())}
     assert client.post(ADD, decorative).status_code == 302
     assert Image.objects.get().decorative
@@ -343,3 +343,22 @@ def test_the_list_reads_the_same_queries_however_many_images(client, editor):
     # opens (SAVEPOINT and RELEASE), the count for the pager, the page of images: thumbnails are
     # named from the rows, with no query of their own.
     assert one == _list_queries(client) == 8
+
+
+def test_the_upload_is_checked_and_drawn_before_the_admins_transaction(client, editor, monkeypatch):
+    depths: list[int] = []
+
+    def spying(original):
+        def call(*args, **kwargs):
+            depths.append(len(connection.atomic_blocks))
+            return original(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(library, "read_upload", spying(library.read_upload))
+    monkeypatch.setattr(library, "write_files", spying(library.write_files))
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    client.force_login(editor)
+    response = client.post(ADD, _form(title="Shin", alt="A shin") | {"upload": _upload(png())})
+    assert response.status_code == 302
+    assert depths[:2] == [outside, outside]
