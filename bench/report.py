@@ -408,7 +408,9 @@ def _figures_lines(run: Run, rounds: dict, by_label: dict) -> list[str]:
     if not figures:
         return []
     page, twin = figures["pages"][figures["slug"]], figures["pages"][figures["twin"]]
-    sizes = ", ".join(f"{i['width']} × {i['height']} {i['format'].upper()}" for i in figures["images"])
+    sizes = ", ".join(
+        dict.fromkeys(f"{i['width']} × {i['height']} {i['format'].upper()}" for i in figures["images"])
+    )
     out = [
         f"`ours` is the seed page with three figures from the image library (the `figures` step, "
         f"`bench/figures.py`: drawings made with Pillow, {sizes}, added with "
@@ -420,6 +422,15 @@ def _figures_lines(run: Run, rounds: dict, by_label: dict) -> list[str]:
         f"{len(figures['renditions_missing'])} missing. The load measures the HTML only: browsers "
         "fetch the renditions from the image storage, not from the app server.",
     ]
+    cpu = figures.get("cpu_ms")
+    if cpu:
+        with_figures, without = cpu[figures["slug"]], cpu[figures["twin"]]
+        out.append(
+            "CPU time of one view in-process (median, the two pages in turn): rendered "
+            f"{with_figures['rendered']:.2f} ms with the figures and {without['rendered']:.2f} ms "
+            f"without; from the page cache {with_figures['from the cache']:.2f} and "
+            f"{without['from the cache']:.2f} ms."
+        )
     ratio = paired_ratio(rounds, "ours", "ours_text")
     if ratio is not None:
         out.append(
