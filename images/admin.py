@@ -330,7 +330,9 @@ class ImageAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
         if form.processed is not None:
             library.attach_file(obj, form.processed)
         super().save_model(request, obj, form, change)
-        library.write_renditions(obj)  # a new focal point's crop; nothing when all are stored
+        # A new focal point's crop (nothing, when all are stored): drawn once the row is saved,
+        # outside the transaction.
+        transaction.on_commit(lambda: library.write_renditions(obj))
 
     def construct_change_message(self, request, form, formsets, add=False):
         processed = getattr(form, "processed", None)

@@ -173,10 +173,13 @@ def test_the_where_used_panel_lists_the_pages(client, editor, pages):
     assert "Gout, version 2 (live)</a> <strong>(public)</strong>" in page
 
 
-def test_a_new_focal_point_writes_its_open_graph_crop(client, editor, media_root):
+def test_a_new_focal_point_writes_its_open_graph_crop(
+    client, editor, media_root, django_capture_on_commit_callbacks
+):
     image = _image(editor)
     client.force_login(editor)
-    response = client.post(_change_url(image), _form(image, focal_x="0.2", focal_y="0.8"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_change_url(image), _form(image, focal_x="0.2", focal_y="0.8"))
     assert response.status_code == 302
     assert renditions.og_name(image.sha256, 0.2, 0.8) in stored_files(media_root)
 
