@@ -288,6 +288,32 @@ def test_reverting_restores_the_image_only(client, editor):
     assert reference.title == "Gout in primary care, revised"
 
 
+def test_reverting_brings_back_the_earlier_file(client, editor, media_root):
+    image = _image(editor)
+    first = Version.objects.get_for_object(image).get()
+    old_sha = image.sha256
+    library.replace_file(image, png((500, 500)), by=editor)
+    client.force_login(editor)
+    url = reverse("admin:images_image_revision", args=[image.pk, first.pk])
+    assert client.post(url, _form(image)).status_code == 302
+    image.refresh_from_db()
+    assert (image.sha256, image.format, image.width) == (old_sha, "jpeg", 1200)
+    assert set(library.stored_names(image)) <= set(stored_files(media_root))
+
+
+def test_reverting_is_refused_while_a_page_in_review_shows_the_image(client, editor, pages):
+    image = _image(editor)
+    first = Version.objects.get_for_object(image).get()
+    image.alt = "Later"
+    image.save()
+    pages.change = "“Gout” is in review."
+    client.force_login(editor)
+    url = reverse("admin:images_image_revision", args=[image.pk, first.pk])
+    response = client.post(url, _form(image, alt="A red, swollen big toe joint"), follow=True)
+    assert "Not restored: “Gout” is in review." in _page(response)
+    assert Image.objects.get().alt == "Later"
+
+
 # --- who may ---------------------------------------------------------------------------------
 
 
