@@ -94,6 +94,9 @@ class ImageForm(forms.ModelForm):
             "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
         }
 
+    # The upload as ImageAdmin checked it before its transaction opened (add_view, change_view).
+    checked_upload: processing.Processed | ImageRefused | None = None
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.processed: processing.Processed | None = None
@@ -109,9 +112,6 @@ class ImageForm(forms.ModelForm):
         if "key" in self.fields:
             self.fields["key"].required = False
             self.fields["key"].help_text += " Left empty, it is made from the title."
-
-    # The upload as ImageAdmin.changeform_view checked it, before the admin's transaction.
-    checked_upload: processing.Processed | ImageRefused | None = None
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
