@@ -368,7 +368,11 @@ SCHEMAS: dict[str, dict] = {
             "url": {**URI, "description": "The largest JPEG or PNG rendition, the one <img src> names."},
             "width": {"type": "integer", "minimum": 1, "description": "Its width in pixels."},
             "height": {"type": "integer", "minimum": 1, "description": "Its height in pixels."},
-            "type": _string("Its media type (image/jpeg or image/png)."),
+            "type": {
+                "type": "string",
+                "enum": ["image/jpeg", "image/png"],
+                "description": "Its media type.",
+            },
             "alt": _string(
                 "What the image shows, for people who cannot see it; empty for a decorative image "
                 "(one that adds nothing the text does not say)."

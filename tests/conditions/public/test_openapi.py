@@ -72,7 +72,14 @@ def site(editor, reviewer):
         source_url="https://drawings.example.org/knee",
         copyright_notice="© 2025 Jane Doe",
     )
-    make_image("red-eye", alt="", decorative=True, credit="", licence="all-rights-reserved", source_url="")
+    make_image(
+        "red-eye",
+        alt="",
+        decorative=True,
+        credit="",
+        licence="all-rights-reserved",
+        source_url="https://eyes.example.org/permission/12",
+    )
     reactive = make_condition(
         editor,
         name="Reactive arthritis",
