@@ -272,7 +272,8 @@ def illustrate(out: str, slug: str, requests: int = 300) -> dict:
 def cpu_per_request(client: Client, slugs: list[str], requests: int) -> dict:
     """Median CPU milliseconds of one anonymous view of each page, in-process, rendered (the page
     cache emptied first) and from the page cache; the pages taken in turn, so that other work on
-    the machine falls on both alike. CPU time, unlike wall time, is little moved by that work."""
+    the machine falls on both alike. CPU time, unlike wall time, is little moved by that work.
+    The test client keeps its database connection, which a server opens for each request."""
     from django.core.cache import cache
 
     samples: dict[str, dict[str, list[float]]] = {s: {"rendered": [], "from the cache": []} for s in slugs}

@@ -426,7 +426,8 @@ def _figures_lines(run: Run, rounds: dict, by_label: dict) -> list[str]:
     if cpu:
         with_figures, without = cpu[figures["slug"]], cpu[figures["twin"]]
         out.append(
-            "CPU time of one view in-process (median, the two pages in turn): rendered "
+            "CPU time of one view in-process (Django's test client, which keeps its database "
+            "connection; median, the two pages in turn): rendered "
             f"{with_figures['rendered']:.2f} ms with the figures and {without['rendered']:.2f} ms "
             f"without; from the page cache {with_figures['from the cache']:.2f} and "
             f"{without['from the cache']:.2f} ms."
