@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import hostile_inputs
-from medsite.limits import MARKDOWN_FIELD_MAX_CHARS, MAX_NESTING_DEPTH
 from images.content import ImageContent
 from images.figures import Figures
+from medsite.limits import MARKDOWN_FIELD_MAX_CHARS, MAX_NESTING_DEPTH
 from medsite.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, RenderTooSlow, image_keys, render
 from references.citations import CitationNumbering
 from tests.xss_checks import assert_inert, parse_fragment
