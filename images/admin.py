@@ -16,22 +16,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from medsite import audit
-from medsite.accounts.display import when
-from medsite.admin_input import CarefulAdminInput, acting_user
-from medsite.audit.admin import AuditedDeletes
+from medsite.admin_input import CarefulAdminInput
+from medsite.audit.admin import AuditedDeletes, RestoresOneObject
 
 from . import library, processing, renditions, usage
 from .content import IMAGE_FIELDS
@@ -199,7 +194,7 @@ delete_images.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
 
 
 @admin.register(Image)
-class ImageAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
+class ImageAdmin(CarefulAdminInput, AuditedDeletes, RestoresOneObject, VersionAdmin):
     form = ImageForm
     list_display = ["thumbnail", "title", "key", "alt_text", "licence", "credit", "updated_at"]
     list_display_links = ["thumbnail", "title"]
@@ -372,53 +367,10 @@ class ImageAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
 
     # --- history: the one image, never the page revisions that hold it too --------------------
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(_image_versions(), pk=version_id, object_id=unquote(object_id))
-        context = {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})}
-        template = self.revision_form_template or "reversion/revision_form.html"
-        return self._restore_view(request, version, audit.Action.REVERT, template, context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        version = get_object_or_404(_image_versions(), pk=version_id)
-        context = {"title": f"Recover {version.object_repr}", "recover": True, **(extra_context or {})}
-        template = self.recover_form_template or "reversion/recover_form.html"
-        return self._restore_view(request, version, audit.Action.RECOVER, template, context)
-
-    def _restore_view(
-        self, request: HttpRequest, version: Version, action: str, template: str, context: dict
-    ) -> HttpResponse:
-        """The image's form filled from ``version``; posting it saves the image so.
-
-        Reversion's own view restores the whole revision, and a page's submission holds the
-        page with its images: that would change a page with no review. This restores the image
-        only, and not while a page in review shows it."""
+    def refusal_to_restore(self, request: HttpRequest, version: Version) -> HttpResponse | None:
+        """Not while a page in review shows the image: its reviewer must approve what was submitted."""
         current = Image.objects.filter(pk=version.object_id).first()
         if current is not None and (refusal := usage.refusal_change(current)):
             self.message_user(request, f"Not restored: {refusal}", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:images_image_change", args=[quote(current.pk)]))
-        with transaction.atomic():
-            version.revert()
-            with self.create_revision(request):
-                response = self.changeform_view(request, quote(version.object_id), request.path, context)
-                saved = request.method == "POST" and response.status_code == 302
-                if saved:
-                    set_comment(f"Restored the version saved on {when(version.revision.date_created)}")
-                    audit.record(
-                        action,
-                        actor=acting_user(request),
-                        target=Image.objects.get(pk=version.object_id),
-                        version=version.pk,
-                        revision=version.revision_id,
-                    )
-            if not saved:
-                if isinstance(response, TemplateResponse):
-                    response.template_name = template
-                    response.render()
-                transaction.set_rollback(True)
-        return response
-
-
-def _image_versions() -> models.QuerySet:
-    return Version.objects.get_for_model(Image).select_related("revision")
+        return None

@@ -7,24 +7,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import strip_tags
-from reversion import set_comment
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from medsite import audit
 from medsite.accounts.display import when
-from medsite.admin_input import CarefulAdminInput, acting_user
-from medsite.audit.admin import AuditedDeletes
+from medsite.admin_input import CarefulAdminInput
+from medsite.audit.admin import AuditedDeletes, RestoresOneObject
 
 from . import upload
 from .citations import format_reference
@@ -82,7 +77,7 @@ class ReferenceForm(forms.ModelForm):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
+class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, RestoresOneObject, VersionAdmin):
     form = ReferenceForm
     change_list_template = "admin/references/reference/change_list.html"  # with "Import a file"
     # With the look-up by DOI or PMID, and the publisher's notice about the work at the top.
@@ -172,51 +167,6 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
             prefetch_related_objects([user for user in users if user is not None], "reviewer_profile")
         return response
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(_reference_versions(), pk=version_id, object_id=unquote(object_id))
-        context = {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})}
-        template = self.revision_form_template or "reversion/revision_form.html"
-        return self._restore_view(request, version, audit.Action.REVERT, template, context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        version = get_object_or_404(_reference_versions(), pk=version_id)
-        context = {"title": f"Recover {version.object_repr}", "recover": True, **(extra_context or {})}
-        template = self.recover_form_template or "reversion/recover_form.html"
-        return self._restore_view(request, version, audit.Action.RECOVER, template, context)
-
-    def _restore_view(
-        self, request: HttpRequest, version: Version, action: str, template: str, context: dict
-    ) -> HttpResponse:
-        """The reference's form filled from ``version``; posting it saves the reference so.
-
-        Reversion's own view restores the whole revision the version was saved in, and an import
-        saves condition pages in the same revision as their references: that would change (or
-        put back online) pages with no review. This restores the one reference only.
-        """
-        with transaction.atomic():
-            version.revert()
-            with self.create_revision(request):
-                response = self.changeform_view(request, quote(version.object_id), request.path, context)
-                saved = request.method == "POST" and response.status_code == 302
-                if saved:
-                    set_comment(f"Restored the version saved on {when(version.revision.date_created)}")
-                    audit.record(
-                        action,
-                        actor=acting_user(request),
-                        target=Reference.objects.get(pk=version.object_id),
-                        version=version.pk,
-                        revision=version.revision_id,
-                    )
-            if not saved:
-                # Shown, not saved: the form (or its errors) over the restored values, then undone.
-                if isinstance(response, TemplateResponse):
-                    response.template_name = template
-                    response.render()
-                transaction.set_rollback(True)
-        return response
-
     def get_urls(self):
         lookup = path(
             "lookup/", self.admin_site.admin_view(self.lookup_view), name="references_reference_lookup"
@@ -285,7 +235,3 @@ class ReferenceAdmin(CarefulAdminInput, AuditedDeletes, VersionAdmin):
                 "retractions": [str(notice.get("DOI", "")) for notice in retracted],
             }
         )
-
-
-def _reference_versions() -> models.QuerySet:
-    return Version.objects.get_for_model(Reference)

@@ -9,21 +9,91 @@ medical reviewer, and when" has an answer. :func:`register`, called when the app
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from reversion import set_comment
+from reversion.models import Version
 
 from medsite import audit
 from medsite.accounts.admin import PreferencesInline
-from medsite.accounts.display import display_name
+from medsite.accounts.display import display_name, when
 from medsite.admin_input import CarefulAdminInput, ModelAdminMixin, acting_user
 from medsite.audit.models import AuditRecord
+
+
+class RestoresOneObject(ModelAdminMixin):
+    """Revert and recover in a VersionAdmin restore the one object, recorded in the audit log.
+
+    Reversion's own views restore the whole revision the version was saved in; a shared object
+    (a reference, an image) is saved in the same revision as the pages that show it, and those
+    would change (or go back online) with no review. :meth:`refusal_to_restore` may refuse.
+    """
+
+    # VersionAdmin's, which the admin this is mixed into inherits (annotations only: no value here).
+    revision_form_template: str | None
+    recover_form_template: str | None
+    create_revision: Callable[[HttpRequest], AbstractContextManager[Any]]
+
+    def refusal_to_restore(self, request: HttpRequest, version: Version) -> HttpResponse | None:
+        """A response refusing to restore ``version`` now; None to go on."""
+        return None
+
+    def _versions(self) -> models.QuerySet:
+        return Version.objects.get_for_model(self.model).select_related("revision")
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(self._versions(), pk=version_id, object_id=unquote(object_id))
+        context = {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})}
+        template = self.revision_form_template or "reversion/revision_form.html"
+        return self._restore_view(request, version, audit.Action.REVERT, template, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(self._versions(), pk=version_id)
+        context = {"title": f"Recover {version.object_repr}", "recover": True, **(extra_context or {})}
+        template = self.recover_form_template or "reversion/recover_form.html"
+        return self._restore_view(request, version, audit.Action.RECOVER, template, context)
+
+    def _restore_view(
+        self, request: HttpRequest, version: Version, action: str, template: str, context: dict
+    ) -> HttpResponse:
+        """The object's form filled from ``version``; posting it saves the object so."""
+        if (refused := self.refusal_to_restore(request, version)) is not None:
+            return refused
+        with transaction.atomic():
+            version.revert()
+            with self.create_revision(request):
+                response = self.changeform_view(request, quote(version.object_id), request.path, context)
+                saved = request.method == "POST" and response.status_code == 302
+                if saved:
+                    set_comment(f"Restored the version saved on {when(version.revision.date_created)}")
+                    audit.record(
+                        action,
+                        actor=acting_user(request),
+                        target=self.model.objects.get(pk=version.object_id),
+                        version=version.pk,
+                        revision=version.revision_id,
+                    )
+            if not saved:
+                # Shown, not saved: the form (or its errors) over the restored values, then undone.
+                if isinstance(response, TemplateResponse):
+                    response.template_name = template
+                    response.render()
+                transaction.set_rollback(True)
+        return response
 
 
 class AuditedDeletes(ModelAdminMixin):
