@@ -30,12 +30,12 @@ from medsite.audit.admin import AuditedDeletes, RestoresOneObject
 
 from . import library, processing, renditions, usage
 from .content import IMAGE_FIELDS
+from .forms import DescribedImageForm, file_field
 from .models import Image
 from .processing import ImageRefused
 
 THUMBNAIL_WIDTH = 96
 PREVIEW_WIDTH = 640
-ACCEPT = "image/png,image/jpeg,image/webp"
 
 
 def _smallest(image: Image, format: str = renditions.WEBP) -> renditions.Rendition:
@@ -52,20 +52,8 @@ def _closest(image: Image, width: int) -> renditions.Rendition:
     return next((r for r in sizes if r.width >= width), sizes[-1])
 
 
-class ImageForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="Image file",
-        required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        help_text="PNG, JPEG or WebP. It is checked, and stored without its metadata (camera, location).",
-    )
-    source_url = forms.URLField(
-        label="Source URL",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        help_text=Image._meta.get_field("source_url").help_text,
-    )
+class ImageForm(DescribedImageForm):
+    upload = file_field(required=False)
 
     class Meta:
         model = Image
@@ -118,14 +106,7 @@ class ImageForm(forms.ModelForm):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        if not cleaned.get("decorative") and not (cleaned.get("alt") or "").strip() and "alt" in self.fields:
-            self.add_error(
-                "alt",
-                "Describe what the image shows, for people who cannot see it; or tick “decorative” "
-                "if it adds nothing the text does not say.",
-            )
+        cleaned = super().clean()
         if "key" in self.fields and not cleaned.get("key") and cleaned.get("title"):
             cleaned["key"] = library.unique_key(cleaned["title"])
         if self.instance.pk is not None and self._changes_what_pages_show():

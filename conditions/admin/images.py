@@ -17,6 +17,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from images import renditions
+from images.forms import DescribedImageForm, file_field
 from images.library import add_image
 from images.models import Image
 from images.processing import ImageRefused
@@ -36,21 +37,10 @@ def may_use_images(user) -> bool:
 REFUSED = "You do not have permission to insert images."
 
 
-class ImageUploadForm(forms.ModelForm):
+class ImageUploadForm(DescribedImageForm):
     """What the picker's upload asks: the file, and the fields a page shows of the image."""
 
-    file = forms.FileField(
-        label="Image file",
-        help_text="PNG, JPEG or WebP. It is re-encoded, and its metadata (camera, location) removed.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
-    )
-    source_url = forms.URLField(
-        label="Source URL",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        help_text=Image._meta.get_field("source_url").help_text,
-    )
+    file = file_field()
 
     class Meta:
         model = Image
@@ -64,12 +54,6 @@ class ImageUploadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["licence"].required = True
         self.fields["licence"].help_text = "The licence the image is used under."
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        if not data.get("decorative") and not data.get("alt", "").strip() and "alt" not in self.errors:
-            self.add_error("alt", "Describe what the image shows, or mark it decorative.")
-        return data
 
 
 def thumbnail_url(image: Image) -> str:
