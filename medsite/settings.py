@@ -272,8 +272,6 @@ def _database() -> dj_database_url.DBConfig:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        config["CONN_MAX_AGE"] = 0
-        config["CONN_HEALTH_CHECKS"] = False
     elif engine != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL.")
     return config
