@@ -35,7 +35,7 @@ from conditions.codes import Code, coded_with, parse_code, parse_codes
 from conditions.models import Condition
 from conditions.public import changes
 from conditions.public import search as site_search
-from conditions.public.caching import BROWSER_CACHE_CONTROL, cached_page, set_last_modified
+from conditions.public.caching import BROWSER_CACHE_CONTROL, cached_page, page_response, set_last_modified
 from conditions.public.discovery import question_path
 from conditions.public.structured import first_published
 from conditions.public.views import Gone, _get_live_condition, _letter
@@ -456,7 +456,7 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
             **terms(),
         }
     )
-    return set_last_modified(response, publication.went_live_at)
+    return page_response(set_last_modified(response, publication.went_live_at), condition.pk)
 
 
 def _gone(slug: str, condition: Condition) -> JsonResponse:

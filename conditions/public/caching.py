@@ -103,14 +103,23 @@ def site_changed() -> None:
     purges.enqueue([SITE_KEY], [])
 
 
-def surrogate_keys(request: HttpRequest) -> list[str]:
+_PAGE_ID = "_medsite_page_id"
+
+
+def page_response(response: HttpResponse, condition_id: int) -> HttpResponse:
+    """Note on one page's response which page it shows, so its keys cost no second look-up."""
+    setattr(response, _PAGE_ID, condition_id)
+    return response
+
+
+def surrogate_keys(request: HttpRequest, response: HttpResponse | None = None) -> list[str]:
     """The keys of what the response to ``request`` depends on (``Surrogate-Key``, ``Cache-Tag``)."""
     match = request.resolver_match
     name = match.view_name if match is not None else ""
     if name in _LISTING_VIEWS:
         return [SITE_KEY, _LISTING_VIEWS[name]]
     if match is not None and name in _PAGE_VIEWS and "slug" in match.kwargs:
-        page = _page_id(match.kwargs["slug"])
+        page = getattr(response, _PAGE_ID, None) or _page_id(match.kwargs["slug"])
         if page is not None:
             return [SITE_KEY, f"page:{page}"]
     return [SITE_KEY, OTHER_KEY]
@@ -168,7 +177,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         elif response.status_code == 200:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, **BROWSER_CACHE_CONTROL)
-            keys = surrogate_keys(request)
+            keys = surrogate_keys(request, response)
             response[SURROGATE_KEY_HEADER] = " ".join(keys)
             response[CACHE_TAG_HEADER] = ",".join(keys)
             setattr(response, _PUBLIC_PAGE, True)

@@ -18,7 +18,7 @@ from conditions.codes import medical_codes
 from conditions.models import Condition, Publication, SlugHistory
 from conditions.public import search as site_search
 from conditions.public import structured
-from conditions.public.caching import cached_page, set_last_modified
+from conditions.public.caching import cached_page, page_response, set_last_modified
 from medsite.siteurl import absolute
 
 RECENT_COUNT = 6
@@ -211,7 +211,8 @@ def _dated(response: HttpResponse, condition: Condition) -> HttpResponse:
     The page links to its own address, which a save of the working copy can move, so that save
     counts as well.
     """
-    return set_last_modified(response, condition.public_version.went_live_at, condition.updated_at)
+    set_last_modified(response, condition.public_version.went_live_at, condition.updated_at)
+    return page_response(response, condition.pk)
 
 
 def _json_ld(request: HttpRequest, condition: Condition, publication: Publication) -> str:

@@ -89,6 +89,18 @@ def test_second_anonymous_request_is_served_from_the_cache(client, live, path):
     assert second["Content-Type"] == first["Content-Type"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [PAGE, PAGE + "questions/what-causes-it/", "/api/conditions/carcinoid-syndrome/"],
+)
+def test_a_page_rendered_for_the_cache_takes_two_queries(client, live, path):
+    """The generation it is stored under, and the page with its live version: the keys it is
+    tagged with come from the page the view read, not from a second look-up."""
+    response, queries = _get(client, path)
+    assert response.status_code == 200 and queries == 2
+    assert f"page:{live.pk}" in response["Surrogate-Key"].split()
+
+
 def test_head_is_answered_from_the_cache_too(client, live):
     client.get(PAGE)
     with CaptureQueriesContext(connection) as queries:

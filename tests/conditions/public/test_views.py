@@ -19,9 +19,9 @@ from tests.xss_checks import assert_inert_page
 pytestmark = pytest.mark.django_db
 
 # The page cache (conditions/public/caching.py), on a page not yet cached: the retirement
-# generation, read before rendering; for a page's own addresses, also the page's id, its key.
+# generation, read before rendering (a page's key comes from the page its view read).
 LISTING_CACHE_QUERIES = 1
-PAGE_CACHE_QUERIES = 2
+PAGE_CACHE_QUERIES = 1
 
 
 @pytest.fixture
