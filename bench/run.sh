@@ -76,8 +76,8 @@ GUNI_PID=""
 start_medsite() {  # start_medsite LOGNAME: gunicorn, 2 sync workers, max_requests off; sets PORT
   PORT=$(free_port)
   # Run from the project so its gunicorn.conf.py (if any) applies; the flags below override the
-  # worker settings the targets are defined with.
-  (cd "$ROOT" && exec "$GUNICORN" --workers 2 --worker-class sync --threads 1 \
+  # worker settings the targets are defined with. No load balancer to drain for: it stops at once.
+  (cd "$ROOT" && GUNICORN_DRAIN_SECONDS=0 exec "$GUNICORN" --workers 2 --worker-class sync --threads 1 \
     --max-requests 0 --max-requests-jitter 0 --bind "127.0.0.1:$PORT" --log-level warning \
     medsite.wsgi:application) > "$OUT/$1.log" 2>&1 &
   GUNI_PID=$!
