@@ -11,6 +11,8 @@ from datetime import date
 
 from conditions.content import ConditionData, SectionData, ShortAnswerData, write_condition
 from conditions.models import Condition, Section
+from images.figures import Figures
+from medsite.markdown import render
 from medsite.validators import CONTROL_CHARACTERS
 from references.models import Reference
 from tests.factories import publish
@@ -189,8 +191,18 @@ ONE_LINE_TEXT = [vector for vector in TEXT if not CONTROL_CHARACTERS.search(vect
 HOSTILE_KEY = "hostile2024"  # the key the corpus's citation vectors cite
 NAME = f'</script><script>{JS}</script>"><img src=x onerror={JS}> fever'
 SUMMARY = " ".join(TEXT)
-# Vectors citing a key no reference has would keep the page from review: used in drafts only.
-PUBLISHABLE = [vector for vector in MARKUP if "ghost2024" not in vector]
+
+
+def _shows_no_outside_image(vector: str) -> bool:
+    """The renderer found no image from outside the library, nor an unknown library key."""
+    figures = Figures()
+    render(vector, images=figures)
+    return not (figures.misplaced or figures.unknown)
+
+
+# Vectors citing a key no reference has, or showing an image from another address, would keep the
+# page from review (the publish gate): used in drafts only.
+PUBLISHABLE = [vector for vector in MARKUP if "ghost2024" not in vector and _shows_no_outside_image(vector)]
 _KINDS = [kind for kind in Section.Kind.values if kind != Section.Kind.OVERVIEW]
 
 
