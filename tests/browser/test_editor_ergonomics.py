@@ -77,7 +77,11 @@ def test_move_up_on_a_short_answer(editor_page: Page, condition: Condition):
 
 
 def _drag(page: Page, source, target) -> None:
-    """Drag as a hand does: press, move a little to start the drag, then move to the target and let go."""
+    """Drag as a hand does: press, move a little to start the drag, then move to the target and let go.
+
+    After the page's first previews have come (they change the sections' heights, so a drag measured
+    before them can end somewhere else on a busy machine)."""
+    page.wait_for_load_state("networkidle")
     source.scroll_into_view_if_needed()
     start = source.bounding_box()
     page.mouse.move(start["x"] + 5, start["y"] + 5)

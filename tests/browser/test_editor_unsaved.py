@@ -74,7 +74,7 @@ def test_a_save_that_fails_takes_no_step_and_keeps_the_text(
     expect(page.locator(".messagelist")).to_contain_text(
         "Your changes could not be saved, so “Submit for expert review” was not done."
     )
-    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.get_by_text("Please correct the error below.")).to_be_visible()
     expect(_overview(page)).to_have_value(TYPED)
     condition.refresh_from_db()
     assert condition.status == Status.DRAFT
