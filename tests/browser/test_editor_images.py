@@ -147,6 +147,9 @@ def test_an_image_from_the_library_goes_in_at_the_cursor_as_its_own_paragraph(
 
     _insert_image(page, "Symptoms")
     dialog.get_by_label("Search the library").fill("toe")
+    # The dialog opens on the last search ("knee"), answered before or after this one is typed:
+    # wait for this one's answer before taking its thumbnail.
+    expect(results).to_contain_text("Red big toe, drawing")
     expect(results).to_have_count(1)
     assert _loaded(results.locator("img"))  # the thumbnail
     results.get_by_role("button", name="Insert “Red big toe, drawing”").click()
