@@ -59,6 +59,15 @@ def _flushes(item: pytest.Item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Image files a test stores go to a folder of its own, never the project's media/."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite, a test database file of this process's own, as the site runs, not Django's

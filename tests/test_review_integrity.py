@@ -559,9 +559,8 @@ def test_an_image_change_already_approved_and_live_does_not_block_its_writer(edi
 
 
 def test_an_image_a_page_in_review_shows_cannot_change_and_its_submission_is_published(
-    editor, reviewer, settings, tmp_path
+    editor, reviewer, media_root
 ):
-    settings.MEDIA_ROOT = str(tmp_path)
     image = library.add_image(
         _drawing((200, 40, 40)),
         title="Swollen toe",
@@ -593,9 +592,8 @@ def test_an_image_changed_behind_the_workflow_during_review_is_never_approved(ed
 
 
 def test_replacing_an_image_leaves_the_approved_page_byte_for_byte_unchanged_until_approved_again(
-    client, editor, reviewer, settings, tmp_path, django_capture_on_commit_callbacks
+    client, editor, reviewer, settings, media_root, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = str(tmp_path)
     image = library.add_image(
         _drawing((200, 40, 40)),
         title="Swollen toe",
@@ -623,7 +621,7 @@ def test_replacing_an_image_leaves_the_approved_page_byte_for_byte_unchanged_unt
     after = client.get("/conditions/gout/")
     assert after.content == before.content
     assert client.get("/api/conditions/gout/").content == api_before
-    assert (tmp_path / old.removeprefix(settings.MEDIA_URL)).is_file()  # its files are still served
+    assert (media_root / old.removeprefix(settings.MEDIA_URL)).is_file()  # its files are still served
 
     _write(
         condition,

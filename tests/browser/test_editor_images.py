@@ -4,7 +4,6 @@ picker's library search and upload, files dropped on a field, and the live previ
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -20,17 +19,13 @@ from tests.factories import make_condition
 from .conftest import log_in
 from .test_accessibility import report, violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_root"),
+]
 
 OVERVIEW = "Gout is a painful swelling of a joint."
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def sketch(size: tuple[int, int] = (600, 400)) -> bytes:

@@ -23,20 +23,16 @@ from .test_accessibility import report, violations
 from .test_editor_images import sketch
 from .test_review_flow import log_in_with_the_form
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_root"),
+]
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 OVERVIEW = "Plantar fasciitis is pain under the heel, worst with the first steps of the day."
 ALT = "The sole of a foot, with the front of the heel shaded where the pain is felt."
 CAPTION = "Where plantar fasciitis hurts."
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 @pytest.fixture

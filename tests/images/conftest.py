@@ -13,12 +13,9 @@ from PIL.PngImagePlugin import PngInfo
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
+def _own_media(media_root: Path) -> Path:
     """Files the library stores go to a temporary folder, never the project's media/."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
+    return media_root
 
 
 def stored_files(root: Path) -> list[str]:

@@ -17,17 +17,9 @@ from PIL import ImageDraw
 from images.library import add_image
 from images.models import Image
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 SEARCH, UPLOAD = reverse("editor-image-search"), reverse("editor-image-upload")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def stored(root: Path) -> list[Path]:

@@ -28,16 +28,7 @@ from images.models import Image
 from tests.conftest import make_migrated_data
 from tests.factories import make_condition, publish
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """Image files go to a folder of the test's own, never the project's media/."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def stored(root: Path) -> list[str]:

@@ -26,19 +26,10 @@ from conditions.models import (
 from images.models import Image
 from references.models import ConditionReference, Reference
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PASSWORDS = {account.username: account.password for account in ACCOUNTS}
 # (client.login() is given a request: the login-throttling backend, django-axes, needs one.)
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    """The demo's image files go to a folder of the test's own, never the project's media/."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 def stored(root: Path) -> list[str]:

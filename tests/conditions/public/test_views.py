@@ -212,9 +212,8 @@ def _figure(html: str) -> str:
 
 
 def test_an_archived_version_shows_the_figure_it_was_approved_with(
-    client, editor, reviewer, reviewer2, settings, tmp_path
+    client, editor, reviewer, reviewer2, media_root
 ):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
     image = library.add_image(
         _drawing((200, 40, 40)),
         title="Rash on the cheeks",
