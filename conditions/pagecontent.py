@@ -19,9 +19,10 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date
 from reversion.models import Revision, Version
 
@@ -311,14 +312,24 @@ def content_at(revision: Revision | int, condition_id: int) -> PageContent | Non
 
 
 def _images_as_of(revision_id: int, keys: set[str]) -> dict[int, ImageContent]:
-    """Images a revision names but does not hold: each as its latest version at or before the
-    revision saved it, else (never saved with history) its row."""
-    if not keys:
+    """Images a revision names but does not hold."""
+    return _as_of(revision_id, Image.objects.filter(key__in=keys), ImageContent) if keys else {}
+
+
+def _references_as_of(revision_id: int, keys: set[str], ids: set[int]) -> dict[int, ReferenceContent]:
+    if not keys and not ids:
         return {}
-    current = {image.pk: image for image in Image.objects.filter(key__in=keys)}
-    found = {pk: ImageContent.of(image) for pk, image in current.items()}
+    return _as_of(revision_id, Reference.objects.filter(Q(key__in=keys) | Q(pk__in=ids)), ReferenceContent)
+
+
+def _as_of(revision_id: int, rows: QuerySet, content: Any) -> dict[int, Any]:
+    """Each of ``rows`` (references or images) as ``content`` (ReferenceContent, ImageContent): as
+    its latest version at or before ``revision_id`` saved it, else (never saved with history) as
+    its row."""
+    current = {row.pk: row for row in rows}
+    found = {pk: content.of(row) for pk, row in current.items()}
     history = (
-        Version.objects.get_for_model(Image)
+        Version.objects.get_for_model(rows.model)
         .filter(object_id__in=[str(pk) for pk in current], revision_id__lte=revision_id)
         .order_by("object_id", "-revision_id")
     )
@@ -326,30 +337,8 @@ def _images_as_of(revision_id: int, keys: set[str]) -> dict[int, ImageContent]:
     for version in history:
         if version.object_id not in seen:
             seen.add(version.object_id)
-            found[int(version.object_id)] = ImageContent.from_fields(
-                int(version.object_id), stored_fields(version)
-            )
-    return found
-
-
-def _references_as_of(revision_id: int, keys: set[str], ids: set[int]) -> dict[int, ReferenceContent]:
-    if not keys and not ids:
-        return {}
-    current = {ref.pk: ref for ref in Reference.objects.filter(Q(key__in=keys) | Q(pk__in=ids))}
-    found = {pk: ReferenceContent.of(ref) for pk, ref in current.items()}
-    history = (
-        Version.objects.get_for_model(Reference)
-        .filter(object_id__in=[str(pk) for pk in current], revision_id__lte=revision_id)
-        .order_by("object_id", "-revision_id")
-    )
-    seen: set[str] = set()
-    for version in history:
-        if version.object_id in seen:
-            continue
-        seen.add(version.object_id)
-        found[int(version.object_id)] = ReferenceContent.from_fields(
-            int(version.object_id), version.field_dict
-        )
+            pk = int(version.object_id)
+            found[pk] = content.from_fields(pk, stored_fields(version))
     return found
 
 
