@@ -75,8 +75,8 @@ def _describe_new(after: PageContent) -> str:
         parts.append(_named("short answer", [_one_line(a.question) for a in after.answers]))
     if after.listed:
         parts.append(_named("listed reference", [_reference_name(after, pk) for pk in after.listed]))
-    if after.image_keys():
-        parts.append(_named("image", after.image_keys()))
+    if images := after.image_keys():
+        parts.append(_named("image", images))
     return "Added the page" + (", with " + "; ".join(parts) if parts else "") + "."
 
 

@@ -250,7 +250,8 @@ def content_of(condition: Condition) -> PageContent:
         {},
         condition.codes,
     )
-    content = with_images(content, _current_images(content.image_keys()))
+    keys = content.image_keys()
+    content = with_images(content, _current_images(keys), keys)
     return with_references(content, _current_references(content.cited_keys(), listed))
 
 
@@ -258,10 +259,13 @@ def _current_images(keys: Iterable[str]) -> dict[int, ImageContent]:
     return {image.pk: ImageContent.of(image) for image in Image.objects.filter(key__in=set(keys))}
 
 
-def with_images(content: PageContent, available: Mapping[int, ImageContent]) -> PageContent:
-    """``content`` with the images its texts name, picked from ``available`` (by id)."""
+def with_images(
+    content: PageContent, available: Mapping[int, ImageContent], keys: list[str] | None = None
+) -> PageContent:
+    """``content`` with the images its texts name (``keys``, if the caller has parsed them
+    already), picked from ``available`` (by id)."""
     by_key = {image.key: image for image in available.values()}
-    shown = {key: by_key[key] for key in content.image_keys() if key in by_key}
+    shown = {key: by_key[key] for key in (content.image_keys() if keys is None else keys) if key in by_key}
     return PageContent(**{**_shallow(content), "images": shown})
 
 
@@ -307,8 +311,9 @@ def content_at(revision: Revision | int, condition_id: int) -> PageContent | Non
     missing_ids = wanted_ids - set(held)
     content = with_references(content, {**_references_as_of(revision_id, missing_keys, missing_ids), **held})
     held_images = rows.images()
-    missing_images = set(content.image_keys()) - {image.key for image in held_images.values()}
-    return with_images(content, {**_images_as_of(revision_id, missing_images), **held_images})
+    keys = content.image_keys()
+    missing_images = set(keys) - {image.key for image in held_images.values()}
+    return with_images(content, {**_images_as_of(revision_id, missing_images), **held_images}, keys)
 
 
 def _images_as_of(revision_id: int, keys: set[str]) -> dict[int, ImageContent]:
